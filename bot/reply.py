@@ -1,0 +1,188 @@
+"""The engine's output: a transport-neutral description of what to tell the user.
+
+Transports (Telegram, terminal chat, ``ask --json``) render a :class:`Reply`; they never
+decide anything themselves, so every front end behaves the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class ReplyKind(StrEnum):
+    ANSWER = "answer"
+    CLARIFY = "clarify"
+    PLACES = "places"
+    SMALLTALK = "smalltalk"
+    FALLBACK = "fallback"
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """An FAQ entry the matcher considered, with its confidence (0-100)."""
+
+    id: str
+    question: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """Something offered as a button: an FAQ entry (``id``) and the label to show."""
+
+    id: str
+    question: str
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    title: str
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceCard:
+    """A directory place as shown to the user (only sourced fields are filled)."""
+
+    id: str
+    name: str
+    commune: str
+    type: str
+    type_label: str
+    status: str
+    status_label: str
+    area: str | None = None
+    operator: str | None = None
+    description: str | None = None
+    address: str | None = None
+    website: str | None = None
+    faq_id: str | None = None
+    facts_date: str | None = None
+    distance_km: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ContactCard:
+    id: str
+    name: str
+    description: str | None = None
+    website: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    address: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """Everything a transport needs to show one answer.
+
+    ``text`` is plain French text (no markup); ``footer`` holds the sources line and the date
+    of the facts; ``suggestions`` become buttons. ``places``/``commune``/``place_type`` are
+    filled for :attr:`ReplyKind.PLACES` only.
+    """
+
+    kind: ReplyKind
+    text: str
+    question: str = ""
+    entry_id: str | None = None
+    score: float = 0.0
+    candidates: tuple[Candidate, ...] = ()
+    suggestions: tuple[Suggestion, ...] = ()
+    sources: tuple[SourceRef, ...] = ()
+    facts_date: str | None = None
+    contacts: tuple[ContactCard, ...] = ()
+    places: tuple[PlaceCard, ...] = ()
+    commune: str | None = None
+    place_type: str | None = None
+    smalltalk_intent: str | None = None
+    themes: tuple[tuple[str, str], ...] = field(default=())
+
+    @property
+    def footer(self) -> str:
+        """The discreet « Source : … (faits de 2014) » line, empty when there is no source."""
+        if not self.sources:
+            return ""
+        titles = " ; ".join(s.title for s in self.sources)
+        label = "Sources" if len(self.sources) > 1 else "Source"
+        dated = f" — informations datées de {format_facts_date(self.facts_date)}" if (
+            self.facts_date
+        ) else ""
+        return f"{label} : {titles}{dated}."
+
+    def to_plain_text(self) -> str:
+        """The reply as one plain-text block (terminal chat, ``ask --json``)."""
+        parts = [self.text]
+        for place in self.places:
+            parts.append(place_plain_text(place))
+        for contact in self.contacts:
+            parts.append(contact_plain_text(contact))
+        if self.footer:
+            parts.append(self.footer)
+        return "\n\n".join(p for p in parts if p)
+
+    def to_json(self) -> dict:
+        """The ``ask --json`` object (keys fixed by ``shared/eval/README.md``)."""
+        data: dict = {
+            "question": self.question,
+            "kind": str(self.kind),
+            "id": self.entry_id if self.kind is ReplyKind.ANSWER else None,
+            "score": round(self.score, 1),
+            "text": self.to_plain_text(),
+            "candidates": [
+                {"id": c.id, "question": c.question, "score": round(c.score, 1)}
+                for c in self.candidates[:3]
+            ],
+            "suggestions": [{"id": s.id, "question": s.question} for s in self.suggestions],
+        }
+        if self.kind is ReplyKind.PLACES:
+            data["places"] = [
+                {"id": p.id, "name": p.name, "commune": p.commune, "area": p.area, "type": p.type}
+                for p in self.places
+            ]
+            data["commune"] = self.commune
+            data["type"] = self.place_type
+        return data
+
+
+_MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)
+
+
+def format_facts_date(value: str | None) -> str:
+    """``2014-12`` → « décembre 2014 », ``2015`` → « 2015 »."""
+    if not value:
+        return ""
+    parts = value.split("-")
+    if len(parts) >= 2 and parts[1].isdigit() and 1 <= int(parts[1]) <= 12:
+        return f"{_MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    return parts[0]
+
+
+def place_plain_text(place: PlaceCard) -> str:
+    where = place.commune + (f" ({place.area})" if place.area else "")
+    lines = [f"• {place.name} — {where}", f"  {place.type_label}, {place.status_label}"]
+    if place.description:
+        lines.append(f"  {place.description}")
+    if place.address:
+        lines.append(f"  Adresse : {place.address}")
+    if place.website:
+        lines.append(f"  Site : {place.website}")
+    return "\n".join(lines)
+
+
+def contact_plain_text(contact: ContactCard) -> str:
+    lines = [f"Contact : {contact.name}"]
+    if contact.description:
+        lines.append(f"  {contact.description}")
+    for label, value in (
+        ("Site", contact.website),
+        ("Courriel", contact.email),
+        ("Téléphone", contact.phone),
+        ("Adresse", contact.address),
+    ):
+        if value:
+            lines.append(f"  {label} : {value}")
+    return "\n".join(lines)
