@@ -1,0 +1,204 @@
+"""``python -m bot …``: the command line, a thin adapter over the engine.
+
+``ask``, ``chat`` and ``eval`` never touch the database: they are safe to run anywhere,
+including against a production configuration.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import yaml
+
+from bot.config import Config, ConfigError, load_config
+from bot.engine import Engine
+from bot.knowledge import Knowledge, KnowledgeError, load_knowledge
+
+
+class CliError(Exception):
+    """A problem to report in one French line, with exit code 2 (1 for knowledge errors)."""
+
+
+def _config(args: argparse.Namespace) -> Config:
+    try:
+        return load_config(args.config)
+    except ConfigError as exc:
+        raise CliError(f"Configuration : {exc}") from exc
+
+
+def _knowledge(args: argparse.Namespace, config: Config) -> Knowledge:
+    path = args.knowledge or config.knowledge.path or None
+    return load_knowledge(path)
+
+
+def _engine(args: argparse.Namespace) -> Engine:
+    config = _config(args)
+    return Engine(_knowledge(args, config), staff_contact=config.contact)
+
+
+# ----------------------------------------------------------------------------- commands
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    messages = args.message if args.message else (line.rstrip("\n") for line in sys.stdin)
+    for message in messages:
+        reply = engine.reply(message)  # each message on its own: no shared context
+        if args.json:
+            print(json.dumps(reply.to_json(), ensure_ascii=False), flush=True)
+        else:
+            print(reply.to_plain_text(), end="\n\n", flush=True)
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from bot.terminal import run_chat
+
+    return run_chat(_engine(args), sys.stdin, sys.stdout)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from bot.checks import run_check
+
+    config = _config(args)
+    return run_check(args.knowledge or config.knowledge.path or None, config, args.stale,
+                     sys.stdout)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from bot.evaluation import score
+    from bot.export import to_json_data
+
+    engine = _engine(args)
+    try:
+        items = yaml.safe_load(Path(args.file).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise CliError(f"Jeu d'évaluation illisible : {exc}") from exc
+    replies = [engine.reply(str(item["q"])).to_json() for item in items]
+    result = score(items, replies, to_json_data(engine.knowledge)["places"])
+    if args.misses:
+        for miss in result.misses:
+            print(f"MISS {miss['expect']!s:<32} got {miss['kind']}/{miss['id']} "
+                  f"({miss['score']}) ← {miss['q']}")
+    print("\n".join(result.lines()))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from bot.export import faq_csv, places_csv, to_json_data
+
+    knowledge = _knowledge(args, _config(args))
+    if args.format == "json":
+        text = json.dumps(to_json_data(knowledge), ensure_ascii=False, indent=2) + "\n"
+        _write(args.output, text)
+        return 0
+    if args.output:
+        base = Path(args.output)
+        base.mkdir(parents=True, exist_ok=True)
+        (base / "faq.csv").write_text(faq_csv(knowledge), encoding="utf-8")
+        (base / "places.csv").write_text(places_csv(knowledge), encoding="utf-8")
+        print(f"Écrit : {base / 'faq.csv'} et {base / 'places.csv'}")
+        return 0
+    table = places_csv(knowledge) if args.table == "places" else faq_csv(knowledge)
+    sys.stdout.write(table)
+    return 0
+
+
+def _write(output: str | None, text: str) -> None:
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from bot.telegram_app import run_bot
+
+    config = _config(args)
+    if not config.token:
+        raise CliError(
+            "Le jeton du bot manque : définissez la variable d'environnement TELEGRAM_BOT_TOKEN "
+            "(ou essayez l'assistant sans Telegram : python -m bot chat)."
+        )
+    return run_bot(config, knowledge_path=args.knowledge)
+
+
+# ----------------------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", help="fichier de configuration YAML (défaut : $TLB_CONFIG)")
+    common.add_argument("--knowledge", help="dossier de connaissances (défaut : celui livré)")
+
+    parser = argparse.ArgumentParser(
+        prog="tiers-lieux-bot",
+        description="Assistant sur les tiers-lieux des Hauts-de-Seine.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
+
+    p = sub.add_parser("run", parents=[common], help="lancer le bot Telegram")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("chat", parents=[common], help="discuter avec l'assistant dans le terminal")
+    p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser("ask", parents=[common], help="répondre à des messages (arguments ou stdin)")
+    p.add_argument("message", nargs="*", help="chaque argument est un message")
+    p.add_argument("--json", action="store_true", help="un objet JSON par message")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("check", parents=[common], help="vérifier les fichiers de connaissances")
+    p.add_argument("--stale", type=int, metavar="MOIS",
+                   help="lister les entrées non vérifiées depuis MOIS mois")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("eval", parents=[common], help="évaluer sur un jeu de questions")
+    p.add_argument("file", help="jeu d'évaluation YAML ({q, expect})")
+    p.add_argument("--misses", action="store_true", help="afficher les erreurs")
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("export", parents=[common], help="exporter les connaissances")
+    p.add_argument("--format", choices=("json", "csv"), default="json")
+    p.add_argument("--table", choices=("faq", "places"), default="faq",
+                   help="CSV vers la sortie standard : quelle table")
+    p.add_argument("--output", "-o", help="fichier (JSON) ou dossier (CSV : faq.csv, places.csv)")
+    p.set_defaults(func=cmd_export)
+
+    _add_staff_commands(sub, common)
+    return parser
+
+
+def _add_staff_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Staff commands live in :mod:`bot.staff_cli` (database and spreadsheet tools)."""
+    try:
+        from bot import staff_cli
+    except ImportError:
+        return
+    staff_cli.register(sub, common)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except KnowledgeError as exc:
+        print("Les connaissances contiennent des erreurs :", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 1
+    except CliError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+__all__ = ["main"]

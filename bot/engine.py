@@ -1,0 +1,496 @@
+"""The conversation engine: normalise → match → decide → compose a :class:`Reply`.
+
+It knows nothing of Telegram: the Telegram handlers, the terminal chat and the CLI all call
+:meth:`Engine.reply` and render what comes back. A wrong answer is worse than an honest
+« je ne sais pas », so the thresholds below lean towards clarifying or falling back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from bot.config import ContactConfig
+from bot.knowledge import STAFF_CONTACT_ID, Commune, FaqEntry, Knowledge, Place
+from bot.matching import FaqIndex, Match
+from bot.places import Directory, DirectoryResult, status_label, type_label
+from bot.reply import (
+    Candidate,
+    ContactCard,
+    PlaceCard,
+    Reply,
+    ReplyKind,
+    SourceRef,
+    Suggestion,
+)
+from bot.smalltalk import SmallTalk
+from bot.text import Normaliser, tokenize
+
+PLACES_PSEUDO_ENTRY = "__places__"
+LOCATION_TERM = "zlocalite"
+MAX_MESSAGE_CHARS = 2000
+
+# Generic ways of asking for somewhere to work in a given town. They live in the same index as
+# the FAQ, so that « quels services proposer dans un tiers-lieu à Clamart ? » (an FAQ question
+# that happens to name a town) and « un tiers-lieu à Clamart ? » (a search) compete fairly.
+_PLACE_SEARCH_PHRASINGS = (
+    "coworking localite",
+    "chercher un coworking a localite",
+    "je cherche un espace de travail a localite",
+    "y a-t-il un tiers-lieu a localite",
+    "existe-t-il un tiers-lieu a localite ca existe",
+    "ou travailler a localite hors de chez moi",
+    "un fablab a localite",
+    "bureau partagé localite",
+    "quels coworkings me conseillez-vous a localite",
+    "adresse d'un lieu pour travailler a localite",
+    "tiers-lieu dans la ville de localite",
+    "un endroit ou travailler vers localite",
+)
+_MORE_DETAILS = (
+    ("plus", "detail"), ("plus", "details"), ("savoir", "plus"), ("en", "dire", "plus"),
+    ("developpez",), ("detaillez",), ("precisez",), ("dites", "m", "en", "plus"),
+)
+_EXAMPLES = (
+    "definition-tiers-lieu",
+    "trouver-tiers-lieu",
+    "creer-tiers-lieu",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Confidence levels (0–100), measured on the dev set: see ``python -m bot eval``."""
+
+    answer: float = 52.0  # at least this to answer…
+    margin: float = 6.0  # …and this far ahead of the runner-up…
+    sure: float = 72.0  # …unless this high
+    clarify: float = 40.0  # below: fall back honestly
+    places_margin: float = 4.0  # a place search wins unless an FAQ entry is this far ahead
+
+
+@dataclass(slots=True)
+class Conversation:
+    """What a follow-up needs to know about the previous turn (« et à Nanterre ? »)."""
+
+    last_kind: ReplyKind | None = None
+    last_entry_id: str | None = None
+    last_commune: str | None = None
+    last_type: str | None = None
+    history: list[str] = field(default_factory=list)
+
+    def remember(self, reply: Reply) -> None:
+        self.last_kind = reply.kind
+        if reply.kind is ReplyKind.ANSWER:
+            self.last_entry_id = reply.entry_id
+        if reply.kind is ReplyKind.PLACES:
+            self.last_commune, self.last_type = reply.commune, reply.place_type
+        self.history = ([*self.history, reply.question])[-5:]
+
+
+class Engine:
+    """Answers one message at a time from an immutable :class:`Knowledge`."""
+
+    THRESHOLDS: ClassVar[Thresholds] = Thresholds()
+
+    def __init__(
+        self,
+        knowledge: Knowledge,
+        staff_contact: ContactConfig | None = None,
+        thresholds: Thresholds | None = None,
+    ) -> None:
+        self.knowledge = knowledge
+        self.staff_contact = staff_contact or ContactConfig()
+        self.thresholds = thresholds or self.THRESHOLDS
+        self.normaliser = Normaliser(knowledge.sms, knowledge.terms)
+        phrasings: dict[str, list[str]] = {
+            entry_id: [*knowledge.phrasings(entry_id), " ".join(entry.keywords)]
+            for entry_id, entry in knowledge.faq.items()
+        }
+        phrasings[PLACES_PSEUDO_ENTRY] = [
+            p.replace("localite", LOCATION_TERM) for p in _PLACE_SEARCH_PHRASINGS
+        ]
+        place_words = [
+            w
+            for c in knowledge.communes
+            for text in (c.name, *c.aliases)
+            for w in tokenize(text)
+        ]
+        self.index = FaqIndex(phrasings, self.normaliser, extra_vocabulary=place_words)
+        faq_words = frozenset(self.index.vocabulary.words) - frozenset(place_words)
+        self.directory = Directory(knowledge, known_words=faq_words)
+        self.smalltalk = SmallTalk(knowledge.smalltalk)
+
+    # ------------------------------------------------------------------ public API
+
+    def reply(self, message: str, conversation: Conversation | None = None) -> Reply:
+        """The reply to one user message; never raises on any text."""
+        conversation = conversation if conversation is not None else Conversation()
+        reply = self._decide(message or "", conversation)
+        conversation.remember(reply)
+        return reply
+
+    def answer(self, entry_id: str, question: str = "", score: float = 100.0,
+               candidates: tuple[Candidate, ...] = ()) -> Reply:
+        """The reply for a known entry (also used by buttons)."""
+        entry = self.knowledge.faq[entry_id]
+        place = self.knowledge.places.get(entry.place or "")
+        return Reply(
+            kind=ReplyKind.ANSWER,
+            text=entry.answer,
+            question=question or entry.question,
+            entry_id=entry.id,
+            score=score,
+            candidates=candidates,
+            suggestions=self._related(entry),
+            sources=tuple(SourceRef(s.title, s.url) for s in entry.sources),
+            facts_date=entry.facts_date,
+            contacts=self._contacts(entry.contact),
+            places=(self._card(place),) if place else (),
+        )
+
+    def places(self, where: str | Commune, place_type: str | None = None,
+               question: str = "") -> Reply:
+        """The directory for a commune or area (typos and short forms accepted)."""
+        commune = where if isinstance(where, Commune) else self.find_commune(where)
+        if commune is None:
+            return self._ask_for_commune(question, place_type)
+        result = self.directory.search(commune, place_type)
+        return self._places_reply(result, question)
+
+    def find_commune(self, text: str) -> Commune | None:
+        return self.directory.find_location(self.normaliser.words(text))
+
+    def find_type(self, text: str) -> str | None:
+        return self.directory.find_type(tokenize(text))
+
+    def nearest_places(self, lat: float, lon: float) -> Reply:
+        found = self.directory.nearest(lat, lon)
+        text = (
+            "Voici les lieux connus les plus proches de la position partagée "
+            "(distances approximatives, calculées depuis le centre des communes) :"
+            if found
+            else "Je ne connais aucun lieu avec une position dans mon annuaire."
+        )
+        return Reply(
+            kind=ReplyKind.PLACES,
+            text=text,
+            places=tuple(self._card(p, d) for p, d in found),
+        )
+
+    def theme_questions(self, theme: str) -> tuple[Suggestion, ...]:
+        return tuple(
+            Suggestion(e.id, e.question) for e in self.knowledge.faq.values() if e.theme == theme
+        )
+
+    def examples(self) -> tuple[Suggestion, ...]:
+        faq = self.knowledge.faq
+        return tuple(Suggestion(i, faq[i].question) for i in _EXAMPLES if i in faq)
+
+    def staff_contact_card(self) -> ContactCard | None:
+        c = self.staff_contact
+        if not c.is_set:
+            return None
+        return ContactCard(
+            id=STAFF_CONTACT_ID,
+            name=c.name or "L'équipe qui gère cet assistant",
+            email=c.email or None,
+            phone=c.phone or None,
+            website=c.website or None,
+        )
+
+    def contact_cards(self) -> tuple[ContactCard, ...]:
+        """Every contact, the deployment's own first (for ``/contact``)."""
+        staff = self.staff_contact_card()
+        rest = tuple(self._contact_card(c.id) for c in self.knowledge.contacts.values())
+        return ((staff,) if staff else ()) + tuple(c for c in rest if c)
+
+    # ------------------------------------------------------------------ decision
+
+    def _decide(self, message: str, conversation: Conversation) -> Reply:
+        text = message.strip()[:MAX_MESSAGE_CHARS]
+        if not text:
+            return Reply(
+                kind=ReplyKind.FALLBACK,
+                text="Je n'ai reçu aucun texte. Posez-moi une question sur les tiers-lieux, "
+                "par exemple : « Qu'est-ce qu'un tiers-lieu ? »",
+                question=message,
+                suggestions=self.examples(),
+            )
+        intent = self.smalltalk.detect(text)
+        if intent:
+            return self._smalltalk(intent, message)
+        if text.startswith("/"):  # an unknown command: read what follows it
+            text = text.split(maxsplit=1)[1] if " " in text else ""
+            if not text:
+                return self._fallback(message, [])
+        words = self.normaliser.words(text)
+        corrected = self.index.vocabulary.correct_all(words)
+        location = self.directory.find_location(words)
+        place_type = self.directory.find_type(words)
+        place_cue = self.directory.mentions_type(words) or place_type is not None
+        terms = self.normaliser.terms(corrected)
+        if location:
+            terms.append(LOCATION_TERM)
+        matches = self.index.search(terms, limit=6)
+        faq_matches = [m for m in matches if m.entry_id != PLACES_PSEUDO_ENTRY]
+        place_search = next((m for m in matches if m.entry_id == PLACES_PSEUDO_ENTRY), None)
+        candidates = self._candidates(faq_matches)
+        t = self.thresholds
+
+        if _is_more_details(words) and conversation.last_entry_id in self.knowledge.faq:
+            return self._more_details(conversation.last_entry_id, message)
+
+        named = self.directory.find_place(words)
+        if named and named.faq in self.knowledge.faq:
+            top = faq_matches[0] if faq_matches else None
+            if top is None or top.entry_id == named.faq or top.score < t.sure:
+                return self.answer(named.faq, message, top.score if top else 0.0, candidates)
+
+        if location is not None:
+            best_faq = faq_matches[0].score if faq_matches else 0.0
+            search_score = place_search.score if place_search else 0.0
+            wants_place = place_cue or search_score >= t.answer
+            if wants_place and (search_score + t.places_margin >= best_faq or best_faq < t.answer):
+                return self._with_candidates(self.places(location, place_type, message), candidates)
+            if conversation.last_kind is ReplyKind.PLACES and _is_follow_up(terms, best_faq, t):
+                return self._with_candidates(
+                    self.places(location, place_type or conversation.last_type, message),
+                    candidates,
+                )
+        elif (
+            place_type
+            and conversation.last_kind is ReplyKind.PLACES
+            and conversation.last_commune
+            and _is_follow_up(terms, faq_matches[0].score if faq_matches else 0.0, t)
+        ):
+            return self._with_candidates(
+                self.places(conversation.last_commune, place_type, message), candidates
+            )
+        elif named and not named.faq and (not faq_matches or faq_matches[0].score < t.answer):
+            return self._named_place(named, message, candidates)
+
+        return self._faq_decision(message, faq_matches, candidates)
+
+    def _faq_decision(self, message: str, matches: list[Match],
+                      candidates: tuple[Candidate, ...]) -> Reply:
+        t = self.thresholds
+        if not matches or matches[0].score < t.clarify:
+            return self._fallback(message, matches)
+        top = matches[0]
+        runner_up = matches[1].score if len(matches) > 1 else 0.0
+        if top.score >= t.sure or (top.score >= t.answer and top.score - runner_up >= t.margin):
+            return self.answer(top.entry_id, message, top.score, candidates)
+        close = [m for m in matches[:3] if m.score >= max(t.clarify, top.score - 12)]
+        if len(close) < 2:
+            close = matches[:2]
+        faq = self.knowledge.faq
+        return Reply(
+            kind=ReplyKind.CLARIFY,
+            text="Je ne suis pas certain d'avoir bien compris. Vouliez-vous dire :",
+            question=message,
+            score=top.score,
+            candidates=candidates,
+            suggestions=tuple(Suggestion(m.entry_id, faq[m.entry_id].question) for m in close),
+        )
+
+    # ------------------------------------------------------------------ composition
+
+    def _smalltalk(self, intent: str, message: str) -> Reply:
+        text = self.smalltalk.reply_for(intent, message) or (
+            "Je suis là pour répondre à vos questions sur les tiers-lieux des Hauts-de-Seine. "
+            "Essayez par exemple : « Qu'est-ce qu'un tiers-lieu ? »"
+        )
+        return Reply(
+            kind=ReplyKind.SMALLTALK,
+            text=text,
+            question=message,
+            smalltalk_intent=intent,
+            suggestions=self.examples(),
+        )
+
+    def _fallback(self, message: str, matches: list[Match]) -> Reply:
+        themes = self._closest_themes(matches)
+        contact = self._contacts(STAFF_CONTACT_ID)
+        text = (
+            "Je n'ai pas de réponse sûre à cette question. Je connais la politique des "
+            "tiers-lieux des Hauts-de-Seine (coworkings, fab labs, télécentres), les lieux cités "
+            "dans mes sources et les démarches pour monter un projet. Reformulez votre question, "
+            "parcourez les thèmes (/themes) ou adressez-vous au contact ci-dessous."
+        )
+        faq = self.knowledge.faq
+        suggestions = tuple(
+            Suggestion(m.entry_id, faq[m.entry_id].question)
+            for m in matches[:2]
+            if m.score >= self.thresholds.clarify - 10 and m.entry_id in faq
+        ) or self.examples()
+        return Reply(
+            kind=ReplyKind.FALLBACK,
+            text=text,
+            question=message,
+            score=matches[0].score if matches else 0.0,
+            candidates=self._candidates(matches),
+            suggestions=suggestions,
+            contacts=contact,
+            themes=themes,
+        )
+
+    def _more_details(self, entry_id: str, message: str) -> Reply:
+        base = self.answer(entry_id, message)
+        entry = self.knowledge.faq[entry_id]
+        extra = "Pour aller plus loin, voici les sources de cette réponse"
+        extra += " et des questions liées." if entry.related else "."
+        return Reply(
+            kind=ReplyKind.ANSWER,
+            text=f"{entry.answer}\n\n{extra}",
+            question=message,
+            entry_id=entry_id,
+            score=100.0,
+            suggestions=base.suggestions,
+            sources=base.sources,
+            facts_date=base.facts_date,
+            contacts=base.contacts or self._contacts(STAFF_CONTACT_ID),
+            places=base.places,
+        )
+
+    def _named_place(self, place: Place, message: str,
+                     candidates: tuple[Candidate, ...]) -> Reply:
+        where = place.commune or place.area or ""
+        return Reply(
+            kind=ReplyKind.PLACES,
+            text=f"Voici ce que je sais de {place.name} :",
+            question=message,
+            candidates=candidates,
+            places=(self._card(place),),
+            commune=where,
+            sources=tuple(SourceRef(s.title, s.url) for s in place.sources),
+            facts_date=place.facts_date,
+        )
+
+    def _places_reply(self, result: DirectoryResult, question: str) -> Reply:
+        where = result.where.name
+        what = type_label(result.place_type).lower() if result.place_type else "lieu"
+        caveat = (
+            "Ces informations viennent de sources de 2014 à 2019 : vérifiez qu'un lieu est "
+            "toujours ouvert avant de vous déplacer."
+        )
+        if result.local and not result.other_types_here:
+            intro = f"Voici les lieux que je connais à {where} :"
+            text = f"{intro}\n{caveat}"
+            cards = [self._card(p) for p in result.local]
+        else:
+            if result.other_types_here:
+                intro = (
+                    f"Je ne connais aucun {what} à {where}, mais d'autres lieux y sont "
+                    "cités dans mes sources :"
+                )
+                cards = [self._card(p) for p in result.local]
+            else:
+                intro = f"Je ne connais aucun {what} à {where} dans mes sources."
+                cards = []
+            if result.nearby:
+                intro += " Les lieux connus les plus proches :"
+            text = f"{intro}\n{caveat}"
+            cards += [self._card(p, d) for p, d in result.nearby]
+        text += (
+            "\nPour un lieu récent ou absent de cette liste, renseignez-vous auprès de votre "
+            "mairie ou du contact proposé."
+        )
+        return Reply(
+            kind=ReplyKind.PLACES,
+            text=text,
+            question=question,
+            places=tuple(cards),
+            commune=where,
+            place_type=result.place_type,
+            contacts=self._contacts(STAFF_CONTACT_ID),
+            suggestions=tuple(
+                Suggestion(i, self.knowledge.faq[i].question)
+                for i in ("trouver-tiers-lieu", "tarifs")
+                if i in self.knowledge.faq
+            ),
+        )
+
+    def _ask_for_commune(self, question: str, place_type: str | None) -> Reply:
+        return Reply(
+            kind=ReplyKind.CLARIFY,
+            text="Dans quelle commune des Hauts-de-Seine cherchez-vous ? Écrivez par exemple "
+            "« coworking à Nanterre » ou « /lieux Malakoff ».",
+            question=question,
+            place_type=place_type,
+        )
+
+    def _with_candidates(self, reply: Reply, candidates: tuple[Candidate, ...]) -> Reply:
+        from dataclasses import replace
+
+        return replace(reply, candidates=candidates)
+
+    def _candidates(self, matches: list[Match]) -> tuple[Candidate, ...]:
+        faq = self.knowledge.faq
+        return tuple(
+            Candidate(m.entry_id, faq[m.entry_id].question, m.score)
+            for m in matches
+            if m.entry_id in faq
+        )[:3]
+
+    def _related(self, entry: FaqEntry) -> tuple[Suggestion, ...]:
+        faq = self.knowledge.faq
+        return tuple(Suggestion(r, faq[r].question) for r in entry.related if r in faq)[:4]
+
+    def _contacts(self, contact_id: str | None) -> tuple[ContactCard, ...]:
+        if not contact_id:
+            return ()
+        if contact_id == STAFF_CONTACT_ID:
+            staff = self.staff_contact_card()
+            if staff:
+                return (staff,)
+            contact_id = "departement-92"
+        card = self._contact_card(contact_id)
+        return (card,) if card else ()
+
+    def _contact_card(self, contact_id: str) -> ContactCard | None:
+        c = self.knowledge.contacts.get(contact_id)
+        if c is None:
+            return None
+        return ContactCard(c.id, c.name, c.description, c.website, c.email, c.phone, c.address)
+
+    def _card(self, place: Place, distance: float | None = None) -> PlaceCard:
+        return PlaceCard(
+            id=place.id,
+            name=place.name,
+            commune=place.commune or place.area or "",
+            area=place.area,
+            type=place.type,
+            type_label=type_label(place.type),
+            status=place.status,
+            status_label=status_label(place),
+            operator=place.operator,
+            description=place.description,
+            address=place.address,
+            website=place.website,
+            faq_id=place.faq,
+            facts_date=place.facts_date,
+            distance_km=distance,
+        )
+
+    def _closest_themes(self, matches: list[Match]) -> tuple[tuple[str, str], ...]:
+        themes = self.knowledge.themes
+        seen: list[str] = []
+        for m in matches:
+            entry = self.knowledge.faq.get(m.entry_id)
+            if entry and entry.theme in themes and entry.theme not in seen:
+                seen.append(entry.theme)
+        seen += [t for t in themes if t not in seen]
+        return tuple((t, themes[t]) for t in seen[:3])
+
+
+def _is_more_details(words: list[str]) -> bool:
+    if len(words) > 6:
+        return False
+    joined = f" {' '.join(words)} "
+    return any(f" {' '.join(p)} " in joined for p in _MORE_DETAILS)
+
+
+def _is_follow_up(terms: list[str], best_faq: float, t: Thresholds) -> bool:
+    """« et à Nanterre ? », « et pour un fablab ? »: short, and not an FAQ question."""
+    return len(terms) <= 3 and best_faq < t.answer

@@ -1,0 +1,92 @@
+"""The running bot's knowledge: swapped atomically on reload, never replaced by a broken one.
+
+Staff edit YAML files while the bot runs. A reload that fails validation keeps the last good
+engine and returns the exact problems, so the bot never stops answering because of a typo.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.config import ContactConfig
+from bot.engine import Engine
+from bot.knowledge import KnowledgeError, Problem, default_knowledge_path, load_knowledge
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ReloadResult:
+    ok: bool
+    problems: tuple[Problem, ...] = ()
+    summary: str = ""
+    changed: bool = True
+    details: list[str] = field(default_factory=list)
+
+    def message(self) -> str:
+        """A French report for the staff member who asked for the reload."""
+        if self.ok:
+            return f"Connaissances rechargées : {self.summary}."
+        lines = [
+            "Les nouveaux fichiers contiennent des erreurs : je continue avec les "
+            "connaissances précédentes.",
+            *(f"• {p}" for p in self.problems[:20]),
+        ]
+        if len(self.problems) > 20:
+            lines.append(f"… et {len(self.problems) - 20} autre(s) erreur(s).")
+        return "\n".join(lines)
+
+
+class KnowledgeHolder:
+    """Owns the current :class:`Engine`; ``engine`` is always a fully valid one."""
+
+    def __init__(self, path: str | Path | None = None,
+                 staff_contact: ContactConfig | None = None) -> None:
+        self.path = Path(path) if path else default_knowledge_path()
+        self.staff_contact = staff_contact or ContactConfig()
+        self._engine = Engine(load_knowledge(self.path), staff_contact=self.staff_contact)
+        self._snapshot = self._files_state()
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
+    def _files_state(self) -> dict[str, tuple[float, int]]:
+        state: dict[str, tuple[float, int]] = {}
+        for file in sorted(self.path.rglob("*.y*ml")):
+            try:
+                st = file.stat()
+            except OSError:
+                continue
+            state[str(file)] = (st.st_mtime, st.st_size)
+        return state
+
+    def changed_on_disk(self) -> bool:
+        return self._files_state() != self._snapshot
+
+    def reload(self) -> ReloadResult:
+        """Load the files again; on any error keep serving the previous knowledge."""
+        snapshot = self._files_state()
+        try:
+            knowledge = load_knowledge(self.path)
+            engine = Engine(knowledge, staff_contact=self.staff_contact)
+        except KnowledgeError as exc:
+            self._snapshot = snapshot  # do not report the same broken files every few seconds
+            log.warning("knowledge reload refused: %d problem(s)", len(exc.problems))
+            return ReloadResult(ok=False, problems=tuple(exc.problems))
+        self._engine = engine
+        self._snapshot = snapshot
+        summary = (
+            f"{len(knowledge.faq)} entrées, {len(knowledge.places)} lieux, "
+            f"{len(knowledge.learned)} formulation(s) apprise(s)"
+        )
+        log.info("knowledge reloaded: %s", summary)
+        return ReloadResult(ok=True, summary=summary)
+
+    def reload_if_changed(self) -> ReloadResult | None:
+        """For the periodic watcher: reload only when a file changed since the last look."""
+        if not self.changed_on_disk():
+            return None
+        return self.reload()

@@ -1,0 +1,194 @@
+"""Where people want to go: communes, areas, named places and the directory search.
+
+Communes are recognised the way people type them — without accents or hyphens, in their
+short forms (« boulogne », « rueil »), with typos — and areas such as La Défense, which spread
+over several communes, are first-class: a search there lists the area's places first.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from bot.knowledge import PLACE_STATUSES, PLACE_TYPES, Commune, Knowledge, Place
+from bot.text import STOP_WORDS, tokenize
+
+_MAX_SPAN = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """Something recognised in the message, and the words it covered."""
+
+    value: object
+    start: int
+    end: int
+
+
+class PhraseFinder:
+    """Finds known multi-word names in a list of folded words, exactly or with typos."""
+
+    def __init__(
+        self, names: Iterable[tuple[str, object]], known_words: frozenset[str] = frozenset()
+    ) -> None:
+        self._exact: dict[str, object] = {}
+        for text, value in names:
+            key = " ".join(tokenize(text))
+            if key and (len(key) >= 4 or " " in key):
+                self._exact.setdefault(key, value)
+        self._keys = list(self._exact)
+        self._known_words = known_words
+
+    def find(self, words: Sequence[str], fuzzy: bool = True) -> list[Found]:
+        """Non-overlapping matches, longest first; typos only on words the FAQ doesn't know."""
+        found: list[Found] = []
+        taken: set[int] = set()
+        for size in range(min(_MAX_SPAN, len(words)), 0, -1):
+            for start in range(len(words) - size + 1):
+                span = range(start, start + size)
+                if taken.intersection(span):
+                    continue
+                key = " ".join(words[start : start + size])
+                value = self._exact.get(key)
+                if value is None and fuzzy:
+                    value = self._fuzzy(words[start : start + size])
+                if value is not None:
+                    found.append(Found(value, start, start + size))
+                    taken.update(span)
+        return sorted(found, key=lambda f: f.start)
+
+    def _fuzzy(self, words: Sequence[str]) -> object | None:
+        if words[0] in STOP_WORDS or words[-1] in STOP_WORDS:
+            return None
+        if all(w in self._known_words for w in words):
+            return None
+        key = " ".join(words)
+        if len(key) < 5:
+            return None
+        best = process.extractOne(key, self._keys, scorer=fuzz.ratio, score_cutoff=87)
+        return self._exact[best[0]] if best else None
+
+
+def _distance_km(a: Commune, b: Commune) -> float:
+    if None in (a.lat, a.lon, b.lat, b.lon):
+        return math.inf
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))  # type: ignore[arg-type]
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(
+        (lon2 - lon1) / 2
+    ) ** 2
+    return 6371 * 2 * math.asin(math.sqrt(h))
+
+
+@dataclass(frozen=True, slots=True)
+class DirectoryResult:
+    where: Commune
+    place_type: str | None
+    local: tuple[Place, ...]  # in the commune or area (of the type asked, when there are some)
+    other_types_here: bool  # the commune has places, but none of the type asked
+    nearby: tuple[tuple[Place, float], ...]  # nearest places elsewhere, with distance in km
+
+
+class Directory:
+    """The places of ``places.yaml``, searchable by commune or area and type."""
+
+    def __init__(self, knowledge: Knowledge, known_words: frozenset[str] = frozenset()) -> None:
+        self.knowledge = knowledge
+        self.communes = {c.name: c for c in knowledge.communes}
+        self.places = tuple(knowledge.places.values())
+        self.location_finder = PhraseFinder(
+            [(c.name, c) for c in knowledge.communes]
+            + [(alias, c) for c in knowledge.communes for alias in c.aliases],
+            known_words,
+        )
+        self.place_finder = PhraseFinder(
+            [(p.name, p) for p in self.places] + [(a, p) for p in self.places for a in p.aliases],
+            known_words,
+        )
+        self.type_finder = PhraseFinder(
+            [(phrase, t) for t, phrases in knowledge.place_types.items() for phrase in phrases]
+            + [(label, t) for t, label in PLACE_TYPES.items()],
+        )
+
+    # -- recognition -----------------------------------------------------------------------
+
+    def find_location(self, words: Sequence[str]) -> Commune | None:
+        found = self.location_finder.find(words)
+        if not found:
+            return None
+        # The longest span is the most specific (« la garenne colombes » over « colombes »).
+        best = max(found, key=lambda f: (f.end - f.start, -f.start))
+        return best.value  # type: ignore[return-value]
+
+    def find_place(self, words: Sequence[str]) -> Place | None:
+        found = self.place_finder.find(words)
+        return found[0].value if found else None  # type: ignore[return-value]
+
+    def find_type(self, words: Sequence[str]) -> str | None:
+        """The specific type asked for; the generic « tiers-lieu » means no filter."""
+        types = [f.value for f in self.type_finder.find(words, fuzzy=False)]
+        specific = [t for t in types if t != "tiers-lieu"]
+        return str(specific[0]) if specific else None
+
+    def mentions_type(self, words: Sequence[str]) -> bool:
+        return bool(self.type_finder.find(words, fuzzy=False))
+
+    # -- search ----------------------------------------------------------------------------
+
+    def location_of(self, place: Place) -> Commune | None:
+        return self.communes.get(place.commune or "") or self.communes.get(place.area or "")
+
+    def is_in(self, place: Place, where: Commune) -> bool:
+        if where.is_area:
+            return place.area == where.name
+        return place.commune == where.name
+
+    def search(self, where: Commune, place_type: str | None, nearby: int = 3) -> DirectoryResult:
+        local = [p for p in self.places if self.is_in(p, where)]
+        if not where.is_area:  # a commune also shows the areas that spread over it
+            areas = {a.name for a in self.communes.values() if a.is_area and where.name in a.communes}
+            local += [p for p in self.places if p.commune is None and p.area in areas]
+        elif where.communes:  # an area also shows its communes' places
+            local += [
+                p for p in self.places if p.commune in where.communes and p.area != where.name
+            ]
+        of_type = [p for p in local if p.type == place_type] if place_type else local
+        chosen = of_type or local
+        if place_type and of_type:
+            chosen = of_type + [p for p in local if p not in of_type]
+        others = [p for p in self.places if p not in local]
+        if place_type:
+            typed = [p for p in others if p.type == place_type]
+            others = typed or others
+        ranked = sorted(
+            ((p, _distance_km(where, loc)) for p in others if (loc := self.location_of(p))),
+            key=lambda pd: (pd[1], pd[0].name),
+        )
+        return DirectoryResult(
+            where=where,
+            place_type=place_type,
+            local=tuple(chosen),
+            other_types_here=bool(local) and bool(place_type) and not of_type,
+            nearby=tuple((p, round(d, 1)) for p, d in ranked[:nearby] if d != math.inf),
+        )
+
+    def nearest(self, lat: float, lon: float, limit: int = 5) -> list[tuple[Place, float]]:
+        """Places nearest to a shared location (commune-level precision)."""
+        here = Commune(name="", lat=lat, lon=lon)
+        ranked = sorted(
+            ((p, _distance_km(here, loc)) for p in self.places if (loc := self.location_of(p))),
+            key=lambda pd: pd[1],
+        )
+        return [(p, round(d, 1)) for p, d in ranked[:limit] if d != math.inf]
+
+
+def type_label(place_type: str) -> str:
+    return PLACE_TYPES.get(place_type, place_type)
+
+
+def status_label(place: Place) -> str:
+    year = place.facts_date[:4] if place.facts_date else ""
+    label = PLACE_STATUSES.get(place.status, place.status)
+    return f"{label} en {year}" if year and place.status != "inconnu" else label

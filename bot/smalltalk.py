@@ -1,0 +1,88 @@
+"""Recognise greetings, thanks, goodbyes, rudeness… and nothing else.
+
+A message is small talk only when, once its small-talk phrases are removed, nothing with a
+topic is left: « Bonjour » is small talk, « Bonjour, qu'est-ce que Casaco ? » is a question.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import zlib
+from collections.abc import Mapping
+
+from bot.knowledge import SmallTalkIntent
+from bot.text import STOP_WORDS, fold, tokenize
+
+# Words that add tone but no topic (« merci *beaucoup* », « t'es *vraiment* nul »).
+_FILLER = frozenset(
+    ["beaucoup", "bcp", "vraiment", "franchement", "trop", "tres", "super", "top", "bien", "grand", "gros", "encore", "encore", "mille", "fois", "votre", "ton", "aide", "infos", "information", "informations", "reponse", "reponses", "pour", "tout", "toute", "et", "vous", "tu", "es", "t", "toi", "moi", "c", "est", "je", "suis", "a", "on", "ca", "cette", "journee", "soiree"]
+) | STOP_WORDS
+_EMOJI = re.compile(
+    "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d\U0001f3fb-\U0001f3ff]"
+)
+_EMOJI_INTENTS = {"👍": "ok", "👌": "ok", "🙏": "thanks", "👋": "greeting", "❤": "thanks"}
+
+
+class SmallTalk:
+    def __init__(self, intents: Mapping[str, SmallTalkIntent]) -> None:
+        self.intents = dict(intents)
+        self._phrases: list[tuple[tuple[str, ...], str]] = []
+        self._literal: dict[str, str] = {}
+        for intent in intents.values():
+            for pattern in intent.patterns:
+                literal = fold(pattern).strip()
+                tokens = tuple(tokenize(pattern))
+                if not tokens or not re.fullmatch(r"[a-z0-9' -]+", literal):
+                    self._literal[literal] = intent.id  # « a+ », « /start », « :) »
+                if tokens:
+                    self._phrases.append((tokens, intent.id))
+        self._phrases.sort(key=lambda p: len(p[0]), reverse=True)
+
+    def detect(self, message: str) -> str | None:
+        """The small-talk intent of the whole message, or ``None`` if it asks something."""
+        text = fold(message).strip()
+        if text in self._literal:
+            return self._literal[text]
+        emoji = _EMOJI.findall(message)
+        words = tokenize(_EMOJI.sub(" ", message))
+        intents: list[str] = []
+        rest = list(words)
+        for literal, intent in self._literal.items():
+            if literal and re.search(rf"(?<!\S){re.escape(literal)}(?!\S)", text):
+                intents.append(intent)
+                rest = [w for w in rest if w not in tokenize(literal)]
+        for tokens, intent in self._phrases:
+            i = _find(rest, tokens)
+            while i is not None:
+                intents.append(intent)
+                del rest[i : i + len(tokens)]
+                i = _find(rest, tokens)
+        if any(w not in _FILLER for w in rest):
+            return None
+        if not intents and emoji and not words:
+            intents = [_EMOJI_INTENTS.get(e, "") for e in emoji if _EMOJI_INTENTS.get(e)]
+            return intents[0] if intents else "emoji"
+        if not intents:
+            return None
+        # « Merci, au revoir » is a goodbye; « Salut, ça va ? » asks how we are.
+        for preferred in ("insult", "help", "goodbye", "how_are_you", "thanks"):
+            if preferred in intents:
+                return preferred
+        return intents[0]
+
+    def reply_for(self, intent: str, message: str) -> str:
+        """One of the intent's replies, chosen deterministically from the message."""
+        spec = self.intents.get(intent)
+        if not spec:
+            return ""
+        rng = random.Random(zlib.crc32(message.encode("utf-8", "replace")))
+        return rng.choice(spec.replies)
+
+
+def _find(words: list[str], tokens: tuple[str, ...]) -> int | None:
+    n = len(tokens)
+    for i in range(len(words) - n + 1):
+        if tuple(words[i : i + n]) == tokens:
+            return i
+    return None

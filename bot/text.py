@@ -1,0 +1,133 @@
+"""French text normalisation: the one pipeline applied to both the user's message and the FAQ.
+
+Both sides must go through exactly the same steps, otherwise « télétravail » in a phrasing and
+« teletravail » in a message would never meet. The steps, in order:
+
+1. :func:`fold` — Unicode compatibility form, lower case, curly apostrophes → ``'``, ``œ``/``æ``
+   spelled out, accents removed, control and zero-width characters dropped.
+2. :func:`tokenize` — elisions (l', d', qu'…) stripped, hyphens and punctuation become spaces.
+3. SMS forms expanded (« c koi » → « c'est quoi »), then synonyms rewritten to one canonical
+   word, stop words removed (question words are kept: they carry intent), Snowball stemming.
+
+Steps 1–2 are pure functions; step 3 needs the vocabulary of the knowledge base and lives in
+:class:`Normaliser`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+
+import snowballstemmer
+
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "Œ": "oe", "Æ": "ae", "ß": "ss"})
+_APOSTROPHES = str.maketrans({c: "'" for c in "’‘`´ʼ′"})
+# Zero-width and bidirectional marks: invisible, but they would split or glue words.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u00ad]")
+_ELISION = re.compile(r"\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)'")
+_NON_WORD = re.compile(r"[^a-z0-9/]+")
+_MAX_CHARS = 2000  # nobody asks a question in more; longer input is cut, not rejected
+
+# Stop words: grammar that carries no topic. Question words (comment, pourquoi, combien, quand,
+# où/ou, qui, quoi, quel…) are deliberately absent: « combien » vs « comment » is the whole
+# difference between the price question and the how-to question.
+STOP_WORDS = frozenset(
+    ["a", "à", "ai", "aie", "aient", "aies", "ait", "as", "au", "aux", "avec", "avez", "avoir", "avons", "ayant", "c", "ca", "ce", "ceci", "cela", "celle", "celles", "celui", "ces", "cet", "cette", "ceux", "chez", "d", "dans", "de", "des", "donc", "du", "e", "elle", "elles", "en", "es", "est", "et", "etc", "etaient", "etait", "etant", "ete", "etes", "etre", "eu", "eux", "fait", "faut", "il", "ils", "j", "je", "l", "la", "le", "les", "leur", "leurs", "lui", "m", "ma", "mais", "me", "meme", "mes", "moi", "mon", "n", "ne", "ni", "nos", "notre", "nous", "on", "ont", "ou", "par", "pas", "peu", "peut", "peuvent", "peux", "plus", "pour", "s", "sa", "sans", "se", "ses", "si", "sois", "soit", "sommes", "son", "sont", "sous", "suis", "sur", "t", "ta", "te", "tes", "toi", "ton", "tu", "un", "une", "unes", "uns", "vos", "votre", "vous", "y", "qu", "que", "cest", "sil", "svp", "stp", "merci", "bonjour", "bonsoir", "salut", "hello", "coucou", "svp", "ok", "oui", "non", "vraiment", "tres", "bien", "alors", "aussi", "deja", "encore", "exactement", "franchement", "svp", "plait", "sil-vous-plait", "juste", "trop", "tout", "tous", "toute", "toutes", "quelque", "quelques", "chose", "choses", "genre", "truc", "trucs", "ben", "bah", "euh", "hein", "voila", "voici", "ici", "la-bas", "ya", "y-a-t-il", "t-il", "t-elle"]
+)
+# « ou » (or) and « où » (where) fold to the same word; keep it: « où » matters for places.
+STOP_WORDS = STOP_WORDS - {"ou"}
+
+_stemmer = snowballstemmer.stemmer("french")
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free, apostrophe-normalised text (no other change)."""
+    text = unicodedata.normalize("NFKC", text or "")[:_MAX_CHARS]
+    text = _INVISIBLE.sub("", text)
+    text = text.translate(_APOSTROPHES).translate(_LIGATURES).lower()
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(
+        c for c in text
+        if not unicodedata.combining(c) and (c in "\n\t" or unicodedata.category(c)[0] != "C")
+    )
+    return text
+
+
+def tokenize(text: str) -> list[str]:
+    """Words of the folded text: elisions stripped, hyphens and punctuation split."""
+    text = _ELISION.sub(" ", fold(text))
+    return [t for t in _NON_WORD.split(text) if t]
+
+
+@lru_cache(maxsize=50_000)
+def stem(word: str) -> str:
+    """Snowball French stem; digits and very short words are kept as they are."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    return _stemmer.stemWord(word)
+
+
+class Normaliser:
+    """The configurable half of the pipeline: SMS forms, synonyms, stop words, stems.
+
+    ``sms`` maps one typed token to its full form; ``synonyms`` maps a canonical word to its
+    variants (possibly several words). Both come from ``knowledge/synonyms.yaml``.
+    """
+
+    def __init__(
+        self,
+        sms: Mapping[str, str] | None = None,
+        synonyms: Mapping[str, Iterable[str]] | None = None,
+    ) -> None:
+        self.sms = {fold(k).strip(): tuple(tokenize(v)) for k, v in (sms or {}).items()}
+        pairs: dict[str, str] = {}
+        for canonical, variants in (synonyms or {}).items():
+            target = "_".join(tokenize(canonical))
+            for variant in (*variants, canonical):
+                key = " ".join(tokenize(variant))
+                if key and key != target:
+                    pairs.setdefault(key, target)
+        self._synonyms = pairs
+        self._synonym_re = (
+            re.compile(
+                r"(?<![a-z0-9_])(?:"
+                + "|".join(re.escape(k) for k in sorted(pairs, key=len, reverse=True))
+                + r")(?![a-z0-9_])"
+            )
+            if pairs
+            else None
+        )
+        self.canonical_words = frozenset(pairs.values())
+
+    def expand(self, tokens: Iterable[str]) -> list[str]:
+        """SMS forms spelled out (« pk » → « pourquoi »)."""
+        out: list[str] = []
+        for token in tokens:
+            out.extend(self.sms.get(token, (token,)))
+        return out
+
+    def rewrite_synonyms(self, tokens: list[str]) -> list[str]:
+        """Every variant replaced by its canonical word (longest variant first)."""
+        if not self._synonym_re or not tokens:
+            return tokens
+        text = self._synonym_re.sub(lambda m: self._synonyms[m.group(0)], " ".join(tokens))
+        return text.split()
+
+    def words(self, text: str) -> list[str]:
+        """Folded, SMS-expanded tokens (before synonyms): what typo correction works on."""
+        return self.expand(tokenize(text))
+
+    def terms(self, words: Iterable[str]) -> list[str]:
+        """From corrected words to the stems that the index compares."""
+        rewritten = self.rewrite_synonyms(list(words))
+        canonical = self.canonical_words
+        return [
+            w if w in canonical else stem(w)
+            for w in rewritten
+            if (w not in STOP_WORDS and len(w) > 1) or w.isdigit()
+        ]
+
+    def __call__(self, text: str) -> list[str]:
+        return self.terms(self.words(text))

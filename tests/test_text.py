@@ -1,0 +1,66 @@
+"""The French normalisation pipeline: what a user types must meet what staff wrote."""
+
+import pytest
+
+from bot.text import Normaliser, fold, stem, tokenize
+
+SMS = {"koi": "quoi", "c": "c'est", "pk": "pourquoi", "ds": "dans", "jsuis": "je suis"}
+SYNONYMS = {
+    "coworking": ["espace de travail partagé", "bureau partagé", "cotravail"],
+    "departement": ["conseil départemental", "conseil général", "cd92"],
+}
+
+
+@pytest.fixture
+def normalise() -> Normaliser:
+    return Normaliser(SMS, SYNONYMS)
+
+
+def test_fold_removes_accents_case_and_ligatures() -> None:
+    assert fold("Œuvre À L'ÉTÉ") == "oeuvre a l'ete"
+    assert fold("Qu’est-ce") == "qu'est-ce"
+
+
+def test_fold_drops_invisible_and_control_characters() -> None:
+    assert fold("ti\u200bers\u202e-lieu\x00\x07") == "tiers-lieu"
+
+
+def test_tokenize_strips_elisions_and_splits_hyphens() -> None:
+    assert tokenize("Qu'est-ce qu’un tiers-lieu, l'atelier d'Issy ?") == [
+        "est", "ce", "un", "tiers", "lieu", "atelier", "issy",
+    ]
+
+
+def test_accents_and_typing_style_do_not_matter(normalise: Normaliser) -> None:
+    assert normalise("Télécentre ?!") == normalise("telecentre")
+    assert normalise("C koi un tiers lieu") == normalise("c'est quoi un tiers-lieu")
+
+
+def test_sms_forms_are_expanded(normalise: Normaliser) -> None:
+    assert "pourquoi" in normalise("pk ?")
+    assert normalise("jsuis ds le 92") == normalise("je suis dans le 92")
+
+
+def test_question_words_survive_stop_word_removal(normalise: Normaliser) -> None:
+    for word in ("combien", "comment", "pourquoi", "quand", "qui", "quoi", "ou"):
+        assert normalise(f"{word} le tiers-lieu") != normalise("le tiers-lieu"), word
+
+
+def test_synonyms_meet_on_one_canonical_word(normalise: Normaliser) -> None:
+    assert normalise("un espace de travail partagé") == normalise("un bureau partagé")
+    assert normalise("le CD92") == normalise("le Conseil général") == normalise(
+        "conseil départemental"
+    )
+
+
+def test_stemming_merges_plural_and_verb_forms() -> None:
+    assert stem("services") == stem("service")
+    assert stem("financements") == stem("financement")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", "😊😊", "<b>x</b>", "'; DROP TABLE users; --", "a" * 10_000, "\u202e\u200f"],
+)
+def test_hostile_input_never_raises(normalise: Normaliser, text: str) -> None:
+    assert isinstance(normalise(text), list)
