@@ -1,0 +1,624 @@
+"""Persistence: interactions, feedback and the staff review queue, in one SQLite file.
+
+One long-lived aiosqlite connection runs on one worker thread, so every task shares the same
+SQLite transaction state. Left to the driver, a rollback in one task once wiped another task's
+insert. Hence: autocommit mode, and every unit of work runs as an explicit
+``BEGIN IMMEDIATE … COMMIT/ROLLBACK`` under an :class:`asyncio.Lock` (:meth:`Storage._transaction`).
+
+Users appear only as a keyed pseudonym (:func:`bot.privacy.pseudonymise`); callers pass the raw
+Telegram id and it is hashed here, so no other module has to remember to do it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import sqlite3
+import statistics
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+import aiosqlite
+
+from bot.privacy import pseudonymise
+from bot.reply import ReplyKind
+
+logger = logging.getLogger(__name__)
+
+REVIEW_REASONS = frozenset({"unanswered", "low_confidence", "report"})
+REVIEW_STATUSES = frozenset({"open", "accepted", "dismissed"})
+BUSY_TIMEOUT_MS = 5000  # another process (CLI export, a second bot) may hold the write lock
+
+# Numbered migrations: MIGRATIONS[n] brings the schema from version n to n + 1. Each is applied
+# in the transaction that bumps PRAGMA user_version, so a crash never leaves half a migration.
+# Never edit a released migration: append a new one.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    # 1: the initial schema.
+    (
+        """CREATE TABLE interactions (
+            id INTEGER PRIMARY KEY,
+            user_hash TEXT NOT NULL,
+            message TEXT NOT NULL,
+            reply_kind TEXT NOT NULL,
+            entry_id TEXT,
+            score REAL NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE feedback (
+            id INTEGER PRIMARY KEY,
+            user_hash TEXT NOT NULL,
+            interaction_id INTEGER REFERENCES interactions(id) ON DELETE SET NULL,
+            entry_id TEXT NOT NULL,
+            useful INTEGER NOT NULL CHECK (useful IN (0, 1)),
+            reason TEXT,
+            created_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE review_queue (
+            id INTEGER PRIMARY KEY,
+            user_hash TEXT NOT NULL,
+            message TEXT NOT NULL,
+            normalised TEXT NOT NULL,
+            reason TEXT NOT NULL CHECK (reason IN ('unanswered', 'low_confidence', 'report')),
+            suggested_id TEXT,
+            score REAL NOT NULL DEFAULT 0,
+            status TEXT NOT NULL DEFAULT 'open'
+                CHECK (status IN ('open', 'accepted', 'dismissed')),
+            created_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX interactions_created_at ON interactions(created_at)",
+        "CREATE INDEX feedback_created_at ON feedback(created_at)",
+        "CREATE INDEX review_queue_created_at ON review_queue(created_at)",
+    ),
+    # 2: response times for the stats, and indexes for per-user requests (export, forget) and
+    # the review queue, which otherwise scan whole tables.
+    (
+        "ALTER TABLE interactions ADD COLUMN response_ms INTEGER",
+        "CREATE INDEX interactions_user_hash ON interactions(user_hash)",
+        "CREATE INDEX feedback_user_hash ON feedback(user_hash)",
+        "CREATE INDEX review_queue_user_hash ON review_queue(user_hash)",
+        "CREATE INDEX review_queue_status_normalised ON review_queue(status, normalised)",
+    ),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+# Every table holds user-linked rows. Feedback first: it points at interactions.
+_USER_TABLES = ("feedback", "interactions", "review_queue")
+
+
+class StorageError(RuntimeError):
+    """The database cannot be used (closed, or written by a newer version of the bot)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewItem:
+    """One message waiting for (or having had) a staff decision."""
+
+    id: int
+    message: str
+    normalised: str
+    reason: str
+    suggested_id: str | None
+    score: float
+    status: str
+    created_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewGroup:
+    """Open review items sharing one normalised text, shown to staff as a single line."""
+
+    item_id: int  # the latest item of the group
+    message: str  # the latest wording
+    count: int
+    reason: str
+    suggested_id: str | None
+    score: float
+    last_seen: str
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """Usage figures over the last ``days`` days; rates are fractions of ``messages``."""
+
+    days: int
+    messages: int = 0
+    distinct_users: int = 0
+    answered: int = 0
+    clarified: int = 0
+    places: int = 0
+    smalltalk: int = 0
+    fallback: int = 0
+    top_questions: list[tuple[str, int]] = field(default_factory=list)
+    feedback: dict[str, tuple[int, int]] = field(default_factory=dict)  # entry → (up, down)
+    median_response_ms: float | None = None
+
+    def rate(self, count: int) -> float:
+        return count / self.messages if self.messages else 0.0
+
+    @property
+    def answered_rate(self) -> float:
+        return self.rate(self.answered)
+
+    @property
+    def clarified_rate(self) -> float:
+        return self.rate(self.clarified)
+
+    @property
+    def places_rate(self) -> float:
+        return self.rate(self.places)
+
+    @property
+    def smalltalk_rate(self) -> float:
+        return self.rate(self.smalltalk)
+
+    @property
+    def fallback_rate(self) -> float:
+        return self.rate(self.fallback)
+
+
+@runtime_checkable
+class StorageProtocol(Protocol):
+    """What the bot needs from storage; :class:`Storage` and :class:`NullStorage` provide it."""
+
+    async def close(self) -> None: ...
+
+    async def record_interaction(
+        self,
+        user_id: int | str,
+        message: str,
+        kind: str,
+        entry_id: str | None,
+        score: float,
+        response_ms: int | None,
+        now: datetime | None = None,
+    ) -> int: ...
+
+    async def record_feedback(
+        self,
+        user_id: int | str,
+        entry_id: str,
+        useful: bool,
+        interaction_id: int | None = None,
+        reason: str | None = None,
+        now: datetime | None = None,
+    ) -> int: ...
+
+    async def enqueue_review(
+        self,
+        user_id: int | str,
+        message: str,
+        normalised: str,
+        reason: str,
+        suggested_id: str | None = None,
+        score: float = 0.0,
+        now: datetime | None = None,
+    ) -> int: ...
+
+    async def review_queue(self, limit: int = 20) -> list[ReviewGroup]: ...
+
+    async def get_review_item(self, item_id: int) -> ReviewItem | None: ...
+
+    async def set_review_status(self, item_id: int, status: str) -> bool: ...
+
+    async def forget_user(self, user_id: int | str) -> int: ...
+
+    async def export_user(self, user_id: int | str) -> dict[str, Any]: ...
+
+    async def purge_older_than(self, days: int, now: datetime | None = None) -> int: ...
+
+    async def stats(self, days: int, now: datetime | None = None) -> Stats: ...
+
+
+def _iso(now: datetime | None = None) -> str:
+    """A UTC ISO timestamp; one fixed format, so text comparison orders them correctly."""
+    moment = now or datetime.now(UTC)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)  # naive datetimes are taken as UTC
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _days_before(days: int, now: datetime | None) -> str:
+    if days < 0:
+        raise ValueError(f"days must be >= 0, got {days}")
+    return _iso((now or datetime.now(UTC)) - timedelta(days=days))
+
+
+class Storage:
+    """SQLite storage over one long-lived connection; open with :meth:`open`."""
+
+    def __init__(self, db: aiosqlite.Connection, secret: str) -> None:
+        self._db: aiosqlite.Connection | None = db
+        self._secret = secret
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: str | os.PathLike[str], secret: str) -> Storage:
+        """Connect, configure the connection and bring the schema up to date."""
+        if not secret:
+            raise ValueError("an HMAC secret is required")
+        location = os.fspath(path)
+        if location != ":memory:":
+            Path(location).parent.mkdir(parents=True, exist_ok=True)
+        db = await aiosqlite.connect(location, isolation_level=None)
+        storage = cls(db, secret)
+        try:
+            # Connection settings must be made outside any transaction.
+            await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            await db.execute("PRAGMA journal_mode = WAL")
+            await db.execute("PRAGMA synchronous = NORMAL")  # durable enough with WAL
+            await db.execute("PRAGMA foreign_keys = ON")
+            await storage._migrate()
+        except BaseException:
+            await storage.close()
+            raise
+        return storage
+
+    async def close(self) -> None:
+        """Close the connection; safe to call twice (e.g. from ``post_shutdown`` and a finally)."""
+        db, self._db = self._db, None
+        if db is not None:
+            async with self._lock:  # let a running transaction finish first
+                await db.close()
+
+    def _user(self, user_id: int | str) -> str:
+        return pseudonymise(user_id, self._secret)
+
+    @contextlib.asynccontextmanager
+    async def _transaction(self, *, write: bool = True) -> AsyncIterator[aiosqlite.Connection]:
+        """Run the block as one transaction, alone on the connection.
+
+        The lock keeps other tasks from interleaving statements into this transaction (or
+        having theirs rolled back with it); ``BEGIN IMMEDIATE`` takes SQLite's write lock up
+        front so another process cannot make us fail half-way with SQLITE_BUSY.
+        """
+        async with self._lock:
+            db = self._db
+            if db is None:
+                raise StorageError("storage is closed")
+            await db.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            try:
+                yield db
+            except BaseException:
+                # Suppressed: if we were cancelled during COMMIT, there is nothing to roll back.
+                with contextlib.suppress(sqlite3.OperationalError):
+                    await db.execute("ROLLBACK")
+                raise
+            await db.execute("COMMIT")
+
+    async def _migrate(self) -> None:
+        """Apply the missing migrations, one transaction each (safe with concurrent openers)."""
+        while True:
+            async with self._transaction() as db:
+                rows = await db.execute_fetchall("PRAGMA user_version")
+                version = next(iter(rows))[0]
+                if version > SCHEMA_VERSION:
+                    raise StorageError(
+                        f"database schema version {version} is newer than this bot's "
+                        f"({SCHEMA_VERSION}): upgrade the bot"
+                    )
+                if version == SCHEMA_VERSION:
+                    return
+                for statement in MIGRATIONS[version]:
+                    await db.execute(statement)
+                await db.execute(f"PRAGMA user_version = {version + 1}")
+                logger.info("database migrated to schema version %d", version + 1)
+
+    async def _insert(self, sql: str, params: Sequence[Any]) -> int:
+        async with self._transaction() as db:
+            cursor = await db.execute(sql, params)
+            row_id = cursor.lastrowid
+            await cursor.close()
+        assert row_id is not None
+        return row_id
+
+    async def _fetch(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        async with self._transaction(write=False) as db:
+            return list(await db.execute_fetchall(sql, params))
+
+    async def record_interaction(
+        self,
+        user_id: int | str,
+        message: str,
+        kind: str,
+        entry_id: str | None,
+        score: float,
+        response_ms: int | None,
+        now: datetime | None = None,
+    ) -> int:
+        """Log one question and how the bot answered it; returns the interaction id."""
+        return await self._insert(
+            "INSERT INTO interactions (user_hash, message, reply_kind, entry_id, score,"
+            " response_ms, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                self._user(user_id),
+                message,
+                str(kind),
+                entry_id,
+                float(score),
+                response_ms,
+                _iso(now),
+            ),
+        )
+
+    async def record_feedback(
+        self,
+        user_id: int | str,
+        entry_id: str,
+        useful: bool,
+        interaction_id: int | None = None,
+        reason: str | None = None,
+        now: datetime | None = None,
+    ) -> int:
+        """Log a 👍/👎 on an answer; returns the feedback id.
+
+        The link to the interaction is kept only if it still exists (it may have been purged)
+        and belongs to the same user, so a stale or forged button cannot fail or cross users.
+        """
+        user = self._user(user_id)
+        return await self._insert(
+            "INSERT INTO feedback (user_hash, interaction_id, entry_id, useful, reason, created_at)"
+            " VALUES (?, (SELECT id FROM interactions WHERE id = ? AND user_hash = ?), ?, ?, ?, ?)",
+            (user, interaction_id, user, entry_id, int(bool(useful)), reason, _iso(now)),
+        )
+
+    async def enqueue_review(
+        self,
+        user_id: int | str,
+        message: str,
+        normalised: str,
+        reason: str,
+        suggested_id: str | None = None,
+        score: float = 0.0,
+        now: datetime | None = None,
+    ) -> int:
+        """Put a message in front of staff; ``normalised`` groups rephrasings of one question."""
+        if reason not in REVIEW_REASONS:
+            raise ValueError(f"unknown review reason {reason!r}")
+        return await self._insert(
+            "INSERT INTO review_queue (user_hash, message, normalised, reason, suggested_id,"
+            " score, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                self._user(user_id),
+                message,
+                normalised,
+                reason,
+                suggested_id,
+                float(score),
+                _iso(now),
+            ),
+        )
+
+    async def review_queue(self, limit: int = 20) -> list[ReviewGroup]:
+        """Open items grouped by normalised text: most frequent first, then most recent."""
+        rows = await self._fetch(
+            """SELECT id, message, count, reason, suggested_id, score, created_at FROM (
+                   SELECT *,
+                          COUNT(*) OVER (PARTITION BY normalised) AS count,
+                          ROW_NUMBER() OVER (PARTITION BY normalised
+                                             ORDER BY created_at DESC, id DESC) AS rank
+                   FROM review_queue WHERE status = 'open')
+               WHERE rank = 1
+               ORDER BY count DESC, created_at DESC, id DESC
+               LIMIT ?""",
+            (limit,),
+        )
+        return [ReviewGroup(*row) for row in rows]
+
+    async def get_review_item(self, item_id: int) -> ReviewItem | None:
+        rows = await self._fetch(
+            "SELECT id, message, normalised, reason, suggested_id, score, status, created_at"
+            " FROM review_queue WHERE id = ?",
+            (item_id,),
+        )
+        return ReviewItem(*rows[0]) if rows else None
+
+    async def set_review_status(self, item_id: int, status: str) -> bool:
+        """Close (or reopen) an item and every open item of its group; False if it is unknown.
+
+        Staff decide once per question, not once per user who asked it.
+        """
+        if status not in REVIEW_STATUSES:
+            raise ValueError(f"unknown review status {status!r}")
+        async with self._transaction() as db:
+            rows = list(
+                await db.execute_fetchall(
+                    "SELECT normalised FROM review_queue WHERE id = ?", (item_id,)
+                )
+            )
+            if not rows:
+                return False
+            await db.execute(
+                "UPDATE review_queue SET status = ?"
+                " WHERE id = ? OR (normalised = ? AND status = 'open')",
+                (status, item_id, rows[0][0]),
+            )
+        return True
+
+    async def forget_user(self, user_id: int | str) -> int:
+        """Delete every row about this user (right to erasure); returns how many."""
+        user = self._user(user_id)
+        deleted = 0
+        async with self._transaction() as db:
+            for table in _USER_TABLES:
+                cursor = await db.execute(f"DELETE FROM {table} WHERE user_hash = ?", (user,))
+                deleted += cursor.rowcount
+                await cursor.close()
+        return deleted
+
+    async def export_user(self, user_id: int | str) -> dict[str, Any]:
+        """Everything stored about this user (right of access), JSON-ready, without pseudonyms."""
+        user = self._user(user_id)
+        async with self._transaction(write=False) as db:
+            interactions = await db.execute_fetchall(
+                "SELECT id, created_at, message, reply_kind, entry_id, score, response_ms"
+                " FROM interactions WHERE user_hash = ? ORDER BY created_at, id",
+                (user,),
+            )
+            feedback = await db.execute_fetchall(
+                "SELECT id, created_at, entry_id, useful, reason, interaction_id"
+                " FROM feedback WHERE user_hash = ? ORDER BY created_at, id",
+                (user,),
+            )
+            reports = await db.execute_fetchall(
+                "SELECT id, created_at, message, reason, suggested_id, status"
+                " FROM review_queue WHERE user_hash = ? ORDER BY created_at, id",
+                (user,),
+            )
+        keys = ("id", "created_at", "message", "reply_kind", "entry_id", "score", "response_ms")
+        return {
+            "interactions": [dict(zip(keys, row, strict=True)) for row in interactions],
+            "feedback": [
+                {
+                    "id": r[0],
+                    "created_at": r[1],
+                    "entry_id": r[2],
+                    "useful": bool(r[3]),
+                    "reason": r[4],
+                    "interaction_id": r[5],
+                }
+                for r in feedback
+            ],
+            "reports": [
+                dict(
+                    zip(
+                        ("id", "created_at", "message", "reason", "suggested_id", "status"),
+                        row,
+                        strict=True,
+                    )
+                )
+                for row in reports
+            ],
+        }
+
+    async def purge_older_than(self, days: int, now: datetime | None = None) -> int:
+        """Delete rows older than ``days`` days in every table (retention); returns how many."""
+        cutoff = _days_before(days, now)
+        deleted = 0
+        async with self._transaction() as db:
+            for table in _USER_TABLES:
+                cursor = await db.execute(f"DELETE FROM {table} WHERE created_at < ?", (cutoff,))
+                deleted += cursor.rowcount
+                await cursor.close()
+        if deleted:
+            logger.info("retention: deleted %d rows older than %d days", deleted, days)
+        return deleted
+
+    async def stats(self, days: int, now: datetime | None = None) -> Stats:
+        """Usage over the last ``days`` days up to ``now``."""
+        window = (_days_before(days, now), _iso(now))
+        async with self._transaction(write=False) as db:
+            rows = list(
+                await db.execute_fetchall(
+                    "SELECT user_hash, message, reply_kind, response_ms FROM interactions"
+                    " WHERE created_at BETWEEN ? AND ? ORDER BY created_at DESC, id DESC",
+                    window,
+                )
+            )
+            votes = await db.execute_fetchall(
+                "SELECT entry_id, SUM(useful), SUM(1 - useful) FROM feedback"
+                " WHERE created_at BETWEEN ? AND ? GROUP BY entry_id ORDER BY entry_id",
+                window,
+            )
+        kinds = [row[2] for row in rows]
+        times = [row[3] for row in rows if row[3] is not None]
+        return Stats(
+            days=days,
+            messages=len(rows),
+            distinct_users=len({row[0] for row in rows}),
+            answered=kinds.count(ReplyKind.ANSWER),
+            clarified=kinds.count(ReplyKind.CLARIFY),
+            places=kinds.count(ReplyKind.PLACES),
+            smalltalk=kinds.count(ReplyKind.SMALLTALK),
+            fallback=kinds.count(ReplyKind.FALLBACK),
+            top_questions=_top_questions([row[1] for row in rows]),
+            feedback={entry: (up, down) for entry, up, down in votes},
+            median_response_ms=statistics.median(times) if times else None,
+        )
+
+
+def _top_questions(messages_newest_first: list[str], limit: int = 10) -> list[tuple[str, int]]:
+    """The most asked messages, case- and spacing-insensitive, each shown in its latest wording.
+
+    Grouped in Python: SQLite's ``lower()`` only folds ASCII, so « École » and « école » would
+    count apart.
+    """
+    counts: dict[str, list[Any]] = {}  # key → [latest wording, count]; dict keeps recency order
+    for message in messages_newest_first:
+        key = " ".join(message.casefold().split())
+        if key in counts:
+            counts[key][1] += 1
+        else:
+            counts[key] = [message, 1]
+    ranked = sorted(counts.values(), key=lambda pair: -pair[1])  # stable: ties stay newest first
+    return [(wording, count) for wording, count in ranked[:limit]]
+
+
+class NullStorage:
+    """Storage that keeps nothing: for ``ask``, ``chat`` and ``eval``, which must never write."""
+
+    async def close(self) -> None:
+        return None
+
+    async def record_interaction(
+        self,
+        user_id: int | str,
+        message: str,
+        kind: str,
+        entry_id: str | None,
+        score: float,
+        response_ms: int | None,
+        now: datetime | None = None,
+    ) -> int:
+        return 0
+
+    async def record_feedback(
+        self,
+        user_id: int | str,
+        entry_id: str,
+        useful: bool,
+        interaction_id: int | None = None,
+        reason: str | None = None,
+        now: datetime | None = None,
+    ) -> int:
+        return 0
+
+    async def enqueue_review(
+        self,
+        user_id: int | str,
+        message: str,
+        normalised: str,
+        reason: str,
+        suggested_id: str | None = None,
+        score: float = 0.0,
+        now: datetime | None = None,
+    ) -> int:
+        if reason not in REVIEW_REASONS:  # same contract as Storage, so bugs show up in tests
+            raise ValueError(f"unknown review reason {reason!r}")
+        return 0
+
+    async def review_queue(self, limit: int = 20) -> list[ReviewGroup]:
+        return []
+
+    async def get_review_item(self, item_id: int) -> ReviewItem | None:
+        return None
+
+    async def set_review_status(self, item_id: int, status: str) -> bool:
+        if status not in REVIEW_STATUSES:
+            raise ValueError(f"unknown review status {status!r}")
+        return False
+
+    async def forget_user(self, user_id: int | str) -> int:
+        return 0
+
+    async def export_user(self, user_id: int | str) -> dict[str, Any]:
+        return {"interactions": [], "feedback": [], "reports": []}
+
+    async def purge_older_than(self, days: int, now: datetime | None = None) -> int:
+        return 0
+
+    async def stats(self, days: int, now: datetime | None = None) -> Stats:
+        return Stats(days=days)
