@@ -27,7 +27,7 @@ from bot.smalltalk import SmallTalk
 from bot.text import Normaliser, tokenize
 
 PLACES_PSEUDO_ENTRY = "__places__"
-LOCATION_TERM = "zlocalite"
+LOCATION_TERM = "loc92"  # has a digit: survives stemming unchanged on both sides
 MAX_MESSAGE_CHARS = 2000
 
 # Generic ways of asking for somewhere to work in a given town. They live in the same index as
@@ -46,6 +46,9 @@ _PLACE_SEARCH_PHRASINGS = (
     "adresse d'un lieu pour travailler a localite",
     "tiers-lieu dans la ville de localite",
     "un endroit ou travailler vers localite",
+    "un centre d'affaires a localite",
+    "un telecentre a localite",
+    "une pepiniere d'entreprises a localite",
 )
 _MORE_DETAILS = (
     ("plus", "detail"), ("plus", "details"), ("savoir", "plus"), ("en", "dire", "plus"),
@@ -241,17 +244,23 @@ class Engine:
         if _is_more_details(words) and conversation.last_entry_id in self.knowledge.faq:
             return self._more_details(conversation.last_entry_id, message)
 
-        named = self.directory.find_place(words)
-        if named and named.faq in self.knowledge.faq:
-            top = faq_matches[0] if faq_matches else None
-            if top is None or top.entry_id == named.faq or top.score < t.sure:
-                return self.answer(named.faq, message, top.score if top else 0.0, candidates)
+        named = self.directory.find_places(words, location)
+        top = faq_matches[0] if faq_matches else None
+        if named and named[0].faq in self.knowledge.faq:
+            if top is None or top.entry_id == named[0].faq or top.score < t.sure:
+                return self.answer(named[0].faq, message, top.score if top else 0.0, candidates)
+        elif named and (top is None or top.score < t.answer):
+            return self._named_places(named, message, candidates)
 
         if location is not None:
             best_faq = faq_matches[0].score if faq_matches else 0.0
             search_score = place_search.score if place_search else 0.0
             wants_place = place_cue or search_score >= t.answer
-            if wants_place and (search_score + t.places_margin >= best_faq or best_faq < t.answer):
+            if (
+                wants_place
+                and search_score >= t.clarify
+                and search_score + t.places_margin >= best_faq
+            ):
                 return self._with_candidates(self.places(location, place_type, message), candidates)
             if conversation.last_kind is ReplyKind.PLACES and _is_follow_up(terms, best_faq, t):
                 return self._with_candidates(
@@ -267,8 +276,6 @@ class Engine:
             return self._with_candidates(
                 self.places(conversation.last_commune, place_type, message), candidates
             )
-        elif named and not named.faq and (not faq_matches or faq_matches[0].score < t.answer):
-            return self._named_place(named, message, candidates)
 
         return self._faq_decision(message, faq_matches, candidates)
 
@@ -353,18 +360,20 @@ class Engine:
             places=base.places,
         )
 
-    def _named_place(self, place: Place, message: str,
-                     candidates: tuple[Candidate, ...]) -> Reply:
-        where = place.commune or place.area or ""
+    def _named_places(self, places: list[Place], message: str,
+                      candidates: tuple[Candidate, ...]) -> Reply:
+        """A place the user named that has no FAQ entry of its own: its directory card."""
+        first = places[0]
+        names = " et ".join(dict.fromkeys(p.name for p in places))
         return Reply(
             kind=ReplyKind.PLACES,
-            text=f"Voici ce que je sais de {place.name} :",
+            text=f"Voici ce que je sais de {names} :",
             question=message,
             candidates=candidates,
-            places=(self._card(place),),
-            commune=where,
-            sources=tuple(SourceRef(s.title, s.url) for s in place.sources),
-            facts_date=place.facts_date,
+            places=tuple(self._card(p) for p in places),
+            commune=first.commune or first.area or "",
+            sources=tuple(SourceRef(s.title, s.url) for s in first.sources),
+            facts_date=first.facts_date,
         )
 
     def _places_reply(self, result: DirectoryResult, question: str) -> Reply:

@@ -30,6 +30,7 @@ from rapidfuzz import fuzz, process
 from bot.text import Normaliser
 
 _GLUED_ELISIONS = ("qu", "l", "d", "j", "m", "n", "s", "t", "c")
+SCAFFOLDING = frozenset({"definition", "type", "quoi", "comment", "quel", "quell", "quels"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,8 @@ class Weights:
     entry_coverage: float = 0.25
     fuzzy: float = 0.20
     query_side: float = 0.6  # within coverage: message side vs phrasing side
+    topic: float = 1.6  # weight of a synonyms.yaml canonical word
+    scaffolding: float = 0.6  # weight of « definition » and the like
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +125,14 @@ class FaqIndex:
         self.vocabulary = Vocabulary(vocabulary)
         n = max(len(self._entry_terms), 1)
         self._idf = {s: math.log((n + 1) / (df + 0.5)) for s, df in entry_df.items()}
+        # Words that synonyms.yaml names (coworking, télécentre, SCIC…) are the topics people
+        # ask about: missing one matters more than missing an ordinary word. The question
+        # scaffolding (« qu'est-ce que », « veut dire ») matters less.
+        for s in self._idf:
+            if s in SCAFFOLDING:
+                self._idf[s] *= self.weights.scaffolding
+            elif s in normaliser.canonical_words:
+                self._idf[s] *= self.weights.topic
         self._unknown_idf = math.log((n + 1) / 0.5)
         self._phrasing_weight = [sum(self.idf(s) for s in stems) for _, _, stems in self._phrasings]
 

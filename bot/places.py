@@ -11,7 +11,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from bot.knowledge import PLACE_STATUSES, PLACE_TYPES, Commune, Knowledge, Place
 from bot.text import STOP_WORDS, tokenize
@@ -39,7 +39,9 @@ class PhraseFinder:
             key = " ".join(tokenize(text))
             if key and (len(key) >= 4 or " " in key):
                 self._exact.setdefault(key, value)
-        self._keys = list(self._exact)
+        self._by_size: dict[int, list[str]] = {}
+        for key in self._exact:
+            self._by_size.setdefault(len(key.split()), []).append(key)
         self._known_words = known_words
 
     def find(self, words: Sequence[str], fuzzy: bool = True) -> list[Found]:
@@ -61,14 +63,23 @@ class PhraseFinder:
         return sorted(found, key=lambda f: f.start)
 
     def _fuzzy(self, words: Sequence[str]) -> object | None:
+        """A typo'd name: each word equals the name's, or is a word the FAQ doesn't know.
+
+        Without the second condition « fablab gennevilliers » would be read as the place
+        « FacLab Gennevilliers »: « fablab » is a real word, not a typo.
+        """
         if words[0] in STOP_WORDS or words[-1] in STOP_WORDS:
             return None
-        if all(w in self._known_words for w in words):
-            return None
         key = " ".join(words)
-        if len(key) < 5:
+        if len(key) < 5 or all(w in self._known_words for w in words):
             return None
-        best = process.extractOne(key, self._keys, scorer=fuzz.ratio, score_cutoff=87)
+        best = None
+        for candidate in self._by_size.get(len(words), ()):
+            parts = candidate.split()
+            if all(w == p or w not in self._known_words for w, p in zip(words, parts, strict=True)):
+                score = fuzz.ratio(key, candidate)
+                if score >= 87 and (best is None or score > best[1]):
+                    best = (candidate, score)
         return self._exact[best[0]] if best else None
 
 
@@ -122,9 +133,19 @@ class Directory:
         best = max(found, key=lambda f: (f.end - f.start, -f.start))
         return best.value  # type: ignore[return-value]
 
-    def find_place(self, words: Sequence[str]) -> Place | None:
+    def find_places(self, words: Sequence[str], where: Commune | None = None) -> list[Place]:
+        """Places named in the message (all branches of a chain), those in ``where`` first."""
         found = self.place_finder.find(words)
-        return found[0].value if found else None  # type: ignore[return-value]
+        if not found:
+            return []
+        named = {p.name.lower() for p in (f.value for f in found)}  # type: ignore[attr-defined]
+        named |= {a.lower() for f in found for a in f.value.aliases}  # type: ignore[attr-defined]
+        matches = [p for p in self.places if p.name.lower() in named or p in
+                   [f.value for f in found]]
+        if where is not None:
+            here = [p for p in matches if self.is_in(p, where) or p.commune in where.communes]
+            matches = here or matches
+        return matches
 
     def find_type(self, words: Sequence[str]) -> str | None:
         """The specific type asked for; the generic « tiers-lieu » means no filter."""
@@ -146,22 +167,23 @@ class Directory:
         return place.commune == where.name
 
     def search(self, where: Commune, place_type: str | None, nearby: int = 3) -> DirectoryResult:
-        local = [p for p in self.places if self.is_in(p, where)]
-        if not where.is_area:  # a commune also shows the areas that spread over it
+        """Places in ``where`` first (of the type asked first), then the areas or communes it
+        overlaps (La Défense for Courbevoie, and the reverse), then the nearest elsewhere."""
+        inside = [p for p in self.places if self.is_in(p, where)]
+        if where.is_area:
+            around = [p for p in self.places if p.commune in where.communes and p not in inside]
+        else:
             areas = {a.name for a in self.communes.values() if a.is_area and where.name in a.communes}
-            local += [p for p in self.places if p.commune is None and p.area in areas]
-        elif where.communes:  # an area also shows its communes' places
-            local += [
-                p for p in self.places if p.commune in where.communes and p.area != where.name
-            ]
-        of_type = [p for p in local if p.type == place_type] if place_type else local
-        chosen = of_type or local
-        if place_type and of_type:
-            chosen = of_type + [p for p in local if p not in of_type]
+            around = [p for p in self.places if p.commune is None and p.area in areas]
+
+        def typed_first(places: list[Place]) -> list[Place]:
+            return sorted(places, key=lambda p: place_type is not None and p.type != place_type)
+
+        local = typed_first(inside) + typed_first(around)
+        has_type = place_type is None or any(p.type == place_type for p in local)
         others = [p for p in self.places if p not in local]
         if place_type:
-            typed = [p for p in others if p.type == place_type]
-            others = typed or others
+            others = [p for p in others if p.type == place_type] or others
         ranked = sorted(
             ((p, _distance_km(where, loc)) for p in others if (loc := self.location_of(p))),
             key=lambda pd: (pd[1], pd[0].name),
@@ -169,8 +191,8 @@ class Directory:
         return DirectoryResult(
             where=where,
             place_type=place_type,
-            local=tuple(chosen),
-            other_types_here=bool(local) and bool(place_type) and not of_type,
+            local=tuple(local),
+            other_types_here=bool(local) and not has_type,
             nearby=tuple((p, round(d, 1)) for p, d in ranked[:nearby] if d != math.inf),
         )
 

@@ -28,7 +28,10 @@ _APOSTROPHES = str.maketrans({c: "'" for c in "’‘`´ʼ′"})
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u00ad]")
 _ELISION = re.compile(r"\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)'")
 _NON_WORD = re.compile(r"[^a-z0-9/]+")
-_MAX_CHARS = 2000  # nobody asks a question in more; longer input is cut, not rejected
+_MAX_CHARS = 2000
+# « Qu'est-ce que X ? » asks for a definition; once elisions and stop words are gone nothing
+# would be left of it, so it becomes one word that synonyms.yaml can map (kesako).
+_WHAT_IS = re.compile(r"\bqu ?'? ?est[ -]?ce (?:que|qu'|qu )")  # nobody asks a question in more; longer input is cut, not rejected
 
 # Stop words: grammar that carries no topic. Question words (comment, pourquoi, combien, quand,
 # où/ou, qui, quoi, quel…) are deliberately absent: « combien » vs « comment » is the whole
@@ -117,7 +120,7 @@ class Normaliser:
 
     def words(self, text: str) -> list[str]:
         """Folded, SMS-expanded tokens (before synonyms): what typo correction works on."""
-        return self.expand(tokenize(text))
+        return self.expand(tokenize(_WHAT_IS.sub(" kesako ", fold(text))))
 
     def terms(self, words: Iterable[str]) -> list[str]:
         """From corrected words to the stems that the index compares."""
