@@ -65,10 +65,10 @@ _EXAMPLES = (
 class Thresholds:
     """Confidence levels (0–100), measured on the dev set: see ``python -m bot eval``."""
 
-    answer: float = 52.0  # at least this to answer…
-    margin: float = 6.0  # …and this far ahead of the runner-up…
-    sure: float = 72.0  # …unless this high
-    clarify: float = 40.0  # below: fall back honestly
+    answer: float = 48.0  # at least this to answer…
+    margin: float = 4.0  # …and this far ahead of the runner-up…
+    sure: float = 70.0  # …unless this high
+    clarify: float = 38.0  # below: fall back honestly
     places_margin: float = 4.0  # a place search wins unless an FAQ entry is this far ahead
 
 

@@ -30,7 +30,7 @@ from rapidfuzz import fuzz, process
 from bot.text import Normaliser
 
 _GLUED_ELISIONS = ("qu", "l", "d", "j", "m", "n", "s", "t", "c")
-SCAFFOLDING = frozenset({"definition", "type", "quoi", "comment", "quel", "quell", "quels"})
+SCAFFOLDING = frozenset({"definition", "quoi", "comment", "quel", "quell", "quels"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +50,7 @@ class Match:
     entry_id: str
     score: float  # 0–100
     phrasing: str
+    coverage: float = 0.0  # share of the message's weight that the entry's phrasings explain
 
 
 class Vocabulary:
@@ -183,4 +184,7 @@ class FaqIndex:
             if score > best.get(entry_id, (-1.0, ""))[0]:
                 best[entry_id] = (score, text)
         ranked = sorted(best.items(), key=lambda kv: kv[1][0], reverse=True)[:limit]
-        return [Match(entry_id, round(score, 1), text) for entry_id, (score, text) in ranked]
+        return [
+            Match(entry_id, round(score, 1), text, round(coverage_of[entry_id], 3))
+            for entry_id, (score, text) in ranked
+        ]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
@@ -103,6 +104,14 @@ class Normaliser:
             else None
         )
         self.canonical_words = frozenset(pairs.values())
+        # Single-word variants also match through their stem, so that listing « monter »
+        # covers « montons » and « monté » too. A stem claimed by two canonical words is
+        # ambiguous and left alone.
+        by_stem: dict[str, set[str]] = defaultdict(set)
+        for key, target in pairs.items():
+            if " " not in key and key.isalpha():
+                by_stem[stem(key)].add(target)
+        self._stem_synonyms = {s: next(iter(t)) for s, t in by_stem.items() if len(t) == 1}
 
     def expand(self, tokens: Iterable[str]) -> list[str]:
         """SMS forms spelled out (« pk » → « pourquoi »)."""
@@ -126,11 +135,15 @@ class Normaliser:
         """From corrected words to the stems that the index compares."""
         rewritten = self.rewrite_synonyms(list(words))
         canonical = self.canonical_words
-        return [
-            w if w in canonical else stem(w)
-            for w in rewritten
-            if (w not in STOP_WORDS and len(w) > 1) or w.isdigit()
-        ]
+        out = []
+        for w in rewritten:
+            if (w in STOP_WORDS or len(w) <= 1) and not w.isdigit():
+                continue
+            if w not in canonical:
+                w = stem(w)
+                w = self._stem_synonyms.get(w, w)
+            out.append(w)
+        return out
 
     def __call__(self, text: str) -> list[str]:
         return self.terms(self.words(text))
