@@ -7,7 +7,8 @@ It knows nothing of Telegram: the Telegram handlers, the terminal chat and the C
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
 from bot.config import ContactConfig
@@ -50,9 +51,9 @@ _PLACE_SEARCH_PHRASINGS = (
     "un telecentre a localite",
     "une pepiniere d'entreprises a localite",
 )
-_MORE_DETAILS = (
-    ("plus", "detail"), ("plus", "details"), ("savoir", "plus"), ("en", "dire", "plus"),
-    ("developpez",), ("detaillez",), ("precisez",), ("dites", "m", "en", "plus"),
+_MORE_DETAILS = re.compile(
+    r"\b(?:plus de (?:details?|precisions?|infos?|informations?)|en savoir plus|"
+    r"dites m en plus|en dire plus|developpe[zr]?|detaille[zr]?|precise[zr]?|la suite)\b"
 )
 _EXAMPLES = (
     "definition-tiers-lieu",
@@ -271,7 +272,7 @@ class Engine:
             place_type
             and conversation.last_kind is ReplyKind.PLACES
             and conversation.last_commune
-            and _is_follow_up(terms, faq_matches[0].score if faq_matches else 0.0, t)
+            and len(terms) <= 2  # « et pour un fablab ? »: nothing but the type
         ):
             return self._with_candidates(
                 self.places(conversation.last_commune, place_type, message), candidates
@@ -430,8 +431,6 @@ class Engine:
         )
 
     def _with_candidates(self, reply: Reply, candidates: tuple[Candidate, ...]) -> Reply:
-        from dataclasses import replace
-
         return replace(reply, candidates=candidates)
 
     def _candidates(self, matches: list[Match]) -> tuple[Candidate, ...]:
@@ -494,10 +493,7 @@ class Engine:
 
 
 def _is_more_details(words: list[str]) -> bool:
-    if len(words) > 6:
-        return False
-    joined = f" {' '.join(words)} "
-    return any(f" {' '.join(p)} " in joined for p in _MORE_DETAILS)
+    return len(words) <= 6 and bool(_MORE_DETAILS.search(" ".join(words)))
 
 
 def _is_follow_up(terms: list[str], best_faq: float, t: Thresholds) -> bool:
