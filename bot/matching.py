@@ -135,7 +135,11 @@ class FaqIndex:
             elif s in normaliser.canonical_words:
                 self._idf[s] *= self.weights.topic
         self._unknown_idf = math.log((n + 1) / 0.5)
-        self._phrasing_weight = [sum(self.idf(s) for s in stems) for _, _, stems in self._phrasings]
+        self._phrasing_weight = [
+            sum(self.idf(s) for s in stems) or 1.0 for _, _, stems in self._phrasings
+        ]
+        self._phrasing_text = [" ".join(stems) for _, _, stems in self._phrasings]
+
 
     def __len__(self) -> int:
         return len(self._phrasings)
@@ -152,39 +156,71 @@ class FaqIndex:
         return list(dict.fromkeys(self.normaliser.terms(words)))
 
     def search(self, terms: Sequence[str], limit: int = 5) -> list[Match]:
-        """Best entries for already-normalised ``terms``, best first, one match per entry."""
+        """Best entries for already-normalised ``terms``, best first, one match per entry.
+
+        Two economies keep a question cheap on a large knowledge base, without changing the
+        result on a knowledge base of the shipped size:
+
+        * candidates come from the postings of the message's *selective* stems; a stem found
+          in a large share of all phrasings still counts in the score, but does not pull
+          thousands of phrasings in on its own;
+        * the fuzzy ratio (the dear part) is computed only while a phrasing's upper bound —
+          its score with a perfect fuzzy match — can still reach the current top ``limit``.
+        """
         query = list(dict.fromkeys(terms))
         if not query:
             return []
         weights = {s: self.idf(s) for s in query}
         total = sum(weights.values())
-        candidates: set[int] = set()
-        for s in query:
-            candidates.update(self._postings.get(s, ()))
+        candidates = self._candidates(query)
         if not candidates:
             return []
         query_set = frozenset(query)
-        query_text = " ".join(sorted(query))
         w = self.weights
-        best: dict[str, tuple[float, str]] = {}
-        coverage_of: dict[str, float] = {}
+        entry_share: dict[str, float] = {}
+        bounds = []
         for i in candidates:
-            entry_id, text, stems = self._phrasings[i]
-            matched = sum(weights[s] for s in stems if s in query_set)
-            on_query = matched / total
-            on_phrasing = matched / self._phrasing_weight[i] if self._phrasing_weight[i] else 0.0
-            coverage = (on_query ** w.query_side) * (on_phrasing ** (1 - w.query_side))
-            if entry_id not in coverage_of:
+            entry_id, _, stems = self._phrasings[i]
+            m = sum(weights[s] for s in stems if s in query_set)
+            if entry_id not in entry_share:
                 union = self._entry_terms[entry_id]
-                coverage_of[entry_id] = sum(weights[s] for s in query if s in union) / total
-            fuzzy = fuzz.token_sort_ratio(query_text, " ".join(stems)) / 100
-            score = 100 * (
-                w.coverage * coverage + w.entry_coverage * coverage_of[entry_id] + w.fuzzy * fuzzy
-            )
-            if score > best.get(entry_id, (-1.0, ""))[0]:
-                best[entry_id] = (score, text)
-        ranked = sorted(best.items(), key=lambda kv: kv[1][0], reverse=True)[:limit]
+                entry_share[entry_id] = sum(weights[s] for s in query if s in union) / total
+            on_phrasing = m / self._phrasing_weight[i]
+            coverage = ((m / total) ** w.query_side) * (on_phrasing ** (1 - w.query_side))
+            lexical = w.coverage * coverage + w.entry_coverage * entry_share[entry_id]
+            bounds.append((lexical + w.fuzzy, lexical, i))
+        bounds.sort(reverse=True)
+        query_text = " ".join(sorted(query))
+        best: dict[str, tuple[float, str]] = {}
+        top: dict[str, float] = {}  # the best ``limit`` entries so far
+        for bound, lexical, i in bounds:
+            if len(top) == limit and bound * 100 < min(top.values()):
+                break
+            entry_id, text, _ = self._phrasings[i]
+            fuzzy = fuzz.token_sort_ratio(query_text, self._phrasing_text[i]) / 100
+            score = 100 * (lexical + w.fuzzy * fuzzy)
+            if score <= best.get(entry_id, (-1.0, ""))[0]:
+                continue
+            best[entry_id] = (score, text)
+            if entry_id in top or len(top) < limit:
+                top[entry_id] = score
+            else:
+                lowest = min(top, key=top.__getitem__)
+                if score > top[lowest]:
+                    del top[lowest]
+                    top[entry_id] = score
+        ranked = sorted(top, key=top.__getitem__, reverse=True)
         return [
-            Match(entry_id, round(score, 1), text, round(coverage_of[entry_id], 3))
-            for entry_id, (score, text) in ranked
+            Match(e, round(best[e][0], 1), best[e][1], round(entry_share[e], 3)) for e in ranked
         ]
+
+    def _candidates(self, query: Sequence[str]) -> set[int]:
+        """Phrasings sharing a selective stem with the message (see :meth:`search`)."""
+        cap = max(2000, len(self._phrasings) // 20)
+        postings = sorted((self._postings.get(s, ()) for s in query), key=len)
+        selective = [p for p in postings if p and len(p) <= cap]
+        chosen = selective or [p for p in postings if p][:1]
+        out: set[int] = set()
+        for p in chosen:
+            out.update(p)
+        return out
