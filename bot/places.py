@@ -166,7 +166,9 @@ class Directory:
             return place.area == where.name
         return place.commune == where.name
 
-    def search(self, where: Commune, place_type: str | None, nearby: int = 3) -> DirectoryResult:
+    def search(
+        self, where: Commune, place_type: str | None, nearby: int = 3, around_limit: int = 4
+    ) -> DirectoryResult:
         """Places in ``where`` first (of the type asked first), then the areas or communes it
         overlaps (La Défense for Courbevoie, and the reverse), then the nearest elsewhere."""
         inside = [p for p in self.places if self.is_in(p, where)]
@@ -179,7 +181,8 @@ class Directory:
         def typed_first(places: list[Place]) -> list[Place]:
             return sorted(places, key=lambda p: place_type is not None and p.type != place_type)
 
-        local = typed_first(inside) + typed_first(around)
+        # The overlapping area's places are a bonus, not the answer: a few are enough.
+        local = typed_first(inside) + typed_first(around)[: max(0, around_limit - len(inside))]
         has_type = place_type is None or any(p.type == place_type for p in local)
         others = [p for p in self.places if p not in local]
         if place_type:
@@ -213,4 +216,4 @@ def type_label(place_type: str) -> str:
 def status_label(place: Place) -> str:
     year = place.facts_date[:4] if place.facts_date else ""
     label = PLACE_STATUSES.get(place.status, place.status)
-    return f"{label} en {year}" if year and place.status != "inconnu" else label
+    return f"{label} (d'après une source de {year})" if year and place.status != "inconnu" else label

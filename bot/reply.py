@@ -162,7 +162,7 @@ def format_facts_date(value: str | None) -> str:
 
 
 def place_plain_text(place: PlaceCard) -> str:
-    where = place.commune + (f" ({place.area})" if place.area else "")
+    where = place.commune + (f" ({place.area})" if place.area and place.area != place.commune else "")
     lines = [f"• {place.name} — {where}", f"  {place.type_label}, {place.status_label}"]
     if place.description:
         lines.append(f"  {place.description}")
