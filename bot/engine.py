@@ -70,6 +70,8 @@ class Thresholds:
     margin: float = 4.0  # …and this far ahead of the runner-up…
     sure: float = 70.0  # …unless this high
     clarify: float = 38.0  # below: fall back honestly
+    clear_lead: float = 10.0  # a lower score still answers when this far ahead…
+    clear_lead_floor: float = 44.0  # …and at least this high
     places_margin: float = 4.0  # a place search wins unless an FAQ entry is this far ahead
 
 
@@ -287,7 +289,12 @@ class Engine:
             return self._fallback(message, matches)
         top = matches[0]
         runner_up = matches[1].score if len(matches) > 1 else 0.0
-        if top.score >= t.sure or (top.score >= t.answer and top.score - runner_up >= t.margin):
+        lead = top.score - runner_up
+        if (
+            top.score >= t.sure
+            or (top.score >= t.answer and lead >= t.margin)
+            or (top.score >= t.clear_lead_floor and lead >= t.clear_lead)
+        ):
             return self.answer(top.entry_id, message, top.score, candidates)
         close = [m for m in matches[:3] if m.score >= max(t.clarify, top.score - 12)]
         if len(close) < 2:

@@ -43,6 +43,8 @@ class Weights:
     query_side: float = 0.6  # within coverage: message side vs phrasing side
     topic: float = 1.6  # weight of a synonyms.yaml canonical word
     scaffolding: float = 0.6  # weight of « definition » and the like
+    unknown: float = 1.0  # weight of a word the knowledge never uses, relative to the rarest
+    query_cap: float = 0.0  # >0: a message longer than this × the phrasing is not penalised more
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +136,7 @@ class FaqIndex:
                 self._idf[s] *= self.weights.scaffolding
             elif s in normaliser.canonical_words:
                 self._idf[s] *= self.weights.topic
-        self._unknown_idf = math.log((n + 1) / 0.5)
+        self._unknown_idf = math.log((n + 1) / 0.5) * self.weights.unknown
         self._phrasing_weight = [
             sum(self.idf(s) for s in stems) or 1.0 for _, _, stems in self._phrasings
         ]
@@ -186,7 +188,9 @@ class FaqIndex:
                 union = self._entry_terms[entry_id]
                 entry_share[entry_id] = sum(weights[s] for s in query if s in union) / total
             on_phrasing = m / self._phrasing_weight[i]
-            coverage = ((m / total) ** w.query_side) * (on_phrasing ** (1 - w.query_side))
+            span = min(total, self._phrasing_weight[i] * w.query_cap) if w.query_cap else total
+            on_query = min(1.0, m / span)
+            coverage = (on_query ** w.query_side) * (on_phrasing ** (1 - w.query_side))
             lexical = w.coverage * coverage + w.entry_coverage * entry_share[entry_id]
             bounds.append((lexical + w.fuzzy, lexical, i))
         bounds.sort(reverse=True)

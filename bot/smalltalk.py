@@ -16,7 +16,14 @@ from bot.text import STOP_WORDS, fold, tokenize
 
 # Words that add tone but no topic (« merci *beaucoup* », « t'es *vraiment* nul »).
 _FILLER = frozenset(
-    ["beaucoup", "bcp", "vraiment", "franchement", "trop", "tres", "super", "top", "bien", "grand", "gros", "encore", "encore", "mille", "fois", "votre", "ton", "aide", "infos", "information", "informations", "reponse", "reponses", "pour", "tout", "toute", "et", "vous", "tu", "es", "t", "toi", "moi", "c", "est", "je", "suis", "a", "on", "ca", "cette", "journee", "soiree"]
+    {
+        "beaucoup", "bcp", "vraiment", "franchement", "trop", "tres", "super", "top", "bien",
+        "grand", "gros", "encore", "mille", "fois", "votre", "ton", "aide", "infos", "information",
+        "informations", "reponse", "reponses", "pour", "tout", "toute", "et", "vous", "tu", "es",
+        "t", "toi", "moi", "c", "est", "je", "suis", "a", "on", "ca", "cette", "journee", "soiree",
+        "ces", "explications", "explication", "precisions", "conseils", "completement",
+        "totalement", "grave",
+    }
 ) | STOP_WORDS
 _EMOJI = re.compile(
     "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d\U0001f3fb-\U0001f3ff]"
