@@ -50,11 +50,14 @@ _PLACE_SEARCH_PHRASINGS = (
     "un centre d'affaires a localite",
     "un telecentre a localite",
     "une pepiniere d'entreprises a localite",
+    "un lieu pour teletravailler a localite",
+    "louer un bureau a localite",
 )
 _MORE_DETAILS = re.compile(
     r"\b(?:plus de (?:details?|precisions?|infos?|informations?)|en savoir plus|"
     r"dites m en plus|en dire plus|developpe[zr]?|detaille[zr]?|precise[zr]?|la suite)\b"
 )
+_WHY_WORDS = frozenset({"pourquoi", "raison", "raisons", "qui", "quand", "interet", "role"})
 _EXAMPLES = (
     "definition-tiers-lieu",
     "trouver-tiers-lieu",
@@ -258,11 +261,14 @@ class Engine:
         if location is not None:
             best_faq = faq_matches[0].score if faq_matches else 0.0
             search_score = place_search.score if place_search else 0.0
-            wants_place = place_cue or search_score >= t.answer
-            if (
-                wants_place
-                and search_score >= t.clarify
-                and search_score + t.places_margin >= best_faq
+            asks_why = not _WHY_WORDS.isdisjoint(words)  # « pourquoi La Défense… » is no search
+            wants_place = (place_cue or search_score >= t.answer) and (
+                not asks_why or search_score >= best_faq + t.places_margin
+            )
+            if wants_place and (
+                (search_score >= t.clarify and search_score + t.places_margin >= best_faq)
+                # an explicit kind of place (« imprimante 3d à Issy ») and no confident answer
+                or (place_type is not None and best_faq < t.answer)
             ):
                 return self._with_candidates(self.places(location, place_type, message), candidates)
             if conversation.last_kind is ReplyKind.PLACES and _is_follow_up(terms, best_faq, t):
