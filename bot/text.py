@@ -59,9 +59,14 @@ def fold(text: str) -> str:
     return text
 
 
+_GLUED = {"aujourd'hui": "aujourdhui", "quelqu'un": "quelquun", "presqu'ile": "presquile"}
+_GLUED_RE = re.compile("|".join(map(re.escape, _GLUED)))
+
+
 def tokenize(text: str) -> list[str]:
     """Words of the folded text: elisions stripped, hyphens and punctuation split."""
-    text = _ELISION.sub(" ", fold(text))
+    text = _GLUED_RE.sub(lambda m: _GLUED[m.group(0)], fold(text))
+    text = _ELISION.sub(" ", text)
     return [t for t in _NON_WORD.split(text) if t]
 
 
