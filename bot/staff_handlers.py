@@ -1,0 +1,325 @@
+"""Staff callbacks (/stats, /nonrepondues, /recharger, /annuler), notifications and jobs.
+
+Staff are the Telegram users listed in ``telegram.admin_ids``. Their commands work in private
+chats only (statistics and users' questions have no place in a group), and are refused
+politely to everyone else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+
+from telegram import Chat, Update
+from telegram.error import TelegramError
+
+from bot import render
+from bot.engine import Engine
+from bot.handlers import Context, Services, edit, reply_html, send, services
+from bot.privacy import scrub_personal_data
+from bot.render import Button, OutMessage, cb_review, esc, quote, shorten
+from bot.storage import Stats
+
+log = logging.getLogger(__name__)
+
+QUEUE_SIZE = 10
+_REASONS = {"unanswered": "sans réponse", "low_confidence": "réponse incertaine",
+            "report": "signalement"}
+
+
+async def allowed(update: Update, context: Context) -> bool:
+    """True for staff in a private chat; otherwise says why not."""
+    user = update.effective_user
+    if not services(context).is_admin(user.id if user else None):
+        await reply_html(update, context, esc(render.STAFF_ONLY))
+        return False
+    if update.effective_chat.type != Chat.PRIVATE:
+        await reply_html(update, context, "Écrivez-moi cette commande en message privé.")
+        return False
+    return True
+
+
+def added_by(update: Update) -> int:
+    """Who accepted a phrasing: the staff id, pseudonymised by the learned store."""
+    return update.effective_user.id
+
+
+# ----------------------------------------------------------------------------- commands
+
+
+async def stats(update: Update, context: Context) -> None:
+    """/stats: usage over 7 and 30 days."""
+    if not await allowed(update, context):
+        return
+    svc = services(context)
+    periods = [await svc.storage.stats(days) for days in (7, 30)]
+    blocks = ["📊 <b>Statistiques</b>", *(stats_block(s, svc.engine) for s in periods)]
+    await send(context, update.effective_chat.id, render.messages_from_blocks(blocks))
+
+
+async def unanswered(update: Update, context: Context) -> None:
+    """/nonrepondues: the review queue, most frequent first."""
+    if not await allowed(update, context):
+        return
+    out = await queue_view(services(context))
+    await send(context, update.effective_chat.id, [out])
+
+
+async def reload_knowledge(update: Update, context: Context) -> None:
+    """/recharger: reload the knowledge files and report how it went."""
+    if not await allowed(update, context):
+        return
+    result = await asyncio.to_thread(services(context).holder.reload)
+    await reply_html(update, context, esc(result.message()))
+
+
+async def undo(update: Update, context: Context) -> None:
+    """/annuler: abandon a text being edited, else remove the last accepted phrasing."""
+    if not await allowed(update, context):
+        return
+    if context.user_data.pop("review_edit", None) is not None:
+        await reply_html(update, context, "Modification abandonnée.")
+        return
+    svc = services(context)
+    if svc.learned is None:
+        await reply_html(update, context, "L'apprentissage de formulations n'est pas disponible.")
+        return
+    removed = svc.learned.undo_last(added_by=added_by(update))
+    if removed is None:
+        await reply_html(update, context, "Rien à annuler : vous n'avez ajouté aucune formulation.")
+        return
+    result = await asyncio.to_thread(svc.holder.reload)
+    await reply_html(update, context,
+                     f"Formulation retirée : {quote(removed.question)} "
+                     f"(entrée « {esc(removed.entry_id)} »).", esc(result.message()))
+
+
+# ----------------------------------------------------------------------------- review queue
+
+
+async def on_review_button(update: Update, context: Context) -> None:
+    """Review queue buttons: open an item, accept, pick another entry, edit, dismiss."""
+    query = update.callback_query
+    svc = services(context)
+    if not svc.is_admin(query.from_user.id):
+        await query.answer(render.STAFF_ONLY, show_alert=True)
+        return
+    parts = render.unpack(query.data)
+    action = parts[1] if len(parts) > 1 else "l"
+    item_id = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else 0
+    await query.answer()
+    if action == "l":
+        await edit(update, await queue_view(svc))
+    elif action == "o":
+        await edit(update, await item_view(svc, context, item_id))
+    elif action == "ok":
+        item = await svc.storage.get_review_item(item_id)
+        await accept(update, context, item_id, item.suggested_id if item else None)
+    elif action == "pk":
+        await edit(update, theme_picker(svc.engine, item_id))
+    elif action == "pt":
+        theme = render.resolve(parts[-1], svc.engine.knowledge.themes)
+        page = int(parts[3]) if len(parts) > 4 and parts[3].isdigit() else 0
+        await edit(update, entry_picker(svc.engine, item_id, theme, page))
+    elif action == "pe":
+        await accept(update, context, item_id, render.resolve(parts[-1], svc.engine.knowledge.faq))
+    elif action == "ed":
+        context.user_data["review_edit"] = item_id
+        await edit(update, OutMessage(
+            "✏️ Envoyez-moi le texte corrigé de cette question. Les adresses électroniques, "
+            "numéros de téléphone et longues suites de chiffres en seront retirés. "
+            "/annuler pour abandonner."))
+    elif action == "no":
+        await svc.storage.set_review_status(item_id, "dismissed")
+        await edit(update, await queue_view(svc, "Question ignorée."))
+
+
+async def take_edited_text(update: Update, context: Context) -> bool:
+    """If this admin is editing a review item, their message is the new text."""
+    item_id = context.user_data.get("review_edit")
+    svc = services(context)
+    if item_id is None or not svc.is_admin(update.effective_user.id):
+        return False
+    del context.user_data["review_edit"]
+    text = scrub_personal_data(" ".join(update.effective_message.text.split()))
+    context.user_data.setdefault("review_texts", {})[item_id] = text
+    await send(context, update.effective_chat.id, [await item_view(svc, context, item_id)])
+    return True
+
+
+async def accept(update: Update, context: Context, item_id: int, entry_id: str | None) -> None:
+    """Add the item's text as a phrasing of ``entry_id``, reload, close the item."""
+    svc = services(context)
+    item = await svc.storage.get_review_item(item_id)
+    back = ((Button("↩ Liste", cb_review("l")),),)
+    if item is None or item.status != "open":
+        await edit(update, OutMessage("Cette question a déjà été traitée.", back))
+        return
+    entry = svc.engine.knowledge.faq.get(entry_id or "")
+    if entry is None:
+        await edit(update, OutMessage("Cette entrée n'existe plus : choisissez-en une autre.",
+                                      ((Button("Choisir une entrée", cb_review("pk", item_id)),),
+                                       *back)))
+        return
+    if svc.learned is None:
+        await edit(update, OutMessage("L'apprentissage de formulations n'est pas disponible.",
+                                      back))
+        return
+    texts = context.user_data.get("review_texts", {})
+    text = scrub_personal_data(texts.get(item_id) or item.message)
+    try:
+        svc.learned.add(entry.id, text, added_by(update))
+        texts.pop(item_id, None)
+    except Exception as exc:
+        log.warning("could not add a learned phrasing: %s", exc)
+        await edit(update, OutMessage(f"Impossible d'ajouter cette formulation : {esc(str(exc))}",
+                                      back))
+        return
+    result = await asyncio.to_thread(svc.holder.reload)
+    await svc.storage.set_review_status(item_id, "accepted")
+    await edit(update, OutMessage(
+        f"✅ {quote(text)} est maintenant une formulation de « {esc(entry.question)} ».\n"
+        f"{esc(result.message())}\n/annuler pour revenir en arrière.", back))
+
+
+async def queue_view(svc: Services, note: str = "") -> OutMessage:
+    """The review queue: one line per question, a numbered button to open each."""
+    groups = await svc.storage.review_queue(QUEUE_SIZE)
+    head = f"{esc(note)}\n" if note else ""
+    if not groups:
+        return OutMessage(head + "Aucune question en attente. 🎉")
+    faq = svc.engine.knowledge.faq
+    lines = [head + "📝 <b>Questions à traiter</b> (les plus fréquentes d'abord)"]
+    for n, g in enumerate(groups, 1):
+        near = f", proche de « {esc(shorten(faq[g.suggested_id].question))} »" if (
+            g.suggested_id in faq) else ""
+        lines.append(f"{n}. {quote(g.message, 150)} — ×{g.count}, "
+                     f"{_REASONS.get(g.reason, esc(g.reason))}{near}")
+    buttons = [Button(str(n), cb_review("o", g.item_id)) for n, g in enumerate(groups, 1)]
+    rows = tuple(tuple(buttons[i:i + 5]) for i in range(0, len(buttons), 5))
+    return render.messages_from_blocks(["\n".join(lines)], rows)[-1]
+
+
+async def item_view(svc: Services, context: Context, item_id: int) -> OutMessage:
+    """One review item and what staff can do with it."""
+    item = await svc.storage.get_review_item(item_id)
+    back = (Button("↩ Liste", cb_review("l")),)
+    if item is None or item.status != "open":
+        return OutMessage("Cette question a déjà été traitée.", (back,))
+    text = context.user_data.get("review_texts", {}).get(item_id)
+    faq = svc.engine.knowledge.faq
+    lines = [f"📝 <b>Question n°{item.id}</b> ({_REASONS.get(item.reason, esc(item.reason))}, "
+             f"score {item.score:.0f})", quote(item.message, 600)]
+    if text:
+        lines.append(f"Texte retenu : {quote(text, 600)}")
+    rows: list[tuple[Button, ...]] = []
+    if item.suggested_id in faq:
+        question = faq[item.suggested_id].question
+        lines.append(f"Entrée proposée : « {esc(question)} » ({esc(item.suggested_id)})")
+        rows.append((Button(f"Ajouter à « {shorten(question, 40)} »", cb_review("ok", item.id)),))
+    rows += [
+        (Button("Choisir une autre entrée", cb_review("pk", item.id)),),
+        (Button("Modifier le texte", cb_review("ed", item.id)),
+         Button("Ignorer", cb_review("no", item.id))),
+        back,
+    ]
+    return OutMessage("\n".join(lines), tuple(rows))
+
+
+def theme_picker(engine: Engine, item_id: int) -> OutMessage:
+    rows = tuple((Button(shorten(label), cb_review("pt", item_id, 0, key=tid)),)
+                 for tid, label in engine.knowledge.themes.items())
+    return OutMessage("Dans quel thème est l'entrée ?",
+                      (*rows, (Button("↩ Retour", cb_review("o", item_id)),)))
+
+
+def entry_picker(engine: Engine, item_id: int, theme: str | None, page: int) -> OutMessage:
+    """The entries of a theme, paged, each accepting the item into it."""
+    if theme is None:
+        return theme_picker(engine, item_id)
+    entries = engine.theme_questions(theme)
+    size = render.THEME_PAGE_SIZE
+    pages = max(1, -(-len(entries) // size))
+    page = min(max(page, 0), pages - 1)
+    rows = [(Button(shorten(s.question), cb_review("pe", item_id, key=s.id)),)
+            for s in entries[page * size:(page + 1) * size]]
+    nav = []
+    if page > 0:
+        nav.append(Button("◀", cb_review("pt", item_id, page - 1, key=theme)))
+    if page < pages - 1:
+        nav.append(Button("▶", cb_review("pt", item_id, page + 1, key=theme)))
+    if nav:
+        rows.append(tuple(nav))
+    rows.append((Button("↩ Thèmes", cb_review("pk", item_id)),))
+    label = engine.knowledge.themes.get(theme, theme)
+    return OutMessage(f"<b>{esc(label)}</b> : à quelle entrée ajouter cette formulation ?",
+                      tuple(rows))
+
+
+def stats_block(st: Stats, engine: Engine) -> str:
+    """One period of /stats."""
+    lines = [f"<b>{st.days} derniers jours</b>",
+             f"Messages : {st.messages} · personnes : {st.distinct_users}"]
+    if st.messages:
+        lines.append(
+            f"Répondues : {_pct(st.answered_rate)} · précision demandée : "
+            f"{_pct(st.clarified_rate)} · lieux : {_pct(st.places_rate)} · échanges : "
+            f"{_pct(st.smalltalk_rate)} · sans réponse : {_pct(st.fallback_rate)}")
+    if st.median_response_ms is not None:
+        lines.append(f"Temps de réponse médian : {st.median_response_ms:.0f} ms")
+    if st.top_questions:
+        lines.append("Questions les plus posées :")
+        lines += [f"{n}. {quote(q, 80)} ×{c}" for n, (q, c) in enumerate(st.top_questions[:5], 1)]
+    if st.feedback:
+        faq = engine.knowledge.faq
+        lines.append("Avis par entrée :")
+        lines += [f"• {esc(shorten(faq[e].question if e in faq else e, 50))} : {up} 👍 / {down} 👎"
+                  for e, (up, down) in sorted(st.feedback.items(),
+                                              key=lambda kv: -(kv[1][0] + kv[1][1]))[:10]]
+    return "\n".join(lines)
+
+
+def _pct(rate: float) -> str:
+    return f"{rate * 100:.0f} %"
+
+
+# ----------------------------------------------------------------------------- notifications
+
+
+async def notify_admins(context: Context, blocks: Sequence[str]) -> None:
+    """Tell every admin; one who never wrote to the bot (« chat not found ») is skipped."""
+    messages = render.messages_from_blocks(blocks)
+    for admin_id in services(context).config.telegram.admin_ids:
+        try:
+            await send(context, admin_id, messages)
+        except TelegramError as exc:
+            log.warning("could not notify admin %s: %s", admin_id, exc)
+
+
+async def notify_report(context: Context, text: str, about: str | None) -> None:
+    """Tell staff about a user's /signaler, with the answer it is probably about."""
+    faq = services(context).engine.knowledge.faq
+    blocks = ["📣 <b>Nouveau signalement</b>\n" + quote(text, 800)]
+    if about in faq:
+        blocks.append(f"Dernière réponse donnée : « {esc(faq[about].question)} »")
+    blocks.append("/nonrepondues pour le traiter.")
+    await notify_admins(context, blocks)
+
+
+# ----------------------------------------------------------------------------- jobs
+
+
+async def watch_knowledge(context: Context) -> None:
+    """Reload changed knowledge files; tell staff when the new files are refused."""
+    result = await asyncio.to_thread(services(context).holder.reload_if_changed)
+    if result is not None and not result.ok:
+        await notify_admins(context, ["⚠️ <b>Connaissances non rechargées</b>",
+                                      esc(result.message())])
+
+
+async def purge_old_data(context: Context) -> None:
+    """Retention: delete what is older than ``storage.retention_days``."""
+    svc = services(context)
+    deleted = await svc.storage.purge_older_than(svc.config.storage.retention_days)
+    log.info("retention purge: %d row(s) deleted", deleted)

@@ -1,0 +1,337 @@
+"""Wiring: build the python-telegram-bot ``Application`` and run it (polling or webhook).
+
+This module only assembles parts: handlers (:mod:`bot.handlers`, :mod:`bot.staff_handlers`),
+the rate limiter (:mod:`bot.ratelimit`), storage and jobs. Nothing here decides what to say.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import shutil
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    BaseRateLimiter,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot import handlers as h
+from bot import render
+from bot import staff_handlers as staff
+from bot.config import Config
+from bot.flood import FloodGuard
+from bot.holder import KnowledgeHolder
+from bot.knowledge import default_knowledge_path
+from bot.learned import LearnedStore
+from bot.privacy import resolve_secret
+from bot.ratelimit import PoliteRateLimiter
+from bot.storage import Storage, StorageProtocol
+
+# Opt in to PTB 23's time periods as ``timedelta``: otherwise PTB 22 itself emits a
+# deprecation warning every time Telegram answers 429 (``RetryAfter.__init__`` reads the
+# deprecated int attribute). Nothing in this bot reads those attributes as ints.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_ENV = "TLB_HEARTBEAT_FILE"
+DEFAULT_HEARTBEAT = "/tmp/tiers-lieux-bot.heartbeat"
+HEARTBEAT_SECONDS = 30
+PURGE_SECONDS = 24 * 3600
+# The rate limiter keeps at most 16 requests in flight; a bigger pool only costs CPU.
+CONNECTIONS = 20
+
+
+def build_application(
+    config: Config,
+    holder: KnowledgeHolder,
+    storage: StorageProtocol | None = None,
+    learned: LearnedStore | None = None,
+    *,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    rate_limiter: BaseRateLimiter | None = None,
+    token: str | None = None,
+) -> Application:
+    """The bot, ready to run. Without ``storage``, the configured database opens at start-up."""
+    limits = config.telegram.rate_limit
+    builder = (
+        ApplicationBuilder()
+        .token(token or config.token or "")
+        .base_url(config.telegram.base_url)
+        .base_file_url(_file_url(config.telegram.base_url))
+        .rate_limiter(rate_limiter or PoliteRateLimiter(
+            overall_per_second=limits.overall_per_second,
+            per_chat_per_second=limits.per_chat_per_second,
+        ))
+        .concurrent_updates(True)  # one slow chat (paced, retried) must not hold the others
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if request is not None:
+        builder = builder.request(request)
+    else:
+        builder = builder.connection_pool_size(CONNECTIONS)
+    if get_updates_request is not None or request is not None:
+        builder = builder.get_updates_request(get_updates_request or request)
+    app = builder.build()
+    app.bot_data["services"] = h.Services(
+        config=config, holder=holder, storage=storage, learned=learned,
+        flood=FloodGuard(config.telegram.flood_messages_per_minute),
+    )
+    add_handlers(app)
+    add_jobs(app, config)
+    return app
+
+
+def add_handlers(app: Application) -> None:
+    """Register every handler, in the order they are tried."""
+    app.add_handler(TypeHandler(Update, h.flood_guard), group=-1)
+
+    new = filters.UpdateType.MESSAGE  # commands in edited messages are not re-run
+    for names, callback in (
+        ("start", h.start),
+        (("aide", "help"), h.help_command),
+        ("themes", h.themes),
+        ("lieux", h.places),
+        ("contact", h.contact),
+        ("signaler", h.report),
+        ("oubli", h.forget),
+        ("mesdonnees", h.my_data),
+        ("stats", staff.stats),
+        ("nonrepondues", staff.unanswered),
+        ("recharger", staff.reload_knowledge),
+        ("annuler", staff.undo),
+    ):
+        app.add_handler(CommandHandler(names, callback, filters=new))
+
+    for pattern, callback in (
+        (r"^a:", h.on_answer_button),
+        (r"^fb:[+-]:\d+:", h.on_feedback),
+        (r"^fr:[a-z-]+:\d+:", h.on_reason),
+        (r"^t[hn](:\d+:|$)", h.on_theme_button),
+        (r"^p:", h.on_places_button),
+        (rf"^{render.CB_NONE_OF_THESE}$", h.on_none_of_these),
+        (r"^fg:", h.on_forget_button),
+        (r"^rv(:|$)", staff.on_review_button),
+    ):
+        app.add_handler(CallbackQueryHandler(callback, pattern=pattern))
+    app.add_handler(CallbackQueryHandler(h.on_stale_button))
+
+    private = filters.ChatType.PRIVATE
+    app.add_handler(MessageHandler(new & private & filters.COMMAND, h.unknown_command))
+    app.add_handler(MessageHandler(new & private & filters.TEXT, h.on_private_text))
+    app.add_handler(MessageHandler(new & filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND,
+                                   h.on_group_text))
+    app.add_handler(MessageHandler(new & private & filters.LOCATION, h.on_location))
+    app.add_handler(MessageHandler(new & private & ~filters.StatusUpdate.ALL, h.on_not_text))
+    # Live locations arrive as edits every few seconds: not worth a reply each time.
+    app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE & private & ~filters.LOCATION,
+                                   h.on_edited))
+    app.add_error_handler(h.on_error)
+
+
+def add_jobs(app: Application, config: Config) -> None:
+    jobs = app.job_queue
+    if jobs is None:  # pragma: no cover - the job-queue extra is a dependency
+        log.warning("no job queue: knowledge watching, retention and heartbeat are disabled")
+        return
+    if config.knowledge.watch_seconds > 0:
+        jobs.run_repeating(staff.watch_knowledge, interval=config.knowledge.watch_seconds,
+                           first=config.knowledge.watch_seconds, name="watch-knowledge")
+    jobs.run_repeating(staff.purge_old_data, interval=PURGE_SECONDS, first=60, name="retention")
+    jobs.run_repeating(heartbeat, interval=HEARTBEAT_SECONDS, first=0, name="heartbeat")
+
+
+async def heartbeat(context: h.Context) -> None:
+    """Touch the heartbeat file (Docker HEALTHCHECK) while updates are being fetched."""
+    updater = context.application.updater
+    if not context.application.running or (updater is not None and not updater.running):
+        return
+    with contextlib.suppress(OSError):
+        Path(os.environ.get(HEARTBEAT_ENV) or DEFAULT_HEARTBEAT).touch()
+
+
+async def _post_init(app: Application) -> None:
+    """Open storage if needed, then register the command menus."""
+    svc: h.Services = app.bot_data["services"]
+    if svc.storage is None:
+        svc.storage = await open_storage(svc.config)
+    await register_commands(app, svc.config)
+
+
+async def _post_shutdown(app: Application) -> None:
+    """After the last reply: record pending votes and close storage."""
+    svc: h.Services = app.bot_data["services"]
+    if svc.storage is not None:
+        await h.flush_all_votes(svc)
+        await svc.storage.close()
+
+
+async def open_storage(config: Config) -> Storage:
+    """The configured database, keyed with ``TLB_HMAC_SECRET`` (or the local key file)."""
+    database = config.storage.database
+    return await Storage.open(database, resolve_secret(config.hmac_secret, database))
+
+
+async def register_commands(app: Application, config: Config) -> None:
+    """Everyone's menu, then each admin's own (an admin who never wrote to the bot is skipped)."""
+    users = [BotCommand(name, desc) for name, desc in render.USER_COMMANDS]
+    staff_menu = users + [BotCommand(name, desc) for name, desc in render.STAFF_COMMANDS]
+    try:
+        await app.bot.set_my_commands(users)
+    except TelegramError as exc:
+        log.error("could not register the command menu: %s", exc)
+    for admin_id in config.telegram.admin_ids:
+        try:
+            await app.bot.set_my_commands(staff_menu, scope=BotCommandScopeChat(admin_id))
+        except TelegramError as exc:
+            log.warning("could not set the staff menu of admin %s (%s): they must write to "
+                        "the bot once", admin_id, exc)
+
+
+@contextlib.asynccontextmanager
+async def running(app: Application, *, poll_timeout: float = 10.0,
+                  poll_interval: float = 0.0) -> AsyncIterator[Application]:
+    """Run ``app`` with long polling inside an ``async with`` (tests, benchmarks).
+
+    The same sequence as :meth:`Application.run_polling`, hooks included, without taking
+    over the event loop or the signals.
+    """
+    await app.initialize()
+    try:
+        if app.post_init:
+            await app.post_init(app)
+        await app.updater.start_polling(
+            poll_interval=poll_interval, timeout=timedelta(seconds=poll_timeout),
+            allowed_updates=Update.ALL_TYPES,
+        )
+        await app.start()
+        yield app
+    finally:
+        if app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        if app.post_stop:
+            await app.post_stop(app)
+        await app.shutdown()
+        if app.post_shutdown:
+            await app.post_shutdown(app)
+
+
+# ----------------------------------------------------------------------------- process
+
+
+def run_bot(config: Config, knowledge_path: str | None = None) -> int:
+    """``python -m bot run``: serve until SIGTERM/SIGINT, then finish in-flight replies."""
+    token = config.token or ""
+    configure_logging(token)
+    folder = knowledge_path or config.knowledge.path or None
+    if folder:
+        seed_knowledge(Path(folder))
+    holder = KnowledgeHolder(folder, staff_contact=config.contact)
+    app = build_application(config, holder, None, make_learned(config, holder))
+    webhook = config.telegram.webhook
+    log.info("starting: %s", "webhook" if webhook and webhook.url else "long polling")
+    if webhook and webhook.url:
+        app.run_webhook(
+            listen=webhook.listen, port=webhook.port, url_path=webhook.path,
+            webhook_url=webhook.url, secret_token=webhook_secret(token),
+            allowed_updates=Update.ALL_TYPES, bootstrap_retries=5,
+        )
+    else:
+        app.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=5)
+    log.info("stopped")
+    return 0
+
+
+def seed_knowledge(folder: Path) -> None:
+    """First start on an empty data volume: copy the shipped knowledge to ``folder``.
+
+    Staff-accepted phrasings (``learned.yaml``) are written next to the knowledge, so in a
+    container the knowledge lives on the volume; an existing folder is never touched.
+    """
+    if (folder / "faq").is_dir():
+        return
+    shipped = default_knowledge_path()
+    log.info("copying the shipped knowledge to %s", folder)
+    shutil.copytree(shipped, folder, dirs_exist_ok=True)
+
+
+def make_learned(config: Config, holder: KnowledgeHolder) -> LearnedStore:
+    """The store of staff-accepted phrasings (``learned.yaml`` next to the knowledge)."""
+    secret = resolve_secret(config.hmac_secret, config.storage.database)
+    return LearnedStore(holder.path, knowledge=lambda: holder.engine.knowledge, secret=secret)
+
+
+def webhook_secret(token: str) -> str:
+    """The secret Telegram sends with each webhook call: ``$TLB_WEBHOOK_SECRET`` or derived."""
+    configured = os.environ.get("TLB_WEBHOOK_SECRET")
+    if configured:
+        return configured
+    return hashlib.sha256(f"tiers-lieux-bot webhook:{token}".encode()).hexdigest()
+
+
+def _file_url(base_url: str) -> str:
+    """``…/bot`` → ``…/file/bot`` (where Telegram serves files)."""
+    head, sep, tail = base_url.rpartition("/bot")
+    return f"{head}/file/bot{tail}" if sep else base_url
+
+
+class RedactingFilter(logging.Filter):
+    """Removes the bot token from every log record (messages, arguments, tracebacks)."""
+
+    def __init__(self, *secrets: str) -> None:
+        super().__init__()
+        self.secrets = [s for s in secrets if s]
+
+    def redact(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, "[jeton masqué]")
+        return text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self.secrets:
+            return True
+        record.msg = self.redact(record.getMessage())
+        record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        return True
+
+
+_configured = False
+
+
+def configure_logging(token: str = "") -> None:
+    """Set up logging once: one handler on stderr, the token masked, httpx kept quiet."""
+    global _configured
+    if _configured:
+        return
+    _configured = True
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactingFilter(token))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(os.environ.get("TLB_LOG_LEVEL", "INFO").upper())
+    # httpx logs every request at INFO, URL (and so the token) included.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)

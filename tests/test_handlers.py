@@ -1,0 +1,568 @@
+"""Handlers, in process: the real Application with a fake transport (``BaseRequest``).
+
+The Bot is frozen, so nothing is monkeypatched on it: a :class:`FakeTransport` answers the
+Bot API like Telegram would, queues failures on demand, and records what the bot sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import itertools
+import json
+import logging
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from telegram import Message, Update
+from telegram.error import BadRequest, NetworkError
+from telegram.ext import Application, CallbackContext
+from telegram.request import BaseRequest, RequestData
+
+from bot import handlers, render
+from bot import staff_handlers as staff
+from bot.config import Config, KnowledgeConfig, RateLimit, StorageConfig, TelegramConfig
+from bot.flood import FloodGuard, Verdict
+from bot.holder import KnowledgeHolder
+from bot.ratelimit import Pacer, PoliteRateLimiter
+from bot.reply import Reply, ReplyKind
+from bot.storage import NullStorage
+from bot.telegram_app import (
+    RedactingFilter,
+    build_application,
+    heartbeat,
+    register_commands,
+    seed_knowledge,
+    webhook_secret,
+)
+
+TOKEN = "987654:SECRET-token-never-in-logs"
+USER = 1111
+ADMIN = 2222
+BOT = {"id": 987654, "is_bot": True, "first_name": "Tiers-lieux", "username": "tl_bot"}
+
+
+class FakeTransport(BaseRequest):
+    """Answers like the Bot API; ``fail()`` queues an error for the next call to a method."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.failures: dict[str, list[Any]] = defaultdict(list)
+        self._ids = itertools.count(100)
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 5.0
+
+    async def initialize(self) -> None:
+        """Nothing to open."""
+
+    async def shutdown(self) -> None:
+        """Nothing to close."""
+
+    def fail(self, endpoint: str, status: int, description: str, **parameters: Any) -> None:
+        body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
+        if parameters:
+            body["parameters"] = parameters
+        self.failures[endpoint].append((status, body))
+
+    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
+                         read_timeout: Any = None, write_timeout: Any = None,
+                         connect_timeout: Any = None, pool_timeout: Any = None,
+                         ) -> tuple[int, bytes]:
+        endpoint = url.rsplit("/", 1)[-1]
+        params = request_data.parameters if request_data else {}
+        self.calls.append((endpoint, params))
+        if self.failures[endpoint]:
+            status, body = self.failures[endpoint].pop(0)
+            return status, json.dumps(body).encode()
+        return 200, json.dumps({"ok": True, "result": self._result(endpoint, params)}).encode()
+
+    def _result(self, endpoint: str, params: dict[str, Any]) -> Any:
+        if endpoint == "getMe":
+            return BOT
+        if endpoint in ("sendMessage", "sendDocument", "editMessageText"):
+            return {"message_id": next(self._ids), "date": 0, "from": BOT,
+                    "chat": {"id": params["chat_id"], "type": "private"},
+                    "text": params.get("text", "")}
+        return True
+
+    def sent(self, chat_id: int | None = None, endpoint: str = "sendMessage") -> list[dict]:
+        return [p for e, p in self.calls
+                if e == endpoint and (chat_id is None or p.get("chat_id") == chat_id)]
+
+    def texts(self, chat_id: int | None = None) -> list[str]:
+        return [render.visible_text(p["text"]) for p in self.sent(chat_id)]
+
+
+class RecordingStorage(NullStorage):
+    """Storage that remembers the calls it gets."""
+
+    def __init__(self) -> None:
+        self.interactions: list[tuple] = []
+        self.reviews: list[dict[str, Any]] = []
+        self.feedback: list[tuple] = []
+        self.purged: list[int] = []
+        self.delay = 0.0
+
+    async def record_interaction(self, user_id: Any, message: str, kind: str, entry_id: Any,
+                                 score: float, response_ms: Any, now: Any = None) -> int:
+        await asyncio.sleep(self.delay)
+        self.interactions.append((user_id, message, kind, entry_id, score, response_ms))
+        return len(self.interactions)
+
+    async def enqueue_review(self, user_id: Any, message: str, normalised: str, reason: str,
+                             suggested_id: Any = None, score: float = 0.0, now: Any = None) -> int:
+        await super().enqueue_review(user_id, message, normalised, reason)
+        self.reviews.append({"message": message, "normalised": normalised, "reason": reason,
+                             "suggested_id": suggested_id})
+        return len(self.reviews)
+
+    async def record_feedback(self, user_id: Any, entry_id: str, useful: bool,
+                              interaction_id: Any = None, reason: Any = None,
+                              now: Any = None) -> int:
+        self.feedback.append((user_id, entry_id, useful, interaction_id, reason))
+        return len(self.feedback)
+
+    async def purge_older_than(self, days: int, now: Any = None) -> int:
+        self.purged.append(days)
+        return 0
+
+
+@pytest.fixture(scope="module")
+def holder() -> KnowledgeHolder:
+    return KnowledgeHolder()
+
+
+@pytest.fixture
+def transport() -> FakeTransport:
+    return FakeTransport()
+
+
+@pytest.fixture
+def storage() -> RecordingStorage:
+    return RecordingStorage()
+
+
+def make_config(**telegram: Any) -> Config:
+    """Production settings without pacing (the limiter has its own tests below)."""
+    telegram.setdefault("rate_limit", RateLimit(overall_per_second=0, per_chat_per_second=0))
+    return Config(telegram=TelegramConfig(admin_ids=(ADMIN,), **telegram),
+                  knowledge=KnowledgeConfig(watch_seconds=0),
+                  storage=StorageConfig(database=":memory:", retention_days=30))
+
+
+@pytest.fixture
+async def app(holder: KnowledgeHolder, transport: FakeTransport,
+              storage: RecordingStorage) -> AsyncIterator[Application]:
+    application = build_application(make_config(), holder, storage, None, request=transport,
+                                    token=TOKEN)
+    async with application:
+        yield application
+
+
+_update_ids = itertools.count(1)
+
+
+async def send(app: Application, text: str | None = None, *, chat_id: int = USER,
+               user_id: int | None = None, chat_type: str = "private", **fields: Any) -> None:
+    """A user's message goes through the whole handler stack."""
+    message: dict[str, Any] = {
+        "message_id": next(_update_ids), "date": 0,
+        "chat": {"id": chat_id, "type": chat_type},
+        "from": {"id": user_id or chat_id, "is_bot": False, "first_name": "Camille"}, **fields}
+    if text is not None:
+        message["text"] = text
+        if text.startswith("/"):
+            message["entities"] = [{"type": "bot_command", "offset": 0,
+                                    "length": len(text.split()[0])}]
+    await app.process_update(Update.de_json({"update_id": next(_update_ids),
+                                             "message": message}, app.bot))
+
+
+async def press(app: Application, data: str, *, chat_id: int = USER,
+                markup: dict | None = None) -> None:
+    message = {"message_id": 1, "date": 0, "chat": {"id": chat_id, "type": "private"},
+               "from": BOT, "text": "…", "reply_markup": markup}
+    query = {"id": str(next(_update_ids)), "chat_instance": "x", "data": data, "message": message,
+             "from": {"id": chat_id, "is_bot": False, "first_name": "Camille"}}
+    await app.process_update(Update.de_json({"update_id": next(_update_ids),
+                                             "callback_query": query}, app.bot))
+
+
+# ----------------------------------------------------------------------------- storage wiring
+
+
+async def test_every_answer_is_recorded_with_its_kind_entry_and_time(
+        app: Application, storage: RecordingStorage) -> None:
+    await send(app, "Qu'est-ce qu'un tiers-lieu ?")
+    [(user, message, kind, entry, score, ms)] = storage.interactions
+    assert (user, message, kind, entry) == (USER, "Qu'est-ce qu'un tiers-lieu ?", "answer",
+                                            "definition-tiers-lieu")
+    assert score >= 60 and isinstance(ms, int)
+    assert storage.reviews == []
+
+
+async def test_unanswered_questions_go_to_review_with_normalised_text(
+        app: Application, storage: RecordingStorage, holder: KnowledgeHolder) -> None:
+    question = "Quelle est la capitale de l'Australie ?"
+    await send(app, question)
+    [review] = storage.reviews
+    assert review["reason"] == "unanswered"
+    assert review["normalised"] == " ".join(holder.engine.normaliser(question))
+    reply = holder.engine.reply(question)
+    assert review["suggested_id"] == (reply.candidates[0].id if reply.candidates else None)
+
+
+async def test_hesitations_go_to_review_with_the_best_candidate(
+        app: Application, storage: RecordingStorage, holder: KnowledgeHolder) -> None:
+    question = "c koi 1 tiers lieu"
+    if holder.engine.reply(question).kind is not ReplyKind.CLARIFY:
+        pytest.skip("the matcher now answers this outright")
+    await send(app, question)
+    [review] = storage.reviews
+    assert review["reason"] == "low_confidence"
+    assert review["suggested_id"] == "definition-tiers-lieu"
+
+
+def test_review_reasons() -> None:
+    def reason(kind: ReplyKind, score: float = 0.0, suggestions: tuple = ()) -> str | None:
+        return handlers.review_reason(Reply(kind=kind, text="x", score=score,
+                                            suggestions=suggestions))
+
+    assert reason(ReplyKind.FALLBACK) == "unanswered"
+    assert reason(ReplyKind.CLARIFY, 50, ("s",)) == "low_confidence"
+    assert reason(ReplyKind.CLARIFY) is None  # « in which commune? » is not a knowledge gap
+    assert reason(ReplyKind.ANSWER, 55) == "low_confidence"
+    assert reason(ReplyKind.ANSWER, 85) is None
+    assert reason(ReplyKind.SMALLTALK) is None
+
+
+async def test_a_storage_failure_never_costs_the_user_their_answer(
+        app: Application, storage: RecordingStorage, transport: FakeTransport) -> None:
+    async def broken(*args: Any, **kwargs: Any) -> int:
+        raise OSError("disk full")
+
+    storage.record_interaction = broken  # type: ignore[method-assign]
+    await send(app, "Qu'est-ce qu'un tiers-lieu ?")
+    [text] = transport.texts(USER)
+    assert text.startswith("Qu'est-ce qu'un tiers-lieu ?")
+
+
+async def test_thumbs_down_waits_for_a_reason_and_is_recorded_once(
+        app: Application, storage: RecordingStorage) -> None:
+    await press(app, render.cb_feedback(False, "tarifs", 5))
+    assert storage.feedback == []  # waiting for the optional reason
+    await press(app, render.cb_reason("vieux", "tarifs", 5))
+    assert storage.feedback == [(USER, "tarifs", False, 5, "Information périmée")]
+    await press(app, render.cb_reason("faux", "tarifs", 5))  # a second press changes nothing
+    assert len(storage.feedback) == 1
+
+
+async def test_thumbs_down_without_reason_is_recorded_at_shutdown(
+        holder: KnowledgeHolder, transport: FakeTransport, storage: RecordingStorage) -> None:
+    application = build_application(make_config(), holder, storage, None, request=transport,
+                                    token=TOKEN)
+    async with application:
+        await press(application, render.cb_feedback(False, "tarifs", 0))
+        assert storage.feedback == []
+    await application.post_shutdown(application)
+    assert storage.feedback == [(USER, "tarifs", False, None, None)]
+
+
+async def test_every_button_press_is_answered(app: Application, transport: FakeTransport) -> None:
+    for data in ("a:tarifs", "a:gone", "fb:+:0:tarifs", "th", "th:0:notions", "tn:9:notions",
+                 "p:Malakoff", "p:Atlantis", "no", "fg:no", "rv:l", "zz", "fr:-:0:tarifs"):
+        before = len(transport.sent(endpoint="answerCallbackQuery"))
+        await press(app, data)
+        assert len(transport.sent(endpoint="answerCallbackQuery")) == before + 1, data
+
+
+# ----------------------------------------------------------------------------- behaviour
+
+
+async def test_flood_gets_one_notice_then_silence_until_the_minute_passes(
+        app: Application, transport: FakeTransport) -> None:
+    now = [0.0]
+    handlers.services(app).flood = FloodGuard(3, clock=lambda: now[0])
+    for _ in range(5):
+        await send(app, "Qu'est-ce qu'un tiers-lieu ?")
+    texts = transport.texts(USER)
+    assert len(texts) == 4 and texts[3] == render.FLOOD_NOTICE
+    now[0] = 61.0
+    await send(app, "Qu'est-ce qu'un tiers-lieu ?")
+    assert len(transport.texts(USER)) == 5
+    for _ in range(5):
+        await send(app, "/aide", chat_id=ADMIN)  # staff are never throttled
+    assert render.FLOOD_NOTICE not in transport.texts(ADMIN)
+
+
+def test_flood_guard_counts_a_sliding_minute() -> None:
+    now = [0.0]
+    guard = FloodGuard(2, clock=lambda: now[0])
+    assert [guard.check(1) for _ in range(4)] == [Verdict.ALLOW, Verdict.ALLOW, Verdict.NOTICE,
+                                                  Verdict.IGNORE]
+    assert guard.check(2) is Verdict.ALLOW  # per user
+    now[0] = 59.0
+    assert guard.check(1) is Verdict.IGNORE
+    now[0] = 60.0
+    assert guard.check(1) is Verdict.ALLOW
+
+
+async def test_typing_is_shown_when_the_answer_takes_a_moment(
+        app: Application, transport: FakeTransport, storage: RecordingStorage,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(handlers, "TYPING_DELAY", 0.01)
+    storage.delay = 0.2
+    await send(app, "Qu'est-ce qu'un tiers-lieu ?")
+    endpoints = [e for e, _ in transport.calls if e in ("sendChatAction", "sendMessage")]
+    assert endpoints == ["sendChatAction", "sendMessage"]
+    assert transport.sent(endpoint="sendChatAction")[0]["action"] == "typing"
+
+
+async def test_html_refused_by_telegram_is_resent_as_plain_text(
+        app: Application, transport: FakeTransport) -> None:
+    transport.fail("sendMessage", 400, "Bad Request: can't parse entities: oops")
+    await send(app, "Qu'est-ce qu'un tiers-lieu ?")
+    first, second = transport.sent(USER)
+    assert first["parse_mode"] == "HTML" and "parse_mode" not in second
+    assert second["text"].startswith("Qu'est-ce qu'un tiers-lieu ?")
+
+
+async def test_long_replies_are_split_with_buttons_on_the_last_part(
+        app: Application, transport: FakeTransport) -> None:
+    reply = Reply(kind=ReplyKind.ANSWER, text="\n\n".join(["Un paragraphe assez long. " * 20]
+                                                          * 30),
+                  entry_id="tarifs", score=90)
+    update = Update.de_json({"update_id": 1, "message": {
+        "message_id": 1, "date": 0, "chat": {"id": USER, "type": "private"}, "text": "x"}},
+        app.bot)
+    await handlers.deliver(update, CallbackContext(app, chat_id=USER, user_id=USER), reply)
+    parts = transport.sent(USER)
+    assert len(parts) > 1
+    assert all(render.visible_length(p["text"]) <= 4096 for p in parts)
+    assert [("reply_markup" in p) for p in parts] == [False] * (len(parts) - 1) + [True]
+
+
+async def test_group_messages_are_answered_only_when_addressed(
+        app: Application, transport: FakeTransport) -> None:
+    group = -100
+    await send(app, "on mange où ?", chat_id=group, user_id=USER, chat_type="group")
+    assert transport.sent(group) == []
+    text = "😀 @tl_bot c'est quoi un fab lab ?"
+    await send(app, text, chat_id=group, user_id=USER, chat_type="group",
+               entities=[{"type": "mention", "offset": 3, "length": 7}])
+    [reply] = transport.texts(group)
+    assert reply.startswith("Qu'est-ce qu'un fab lab ?")
+
+
+def test_addressed_text_strips_our_mention_only() -> None:
+    message = Message.de_json({
+        "message_id": 1, "date": 0, "chat": {"id": -1, "type": "group"},
+        "text": "🎉 @other @tl_bot tarifs ?",
+        "entities": [{"type": "mention", "offset": 3, "length": 6},
+                     {"type": "mention", "offset": 10, "length": 7}]}, None)
+    assert handlers.addressed_text(message, "tl_bot") == "🎉 @other  tarifs ?"
+    assert handlers.addressed_text(message, "someone_else") is None
+
+
+async def test_my_data_is_not_shown_in_groups(app: Application, transport: FakeTransport) -> None:
+    await send(app, "/mesdonnees", chat_id=-5, user_id=USER, chat_type="group")
+    [text] = transport.texts(-5)
+    assert "message privé" in text
+
+
+async def test_errors_are_logged_with_context_and_the_user_is_told(
+        app: Application, transport: FakeTransport, storage: RecordingStorage,
+        caplog: pytest.LogCaptureFixture) -> None:
+    async def broken(user_id: Any) -> dict:
+        raise RuntimeError("database exploded")
+
+    storage.export_user = broken  # type: ignore[method-assign]
+    with caplog.at_level(logging.ERROR):
+        await send(app, "/mesdonnees")
+    assert transport.texts(USER) == [render.ERROR_APOLOGY]
+    [record] = [r for r in caplog.records if r.name == "bot.handlers"]
+    assert f"chat={USER}" in record.getMessage() and record.exc_info
+
+
+def test_the_token_never_reaches_the_logs() -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RedactingFilter(TOKEN))
+    logger = logging.getLogger("test.redaction")
+    logger.addHandler(handler)
+    try:
+        logger.warning("calling https://api.telegram.org/bot%s/getMe", TOKEN)
+        try:
+            raise NetworkError(f"connect failed for /bot{TOKEN}/getUpdates")
+        except NetworkError:
+            logger.exception("polling failed")
+    finally:
+        logger.removeHandler(handler)
+    output = stream.getvalue()
+    assert TOKEN not in output
+    assert output.count("[jeton masqué]") == 2
+
+
+# ----------------------------------------------------------------------------- staff & jobs
+
+
+async def test_an_admin_who_never_wrote_is_skipped_with_a_warning(
+        app: Application, transport: FakeTransport, caplog: pytest.LogCaptureFixture) -> None:
+    transport.failures["setMyCommands"] = [
+        (200, {"ok": True, "result": True}),  # everyone's menu
+        (400, {"ok": False, "error_code": 400, "description": "Bad Request: chat not found"}),
+    ]
+    with caplog.at_level(logging.WARNING):
+        await register_commands(app, make_config())
+    default, scoped = transport.sent(endpoint="setMyCommands")
+    assert "scope" not in default and scoped["scope"] == {"type": "chat", "chat_id": ADMIN}
+    assert any(str(ADMIN) in r.getMessage() and "chat not found" in r.getMessage().lower()
+               for r in caplog.records)
+
+
+async def test_reports_reach_admins_even_if_one_cannot_be_reached(
+        holder: KnowledgeHolder, transport: FakeTransport, storage: RecordingStorage) -> None:
+    config = make_config()
+    config = Config(telegram=TelegramConfig(admin_ids=(ADMIN, 3333),
+                                            rate_limit=config.telegram.rate_limit),
+                    storage=config.storage, knowledge=config.knowledge)
+    application = build_application(config, holder, storage, None, request=transport,
+                                    token=TOKEN)
+    async with application:
+        transport.failures["sendMessage"] = [
+            (200, {"ok": True, "result": {"message_id": 1, "date": 0,
+                                          "chat": {"id": USER, "type": "private"}}}),
+            (400, {"ok": False, "error_code": 400, "description": "Bad Request: chat not found"}),
+        ]
+        await send(application, "/signaler Casaco a fermé")
+    assert storage.reviews[0]["reason"] == "report"
+    assert "Casaco a fermé" in transport.texts(3333)[0]
+
+
+async def test_watcher_tells_admins_when_new_knowledge_is_refused(
+        tmp_path: Path, transport: FakeTransport, storage: RecordingStorage) -> None:
+    import shutil
+
+    from bot.knowledge import default_knowledge_path
+
+    folder = tmp_path / "knowledge"
+    shutil.copytree(default_knowledge_path(), folder)
+    holder = KnowledgeHolder(folder)
+    application = build_application(make_config(), holder, storage, None, request=transport,
+                                    token=TOKEN)
+    async with application:
+        context = CallbackContext(application)
+        await staff.watch_knowledge(context)
+        assert transport.sent(ADMIN) == []  # nothing changed
+        (folder / "themes.yaml").write_text("notions: [\n", encoding="utf-8")
+        await staff.watch_knowledge(context)
+        [alert] = transport.texts(ADMIN)
+        assert "Connaissances non rechargées" in alert and "themes.yaml" in alert
+        assert holder.engine.knowledge.faq  # still serving the previous knowledge
+        await staff.purge_old_data(context)
+    assert storage.purged == [30]
+
+
+# ----------------------------------------------------------------------------- rate limiter
+
+
+def test_pacer_allows_a_small_burst_then_one_per_interval() -> None:
+    pacer = Pacer(rate=1.0, burst=3)
+    assert [pacer.reserve(0.0) for _ in range(5)] == [0.0, 0.0, 0.0, 1.0, 2.0]
+    overall = Pacer(rate=4.0)
+    assert [overall.reserve(0.0) for _ in range(3)] == [0.0, 0.25, 0.5]
+    paused = Pacer(rate=1.0, burst=3)
+    paused.pause_until(5.0)
+    assert paused.reserve(0.0) == 5.0
+    assert Pacer(rate=0).reserve(0.0) == 0.0  # no cap
+
+
+async def limited_app(holder: KnowledgeHolder, transport: FakeTransport,
+                      limiter: PoliteRateLimiter) -> Application:
+    return build_application(make_config(), holder, NullStorage(), None, request=transport,
+                             token=TOKEN, rate_limiter=limiter)
+
+
+async def test_network_errors_are_retried_with_bounded_backoff(
+        holder: KnowledgeHolder, transport: FakeTransport) -> None:
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    limiter = PoliteRateLimiter(overall_per_second=0, per_chat_per_second=0,  # no pacing
+                                backoff_base=0.5, backoff_max=2.0, max_retries=4, sleep=sleep)
+    application = await limited_app(holder, transport, limiter)
+    async with application:
+        for _ in range(3):
+            transport.fail("sendMessage", 502, "Bad Gateway")
+        await application.bot.send_message(USER, "bonjour")
+        assert len(transport.sent(USER)) == 4
+        assert len(waits) == 3 and all(0.25 <= w <= 2.0 for w in waits)
+
+        for _ in range(5):
+            transport.fail("sendMessage", 500, "Internal Server Error")
+        with pytest.raises(NetworkError):
+            await application.bot.send_message(USER, "bonjour")  # gives up after 4 retries
+
+
+async def test_retry_after_is_honoured_and_bad_requests_are_not_retried(
+        holder: KnowledgeHolder, transport: FakeTransport) -> None:
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    limiter = PoliteRateLimiter(overall_per_second=0, per_chat_per_second=0, sleep=sleep)
+    application = await limited_app(holder, transport, limiter)
+    async with application:
+        transport.fail("sendMessage", 429, "Too Many Requests: retry after 3", retry_after=3)
+        await application.bot.send_message(USER, "bonjour")
+        assert len(transport.sent(USER)) == 2
+        assert waits == [pytest.approx(3.0, abs=0.1)]
+
+        transport.fail("sendMessage", 400, "Bad Request: chat not found")
+        with pytest.raises(BadRequest):
+            await application.bot.send_message(USER, "bonjour")
+        assert len(transport.sent(USER)) == 3
+
+
+# ----------------------------------------------------------------------------- process
+
+
+async def test_no_heartbeat_when_not_fetching_updates(
+        app: Application, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    beat = tmp_path / "beat"
+    monkeypatch.setenv("TLB_HEARTBEAT_FILE", str(beat))
+    await heartbeat(CallbackContext(app))  # initialised, but not polling: unhealthy
+    assert not beat.exists()
+
+
+def test_an_empty_data_volume_gets_the_shipped_knowledge(tmp_path: Path) -> None:
+    folder = tmp_path / "data" / "knowledge"
+    seed_knowledge(folder)
+    assert (folder / "faq").is_dir() and (folder / "themes.yaml").is_file()
+    (folder / "themes.yaml").write_text("notions: Modifié\n", encoding="utf-8")
+    seed_knowledge(folder)  # an existing knowledge folder is never overwritten
+    assert (folder / "themes.yaml").read_text(encoding="utf-8") == "notions: Modifié\n"
+
+
+def test_webhook_secret_is_stable_and_valid(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TLB_WEBHOOK_SECRET", raising=False)
+    secret = webhook_secret(TOKEN)
+    assert secret == webhook_secret(TOKEN) != webhook_secret("other")
+    assert TOKEN not in secret and len(secret) <= 256 and secret.isalnum()
+    monkeypatch.setenv("TLB_WEBHOOK_SECRET", "from-env")
+    assert webhook_secret(TOKEN) == "from-env"
+
+
+async def test_forgetting_is_only_offered_in_private(
+        app: Application, transport: FakeTransport) -> None:
+    await send(app, "/oubli", chat_id=-7, user_id=USER, chat_type="group")
+    [sent] = transport.sent(-7)
+    assert "message privé" in sent["text"] and "reply_markup" not in sent
