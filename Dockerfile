@@ -8,16 +8,15 @@
 # Secrets come from the environment only (TELEGRAM_BOT_TOKEN, TLB_HMAC_SECRET): never bake
 # them into the image or a config file.
 #
+# The knowledge (FAQ, places, contacts…) is inside the image: a new image brings new knowledge.
 # The volume /data holds everything the bot writes:
 #   /data/tiers-lieux-bot.sqlite3   interactions, feedback, review queue (storage.database)
-#   /data/knowledge/                the knowledge (knowledge.path), copied from the image on the
-#                                   first start; staff-accepted phrasings go to its learned.yaml
-# The knowledge shipped in the image is only copied when /data/knowledge does not exist yet.
-# To adopt the knowledge of a newer image, keep learned.yaml aside, remove /data/knowledge,
-# restart, and put learned.yaml back (then /recharger).
+#   /data/learned.yaml              phrasings accepted by staff (knowledge.learned)
+# To let staff edit the hand-written knowledge without rebuilding, mount a folder and point
+# knowledge.path at it (the bot reloads it when it changes, and keeps the last good one).
 #
 # The default configuration is /etc/tiers-lieux-bot/config.yaml (below). To set admin ids, a
-# webhook, a contact…, mount your own file and point TLB_CONFIG at it, keeping knowledge.path
+# webhook, a contact…, mount your own file and point TLB_CONFIG at it, keeping knowledge.learned
 # and storage.database under /data:
 #   -v ./config.yaml:/etc/tiers-lieux-bot/config.yaml:ro
 #
@@ -44,7 +43,7 @@ RUN groupadd --system --gid 10001 bot \
     'telegram:' \
     '  base_url: https://api.telegram.org/bot' \
     'knowledge:' \
-    '  path: /data/knowledge' \
+    '  learned: /data/learned.yaml' \
     'storage:' \
     '  database: /data/tiers-lieux-bot.sqlite3' \
     > /etc/tiers-lieux-bot/config.yaml

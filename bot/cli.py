@@ -32,7 +32,7 @@ def _config(args: argparse.Namespace) -> Config:
 
 def _knowledge(args: argparse.Namespace, config: Config) -> Knowledge:
     path = args.knowledge or config.knowledge.path or None
-    return load_knowledge(path)
+    return load_knowledge(path, config.knowledge.learned or None)
 
 
 def _engine(args: argparse.Namespace) -> Engine:

@@ -47,6 +47,7 @@ class TelegramConfig:
 @dataclass(frozen=True)
 class KnowledgeConfig:
     path: str = ""  # empty: the knowledge shipped with the package
+    learned: str = ""  # staff-accepted phrasings; empty: learned.yaml in the knowledge folder
     watch_seconds: float = 5.0
 
 

@@ -12,7 +12,13 @@ from pathlib import Path
 
 from bot.config import ContactConfig
 from bot.engine import Engine
-from bot.knowledge import KnowledgeError, Problem, default_knowledge_path, load_knowledge
+from bot.knowledge import (
+    Knowledge,
+    KnowledgeError,
+    Problem,
+    default_knowledge_path,
+    load_knowledge,
+)
 
 log = logging.getLogger(__name__)
 
@@ -43,10 +49,12 @@ class KnowledgeHolder:
     """Owns the current :class:`Engine`; ``engine`` is always a fully valid one."""
 
     def __init__(self, path: str | Path | None = None,
-                 staff_contact: ContactConfig | None = None) -> None:
+                 staff_contact: ContactConfig | None = None,
+                 learned_path: str | Path | None = None) -> None:
         self.path = Path(path) if path else default_knowledge_path()
+        self.learned_path = Path(learned_path) if learned_path else self.path / "learned.yaml"
         self.staff_contact = staff_contact or ContactConfig()
-        self._engine = Engine(load_knowledge(self.path), staff_contact=self.staff_contact)
+        self._engine = Engine(self._load(), staff_contact=self.staff_contact)
         self._snapshot = self._files_state()
 
     @property
@@ -55,13 +63,16 @@ class KnowledgeHolder:
 
     def _files_state(self) -> dict[str, tuple[float, int]]:
         state: dict[str, tuple[float, int]] = {}
-        for file in sorted(self.path.rglob("*.y*ml")):
+        for file in [*sorted(self.path.rglob("*.y*ml")), self.learned_path]:
             try:
                 st = file.stat()
             except OSError:
                 continue
             state[str(file)] = (st.st_mtime, st.st_size)
         return state
+
+    def _load(self) -> Knowledge:
+        return load_knowledge(self.path, self.learned_path)
 
     def changed_on_disk(self) -> bool:
         return self._files_state() != self._snapshot
@@ -70,7 +81,7 @@ class KnowledgeHolder:
         """Load the files again; on any error keep serving the previous knowledge."""
         snapshot = self._files_state()
         try:
-            knowledge = load_knowledge(self.path)
+            knowledge = self._load()
             engine = Engine(knowledge, staff_contact=self.staff_contact)
         except KnowledgeError as exc:
             self._snapshot = snapshot  # do not report the same broken files every few seconds

@@ -553,8 +553,8 @@ def _load_smalltalk(root: Path, problems: list[Problem]) -> dict[str, SmallTalkI
     return intents
 
 
-def _load_learned(root: Path, faq: dict[str, FaqEntry], problems: list[Problem]) -> tuple:
-    path = root / "learned.yaml"
+def _load_learned(root: Path, path: Path, faq: dict[str, FaqEntry],
+                  problems: list[Problem]) -> tuple:
     rel = _rel(path, root)
     if not path.exists():
         return ()
@@ -610,8 +610,15 @@ def _cross_check(k: Knowledge, problems: list[Problem]) -> None:
                 )
 
 
-def load_knowledge(path: str | Path | None = None) -> Knowledge:
-    """Load and validate the whole knowledge folder, or raise :class:`KnowledgeError`."""
+def load_knowledge(
+    path: str | Path | None = None, learned_path: str | Path | None = None
+) -> Knowledge:
+    """Load and validate the whole knowledge folder, or raise :class:`KnowledgeError`.
+
+    ``learned_path`` (default: ``learned.yaml`` in the folder) lets a deployment keep the
+    hand-written knowledge read-only, e.g. inside an image, and the phrasings staff accept on a
+    data volume.
+    """
     root = Path(path) if path else default_knowledge_path()
     problems: list[Problem] = []
     if not root.is_dir():
@@ -639,7 +646,8 @@ def load_knowledge(path: str | Path | None = None) -> Knowledge:
         sms={str(k): str(v) for k, v in sms_raw.items()},
         place_types=_string_lists(synonyms.get("place_types"), syn_file, "place_types", problems),
         smalltalk=_load_smalltalk(root, problems),
-        learned=_load_learned(root, faq, problems),
+        learned=_load_learned(root, Path(learned_path) if learned_path else root / "learned.yaml",
+                              faq, problems),
         path=root,
     )
     for type_id in knowledge.place_types:

@@ -102,9 +102,10 @@ class LearnedStore:
         knowledge_path: str | Path | None = None,
         knowledge: KnowledgeSource = None,
         secret: str | None = None,
+        path: str | Path | None = None,
     ) -> None:
         self.root = Path(knowledge_path) if knowledge_path else default_knowledge_path()
-        self.path = self.root / LEARNED_FILE
+        self.path = Path(path) if path else self.root / LEARNED_FILE
         self._knowledge = knowledge
         self._secret = secret
         self._lock = threading.Lock()  # add/undo are read-modify-write
@@ -178,7 +179,7 @@ class LearnedStore:
     def _current_knowledge(self) -> Knowledge:
         source = self._knowledge
         if source is None:
-            return load_knowledge(self.root)
+            return load_knowledge(self.root, self.path)
         return source() if callable(source) else source
 
     def _staff(self, added_by: int | str) -> str:

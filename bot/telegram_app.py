@@ -10,7 +10,6 @@ import contextlib
 import hashlib
 import logging
 import os
-import shutil
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -35,7 +34,6 @@ from bot import staff_handlers as staff
 from bot.config import Config
 from bot.flood import FloodGuard
 from bot.holder import KnowledgeHolder
-from bot.knowledge import default_knowledge_path
 from bot.learned import LearnedStore
 from bot.privacy import resolve_secret
 from bot.ratelimit import PoliteRateLimiter
@@ -242,9 +240,8 @@ def run_bot(config: Config, knowledge_path: str | None = None) -> int:
     token = config.token or ""
     configure_logging(token)
     folder = knowledge_path or config.knowledge.path or None
-    if folder:
-        seed_knowledge(Path(folder))
-    holder = KnowledgeHolder(folder, staff_contact=config.contact)
+    holder = KnowledgeHolder(folder, staff_contact=config.contact,
+                             learned_path=config.knowledge.learned or None)
     app = build_application(config, holder, None, make_learned(config, holder))
     webhook = config.telegram.webhook
     log.info("starting: %s", "webhook" if webhook and webhook.url else "long polling")
@@ -260,23 +257,11 @@ def run_bot(config: Config, knowledge_path: str | None = None) -> int:
     return 0
 
 
-def seed_knowledge(folder: Path) -> None:
-    """First start on an empty data volume: copy the shipped knowledge to ``folder``.
-
-    Staff-accepted phrasings (``learned.yaml``) are written next to the knowledge, so in a
-    container the knowledge lives on the volume; an existing folder is never touched.
-    """
-    if (folder / "faq").is_dir():
-        return
-    shipped = default_knowledge_path()
-    log.info("copying the shipped knowledge to %s", folder)
-    shutil.copytree(shipped, folder, dirs_exist_ok=True)
-
-
 def make_learned(config: Config, holder: KnowledgeHolder) -> LearnedStore:
-    """The store of staff-accepted phrasings (``learned.yaml`` next to the knowledge)."""
+    """The store of staff-accepted phrasings (``knowledge.learned``, or next to the knowledge)."""
     secret = resolve_secret(config.hmac_secret, config.storage.database)
-    return LearnedStore(holder.path, knowledge=lambda: holder.engine.knowledge, secret=secret)
+    return LearnedStore(holder.path, knowledge=lambda: holder.engine.knowledge, secret=secret,
+                        path=holder.learned_path)
 
 
 def webhook_secret(token: str) -> str:

@@ -35,7 +35,6 @@ from bot.telegram_app import (
     build_application,
     heartbeat,
     register_commands,
-    seed_knowledge,
     webhook_secret,
 )
 
@@ -541,15 +540,6 @@ async def test_no_heartbeat_when_not_fetching_updates(
     monkeypatch.setenv("TLB_HEARTBEAT_FILE", str(beat))
     await heartbeat(CallbackContext(app))  # initialised, but not polling: unhealthy
     assert not beat.exists()
-
-
-def test_an_empty_data_volume_gets_the_shipped_knowledge(tmp_path: Path) -> None:
-    folder = tmp_path / "data" / "knowledge"
-    seed_knowledge(folder)
-    assert (folder / "faq").is_dir() and (folder / "themes.yaml").is_file()
-    (folder / "themes.yaml").write_text("notions: Modifié\n", encoding="utf-8")
-    seed_knowledge(folder)  # an existing knowledge folder is never overwritten
-    assert (folder / "themes.yaml").read_text(encoding="utf-8") == "notions: Modifié\n"
 
 
 def test_webhook_secret_is_stable_and_valid(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -156,3 +156,22 @@ def test_without_secret_a_raw_telegram_id_is_refused(root: Path) -> None:
     with pytest.raises(ValueError, match="pseudonym"):
         store.add(ENTRY, ODD_PHRASING, added_by=STAFF)
     assert store.add(ENTRY, ODD_PHRASING, added_by="staff-a1b2").added_by == "staff-a1b2"
+
+
+def test_learned_phrasings_can_live_outside_a_read_only_knowledge_folder(tmp_path: Path) -> None:
+    """A container ships the knowledge in the image and keeps learned.yaml on its volume."""
+    from bot.holder import KnowledgeHolder
+
+    shipped = default_knowledge_path()
+    volume = tmp_path / "data" / "learned.yaml"
+    holder = KnowledgeHolder(shipped, learned_path=volume)
+    store = LearnedStore(shipped, knowledge=lambda: holder.engine.knowledge, secret=SECRET,
+                         path=volume)
+    before = (shipped / "learned.yaml").read_bytes()
+
+    store.add(ENTRY, ODD_PHRASING, added_by=STAFF, now=NOW)
+    assert holder.reload().ok
+    reply = holder.engine.reply(ODD_PHRASING)
+
+    assert (reply.kind, reply.entry_id) == (ReplyKind.ANSWER, ENTRY)
+    assert volume.exists() and (shipped / "learned.yaml").read_bytes() == before
