@@ -69,12 +69,12 @@ _EXAMPLES = (
 class Thresholds:
     """Confidence levels (0–100), measured on the dev set: see ``python -m bot eval``."""
 
-    answer: float = 48.0  # at least this to answer…
+    answer: float = 50.0  # at least this to answer…
     margin: float = 4.0  # …and this far ahead of the runner-up…
     sure: float = 70.0  # …unless this high
     clarify: float = 38.0  # below: fall back honestly
     clear_lead: float = 10.0  # a lower score still answers when this far ahead…
-    clear_lead_floor: float = 44.0  # …and at least this high
+    clear_lead_floor: float = 46.0  # …and at least this high
     places_margin: float = 4.0  # a place search wins unless an FAQ entry is this far ahead
 
 
@@ -125,7 +125,18 @@ class Engine:
             for text in (c.name, *c.aliases)
             for w in tokenize(text)
         ]
-        self.index = FaqIndex(phrasings, self.normaliser, extra_vocabulary=place_words)
+        # Real words the FAQ phrasings may not use, so that typo correction leaves them alone
+        # (« étymologie » must not become « typologie » before synonyms.yaml can map it).
+        vocabulary_words = [
+            w
+            for texts in (*knowledge.terms.values(), *knowledge.place_types.values(),
+                          tuple(knowledge.terms), tuple(knowledge.sms.values()))
+            for text in texts
+            for w in tokenize(text)
+        ]
+        self.index = FaqIndex(
+            phrasings, self.normaliser, extra_vocabulary=[*place_words, *vocabulary_words]
+        )
         faq_words = frozenset(self.index.vocabulary.words) - frozenset(place_words)
         self.directory = Directory(knowledge, known_words=faq_words)
         self.smalltalk = SmallTalk(knowledge.smalltalk)
