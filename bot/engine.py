@@ -57,6 +57,7 @@ _MORE_DETAILS = re.compile(
     r"\b(?:plus de (?:details?|precisions?|infos?|informations?)|en savoir plus|"
     r"dites m en plus|en dire plus|developpe[zr]?|detaille[zr]?|precise[zr]?|la suite)\b"
 )
+_SEARCH_TERM = "chercher"  # canonical word of synonyms.yaml for chercher / trouver / dénicher…
 _WHY_WORDS = frozenset({"pourquoi", "raison", "raisons", "qui", "quand", "interet", "role"})
 _EXAMPLES = (
     "definition-tiers-lieu",
@@ -280,6 +281,8 @@ class Engine:
                 (search_score >= t.clarify and search_score + t.places_margin >= best_faq)
                 # an explicit kind of place (« imprimante 3d à Issy ») and no confident answer
                 or (place_type is not None and best_faq < t.answer)
+                # « je cherche un fab lab à Gennevilliers pour… »: a search, whatever follows
+                or (place_cue and _SEARCH_TERM in terms)
             ):
                 return self._with_candidates(self.places(location, place_type, message), candidates)
             if conversation.last_kind is ReplyKind.PLACES and _is_follow_up(terms, best_faq, t):
