@@ -371,21 +371,18 @@ class Engine:
         )
 
     def _more_details(self, entry_id: str, message: str) -> Reply:
+        """« plus de détails »: the sources with their links, the contact and related questions,
+        rather than the same answer twice."""
         base = self.answer(entry_id, message)
-        entry = self.knowledge.faq[entry_id]
-        extra = "Pour aller plus loin, voici les sources de cette réponse"
-        extra += " et des questions liées." if entry.related else "."
-        return Reply(
-            kind=ReplyKind.ANSWER,
-            text=f"{entry.answer}\n\n{extra}",
-            question=message,
-            entry_id=entry_id,
-            score=100.0,
-            suggestions=base.suggestions,
-            sources=base.sources,
-            facts_date=base.facts_date,
+        lines = ["Pour aller plus loin, voici les sources de cette réponse :"]
+        lines += [f"• {s.title}" + (f" — {s.url}" if s.url else "") for s in base.sources]
+        if base.suggestions:
+            lines.append("Vous pouvez aussi consulter les questions liées ci-dessous.")
+        return replace(
+            base,
+            text="\n".join(lines),
             contacts=base.contacts or self._contacts(STAFF_CONTACT_ID),
-            places=base.places,
+            sources=(),
         )
 
     def _named_places(self, places: list[Place], message: str,
@@ -416,17 +413,14 @@ class Engine:
             text = f"{intro}\n{caveat}"
             cards = [self._card(p) for p in result.local]
         else:
+            intro = f"Je ne connais aucun {what} à {where} dans mes sources."
+            cards = []
             if result.other_types_here:
-                intro = (
-                    f"Je ne connais aucun {what} à {where}, mais d'autres lieux y sont "
-                    "cités dans mes sources :"
-                )
+                intro += f" Voici d'abord les autres lieux cités à {where}"
+                intro += ", puis les plus proches ailleurs :" if result.nearby else " :"
                 cards = [self._card(p) for p in result.local]
-            else:
-                intro = f"Je ne connais aucun {what} à {where} dans mes sources."
-                cards = []
-            if result.nearby:
-                intro += " Les lieux connus les plus proches :"
+            elif result.nearby:
+                intro += " Voici les lieux connus les plus proches :"
             text = f"{intro}\n{caveat}"
             cards += [self._card(p, d) for p, d in result.nearby]
         text += (
