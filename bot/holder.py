@@ -7,6 +7,7 @@ engine and returns the exact problems, so the bot never stops answering because 
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,6 +57,10 @@ class KnowledgeHolder:
         self.staff_contact = staff_contact or ContactConfig()
         self._engine = Engine(self._load(), staff_contact=self.staff_contact)
         self._snapshot = self._files_state()
+        # Reloads run in worker threads (/recharger, /annuler, accepted phrasings, the watcher):
+        # one at a time, so a slow reload that read the files earlier cannot install its older
+        # engine after a newer one.
+        self._reload_lock = threading.Lock()
 
     @property
     def engine(self) -> Engine:
@@ -79,6 +84,10 @@ class KnowledgeHolder:
 
     def reload(self) -> ReloadResult:
         """Load the files again; on any error keep serving the previous knowledge."""
+        with self._reload_lock:
+            return self._reload()
+
+    def _reload(self) -> ReloadResult:
         snapshot = self._files_state()
         try:
             knowledge = self._load()
@@ -98,6 +107,5 @@ class KnowledgeHolder:
 
     def reload_if_changed(self) -> ReloadResult | None:
         """For the periodic watcher: reload only when a file changed since the last look."""
-        if not self.changed_on_disk():
-            return None
-        return self.reload()
+        with self._reload_lock:
+            return self._reload() if self.changed_on_disk() else None

@@ -251,6 +251,8 @@ class Storage:
             await db.execute("PRAGMA journal_mode = WAL")
             await db.execute("PRAGMA synchronous = NORMAL")  # durable enough with WAL
             await db.execute("PRAGMA foreign_keys = ON")
+            # Erased rows are overwritten, not just unlinked: « /oubli » means gone from the file.
+            await db.execute("PRAGMA secure_delete = ON")
             await storage._migrate()
         except BaseException:
             await storage.close()
@@ -447,7 +449,15 @@ class Storage:
                 cursor = await db.execute(f"DELETE FROM {table} WHERE user_hash = ?", (user,))
                 deleted += cursor.rowcount
                 await cursor.close()
+        await self._checkpoint()
         return deleted
+
+    async def _checkpoint(self) -> None:
+        """Fold the WAL back into the database and truncate it, so erased text does not linger
+        in the ``-wal`` file until SQLite gets round to it."""
+        async with self._lock:
+            if self._db is not None:
+                await self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def export_user(self, user_id: int | str) -> dict[str, Any]:
         """Everything stored about this user (right of access), JSON-ready, without pseudonyms."""
@@ -504,6 +514,7 @@ class Storage:
                 deleted += cursor.rowcount
                 await cursor.close()
         if deleted:
+            await self._checkpoint()
             logger.info("retention: deleted %d rows older than %d days", deleted, days)
         return deleted
 

@@ -397,3 +397,16 @@ async def test_null_storage_stores_nothing(tmp_path: Path) -> None:
     assert await null.stats(30) == Stats(days=30)
     await null.close()
     assert list(tmp_path.iterdir()) == []
+
+
+async def test_forgotten_text_leaves_no_trace_in_the_database_files(tmp_path: Path) -> None:
+    """/oubli: the text is gone from the main file *and* from the write-ahead log."""
+    db_path = tmp_path / "erase.sqlite3"
+    storage = await Storage.open(db_path, "secret")
+    try:
+        await storage.record_interaction(7, "mon secret tres personnel", "answer", None, 1.0, 5)
+        await storage.forget_user(7)
+        for file in tmp_path.glob("erase.sqlite3*"):
+            assert b"mon secret tres personnel" not in file.read_bytes(), file.name
+    finally:
+        await storage.close()
