@@ -40,7 +40,7 @@ from bot.knowledge import (
     default_knowledge_path,
     load_knowledge,
 )
-from bot.learned import atomic_write_text
+from bot.yamlfiles import atomic_write_text, leading_comments
 
 NEW_FAQ_FILE = "faq/nouvelles.yaml"
 NEW_FAQ_HEADER = (
@@ -292,15 +292,6 @@ def _trimmed_end(lines: list[str], start: int, end: int) -> int:
     return end
 
 
-def _leading_comments(text: str) -> str:
-    lines = []
-    for line in text.splitlines(keepends=True):
-        if line.strip() and not line.lstrip().startswith("#"):
-            break
-        lines.append(line)
-    return "".join(lines)
-
-
 def _edit_file(
     text: str, changes: dict[str, dict[str, Any]], additions: list[dict[str, Any]],
     columns: tuple[str, ...],
@@ -333,8 +324,8 @@ def _edit_file(
                 _set_field(entry, name, values[name], columns)
             new_entries.append(entry)
         dumped = "\n".join("".join(_dump_entries([e])) for e in new_entries)
-        if not doc and result.strip() and _leading_comments(result) != result:
-            result = _leading_comments(result)  # an empty « [] »: the entries replace it
+        if not doc and result.strip() and leading_comments(result) != result:
+            result = leading_comments(result)  # an empty « [] »: the entries replace it
         if result and not result.endswith("\n"):
             result += "\n"
         if result.strip():

@@ -11,8 +11,6 @@ After :meth:`LearnedStore.add` or :meth:`LearnedStore.undo_last`, reload the kno
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -26,6 +24,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from bot.knowledge import Knowledge, LearnedPhrasing, default_knowledge_path, load_knowledge
 from bot.privacy import REDACTED, pseudonymise, scrub_personal_data
 from bot.text import tokenize
+from bot.yamlfiles import atomic_write_text, leading_comments
 
 LEARNED_FILE = "learned.yaml"
 HEADER = (
@@ -36,32 +35,6 @@ HEADER = (
 MAX_PHRASING_CHARS = 300  # a question, not a message: longer text would only blur the matching
 
 KnowledgeSource = Knowledge | Callable[[], Knowledge] | None
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` so that readers see the old or the new file, never half.
-
-    The running bot reloads the knowledge when files change: a half-written file would be
-    reported as broken to staff for nothing.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode = path.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def phrasing_key(text: str) -> str:
@@ -79,12 +52,7 @@ def _yaml() -> YAML:
 
 def _leading_comments(text: str) -> str:
     """The comment block at the top of the file (kept when the list becomes empty)."""
-    lines = []
-    for line in text.splitlines(keepends=True):
-        if line.strip() and not line.lstrip().startswith("#"):
-            break
-        lines.append(line)
-    header = "".join(lines).rstrip("\n")
+    header = leading_comments(text).rstrip("\n")
     return header + "\n" if header else HEADER
 
 
@@ -239,4 +207,4 @@ def _phrasing(item: dict) -> LearnedPhrasing:
     )
 
 
-__all__ = ["HEADER", "LEARNED_FILE", "LearnedStore", "atomic_write_text", "phrasing_key"]
+__all__ = ["HEADER", "LEARNED_FILE", "LearnedStore", "phrasing_key"]
