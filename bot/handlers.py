@@ -10,20 +10,11 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections import OrderedDict
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
-from telegram import (
-    Chat,
-    ForceReply,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    LinkPreviewOptions,
-    Message,
-    MessageEntity,
-    ReplyParameters,
-    Update,
-)
+from telegram import CallbackQuery, Chat, ForceReply, Message, MessageEntity, Update
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ApplicationHandlerStop, CallbackContext, ContextTypes
@@ -33,10 +24,16 @@ from bot.config import Config
 from bot.engine import Conversation, Engine
 from bot.flood import FloodGuard, Verdict
 from bot.holder import KnowledgeHolder
+from bot.knowledge import PLACE_TYPES
 from bot.learned import LearnedStore
+from bot.notify import NO_PREVIEW, markup, notify_report, send
+from bot.places import type_label
+from bot.privacy import pseudonymise
 from bot.render import Button, Keyboard, OutMessage
 from bot.reply import Reply, ReplyKind
 from bot.storage import StorageProtocol
+
+__all__ = ["NO_PREVIEW", "Context", "Services", "markup", "send", "services"]
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +42,7 @@ TYPING_BUSY = 8  # answers in progress beyond which « typing… » is skipped (
 VOTE_REASON_WAIT = 120.0  # how long a 👎 waits for its optional reason before being recorded
 LOW_CONFIDENCE = 60.0  # answers below this score go to the review queue too
 MAX_STORED_CHARS = 2000
-NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+MAX_VOTES_REMEMBERED = 10_000  # (user, message, entry) triples kept against double votes
 
 Context = ContextTypes.DEFAULT_TYPE
 
@@ -67,6 +64,9 @@ class Services:
     learned: LearnedStore | None = None
     flood: FloodGuard = field(default_factory=lambda: FloodGuard(20))
     pending_votes: dict[tuple[int, int | None, str], PendingVote] = field(default_factory=dict)
+    # Votes already counted in this process: a second press on the same answer is ignored.
+    votes: OrderedDict[tuple[int, int, str], None] = field(default_factory=OrderedDict)
+    secret: str = ""  # the HMAC key of the storage pseudonyms (see :meth:`pseudonym`)
     answering: int = 0  # answers in progress
 
     @property
@@ -75,6 +75,23 @@ class Services:
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.config.telegram.admin_ids
+
+    def pseudonym(self, telegram_id: int | None) -> str:
+        """What logs show instead of a Telegram id: the start of the stored pseudonym."""
+        if telegram_id is None:
+            return "-"
+        if not self.secret:
+            return "?"
+        return pseudonymise(telegram_id, self.secret)[:10]
+
+    def first_vote(self, key: tuple[int, int, str]) -> bool:
+        """True the first time ``key`` (user, message, entry) votes; remembers it."""
+        if key in self.votes:
+            return False
+        self.votes[key] = None
+        if len(self.votes) > MAX_VOTES_REMEMBERED:
+            self.votes.popitem(last=False)
+        return True
 
 
 def services(context: CallbackContext) -> Services:
@@ -92,15 +109,6 @@ def conversation_of(context: CallbackContext) -> Conversation:
 # ----------------------------------------------------------------------------- sending
 
 
-def markup(rows: Keyboard) -> InlineKeyboardMarkup | None:
-    if not rows:
-        return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.text, callback_data=b.data, url=b.url) for b in row]
-         for row in rows]
-    )
-
-
 def rows_of(message: object) -> list[tuple[Button, ...]]:
     """The keyboard of a message the bot sent, as render buttons (to edit part of it).
 
@@ -110,36 +118,22 @@ def rows_of(message: object) -> list[tuple[Button, ...]]:
     if reply_markup is None:
         return []
     return [
-        tuple(Button(b.text, b.callback_data if isinstance(b.callback_data, str) else None,
-                     b.url) for b in row)
+        tuple(Button(b.text, b.callback_data if isinstance(b.callback_data, str) else None)
+              for b in row)
         for row in reply_markup.inline_keyboard
     ]
 
 
-async def send(context: CallbackContext, chat_id: int, messages: Sequence[OutMessage],
-               reply_to: int | None = None) -> list[Message]:
-    """Send rendered messages in order; if Telegram refuses our HTML, send plain text."""
-    sent = []
-    for n, out in enumerate(messages):
-        reply_parameters = (
-            ReplyParameters(reply_to, allow_sending_without_reply=True)
-            if reply_to and n == 0 else None
-        )
-        try:
-            message = await context.bot.send_message(
-                chat_id, out.html, parse_mode=ParseMode.HTML, reply_markup=markup(out.keyboard),
-                link_preview_options=NO_PREVIEW, reply_parameters=reply_parameters,
-            )
-        except BadRequest as exc:
-            if "chat not found" in str(exc).lower():
-                raise
-            log.error("Telegram refused a rendered message (%s): sending it as plain text", exc)
-            message = await context.bot.send_message(
-                chat_id, render.visible_text(out.html), parse_mode=None,
-                reply_parameters=reply_parameters,
-            )
-        sent.append(message)
-    return sent
+async def ack(query: CallbackQuery, text: str | None = None, alert: bool = False) -> None:
+    """Answer a button press (stops the client's spinner).
+
+    An answer that comes too late (« query is too old ») is refused with a BadRequest: the
+    user's spinner has stopped anyway, and what they asked for must still be sent.
+    """
+    try:
+        await query.answer(text, show_alert=alert)
+    except BadRequest as exc:
+        log.warning("could not answer a button press: %s", exc)
 
 
 async def edit(update: Update, out: OutMessage) -> None:
@@ -164,9 +158,8 @@ async def edit_keyboard(update: Update, rows: Keyboard) -> None:
 
 
 @contextlib.asynccontextmanager
-async def typing(context: CallbackContext, chat_id: int,
-                 delay: float | None = None) -> AsyncIterator[None]:
-    """Show « typing… » if the block takes longer than ``delay`` (and only then).
+async def typing(context: CallbackContext, chat_id: int) -> AsyncIterator[None]:
+    """Show « typing… » if the block takes longer than ``TYPING_DELAY`` (and only then).
 
     It is a courtesy for one slow answer: when many answers are in progress at once, the
     extra requests would only delay them, so it is skipped.
@@ -174,7 +167,7 @@ async def typing(context: CallbackContext, chat_id: int,
     svc = services(context)
 
     async def later() -> None:
-        await asyncio.sleep(TYPING_DELAY if delay is None else delay)
+        await asyncio.sleep(TYPING_DELAY)
         if svc.answering <= TYPING_BUSY:
             with contextlib.suppress(TelegramError):
                 await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
@@ -224,21 +217,24 @@ async def record(svc: Services, user_id: int, message: str, reply: Reply,
     """Log the interaction (and queue it for review); storage trouble never blocks a reply."""
     text = message[:MAX_STORED_CHARS]
     response_ms = round((time.perf_counter() - started) * 1000)
+    interaction_id = None
     try:
         interaction_id = await svc.storage.record_interaction(
             user_id, text, str(reply.kind),
             reply.entry_id if reply.kind is ReplyKind.ANSWER else None, reply.score, response_ms,
         )
-        reason = review_reason(reply)
-        if reason:
+    except Exception:
+        log.exception("could not record an interaction")
+    reason = review_reason(reply)
+    if reason and text.strip():  # a blank message is nothing staff could act on
+        try:
             await svc.storage.enqueue_review(
                 user_id, text, " ".join(svc.engine.normaliser(text)), reason,
                 suggested_id=reply.candidates[0].id if reply.candidates else None,
                 score=reply.score,
             )
-    except Exception:
-        log.exception("could not record an interaction")
-        return None
+        except Exception:
+            log.exception("could not queue an interaction for review")
     return interaction_id or None
 
 
@@ -269,23 +265,27 @@ async def answer_question(update: Update, context: Context, text: str) -> None:
 
 
 async def on_private_text(update: Update, context: Context) -> None:
-    """Answer a question typed in a private chat (or take a pending report or edit)."""
-    from bot import staff_handlers
-
+    """Answer a question typed in a private chat (or take a pending report)."""
     message = update.effective_message
-    if _answers_report_prompt(message, context):
+    if consume_report_prompt(message, context):
         await file_report(update, context, message.text)
-    elif await staff_handlers.take_edited_text(update, context):
-        return
     else:
         await answer_question(update, context, message.text)
 
 
 async def on_group_text(update: Update, context: Context) -> None:
     """In groups, answer only the messages that mention the bot or reply to it."""
-    text = addressed_text(update.effective_message, context.bot.username)
-    if text is not None:
-        await answer_question(update, context, text)
+    message = update.effective_message
+    if consume_report_prompt(message, context):
+        await file_report(update, context, message.text)
+        return
+    text = addressed_text(message, context.bot.username)
+    if text is None:
+        return
+    if not text:  # « @bot » alone: an introduction, not an empty question
+        await start(update, context)
+        return
+    await answer_question(update, context, text)
 
 
 def addressed_text(message: Message, username: str | None) -> str | None:
@@ -332,20 +332,30 @@ async def unknown_command(update: Update, context: Context) -> None:
 
 
 async def flood_guard(update: Update, context: Context) -> None:
-    """Runs before every handler: one notice to a flooding user, then silence for a while."""
-    message = update.message
+    """Runs before every handler: one notice to a flooding user, then silence for a while.
+
+    Messages, edits and button presses all count: with concurrent updates, one user pressing
+    fast could otherwise take every update slot and delay everyone else.
+    """
     user = update.effective_user
+    query = update.callback_query
+    message = update.message or update.edited_message
     svc = services(context)
-    if message is None or user is None or svc.is_admin(user.id):
+    if user is None or svc.is_admin(user.id) or (query is None and message is None):
         return
-    if message.chat.type != Chat.PRIVATE and not _is_command(message) and (
+    if query is None and message.chat.type != Chat.PRIVATE and not _is_command(message) and (
         addressed_text(message, context.bot.username) is None
     ):
         return  # group chatter not meant for the bot: not counted
     verdict = svc.flood.check(user.id)
     if verdict is Verdict.ALLOW:
         return
-    if verdict is Verdict.NOTICE:
+    if query is not None:  # answered all the same, or the client keeps spinning
+        if verdict is Verdict.NOTICE:
+            await ack(query, render.FLOOD_NOTICE, alert=True)
+        else:
+            await ack(query)
+    elif verdict is Verdict.NOTICE:
         await reply_html(update, context, render.esc(render.FLOOD_NOTICE))
     raise ApplicationHandlerStop
 
@@ -385,8 +395,10 @@ async def themes(update: Update, context: Context) -> None:
     await send(context, update.effective_chat.id, [out], reply_to=_quote_id(update))
 
 
-def communes_with_places(engine: Engine) -> list[str]:
-    names = {p.commune or p.area for p in engine.knowledge.places.values()}
+def communes_with_places(engine: Engine, place_type: str | None = None) -> list[str]:
+    """The communes (or areas) with at least one place (of ``place_type``, if given)."""
+    names = {p.commune or p.area for p in engine.knowledge.places.values()
+             if place_type is None or p.type == place_type}
     return sorted((n for n in names if n), key=str.casefold)
 
 
@@ -395,13 +407,19 @@ async def places(update: Update, context: Context) -> None:
     engine = services(context).engine
     text = " ".join(context.args or [])
     commune = engine.find_commune(text) if text else None
+    place_type = engine.find_type(text) if text else None
     if commune is None:
-        intro = (f"Je ne connais pas la commune « {render.shorten(text, 60)} ». " if text else "")
-        intro += ("Choisissez une commune, ou écrivez par exemple « /lieux Nanterre coworking ».")
-        out = render.render_communes(communes_with_places(engine), intro)
+        if place_type:  # « /lieux coworking »: the type is known, the commune is asked for
+            intro = (f"{type_label(place_type)} : dans quelle commune ? Choisissez-la "
+                     "ci-dessous.")
+        else:
+            intro = (f"Je ne connais pas la commune « {render.shorten(text, 60)} ». "
+                     if text else "")
+            intro += "Choisissez une commune, ou écrivez par exemple « /lieux Nanterre coworking »."
+        out = render.render_communes(communes_with_places(engine, place_type), intro, place_type)
         await send(context, update.effective_chat.id, [out], reply_to=_quote_id(update))
         return
-    reply = engine.places(commune, engine.find_type(text), question=f"/lieux {text}")
+    reply = engine.places(commune, place_type, question=f"/lieux {text}")
     conversation_of(context).remember(reply)
     await deliver(update, context, reply)
 
@@ -420,7 +438,7 @@ REPORT_PROMPT = (
 
 async def report(update: Update, context: Context) -> None:
     """/signaler TEXT: a wrong answer or a missing place, for the staff review queue."""
-    text = (update.effective_message.text or "").partition(" ")[2].strip()
+    text = command_argument(update.effective_message)
     if text:
         await file_report(update, context, text)
         return
@@ -428,13 +446,25 @@ async def report(update: Update, context: Context) -> None:
         REPORT_PROMPT,
         reply_markup=ForceReply(selective=True, input_field_placeholder="Votre signalement"),
     )
-    context.user_data["report_prompt"] = sent.message_id
+    # Message ids are numbered per chat: the chat is part of the prompt's identity.
+    context.user_data["report_prompt"] = (sent.chat_id, sent.message_id)
 
 
-def _answers_report_prompt(message: Message, context: Context) -> bool:
-    prompt = context.user_data.get("report_prompt")
+def command_argument(message: Message) -> str:
+    """The text after the leading command (« /signaler@bot\nligne 1\nligne 2 » → the lines)."""
+    text = message.text or ""
+    if not _is_command(message):
+        return text.strip()
+    end = message.entities[0].offset + message.entities[0].length
+    # Entity offsets count UTF-16 units.
+    return text.encode("utf-16-le")[end * 2:].decode("utf-16-le").strip()
+
+
+def consume_report_prompt(message: Message, context: Context) -> bool:
+    """True (once) if ``message`` replies to this user's pending /signaler prompt."""
+    prompt = context.user_data.get("report_prompt") if context.user_data is not None else None
     replied = message.reply_to_message
-    if prompt is None or replied is None or replied.message_id != prompt:
+    if prompt is None or replied is None or (replied.chat_id, replied.message_id) != prompt:
         return False
     del context.user_data["report_prompt"]
     return True
@@ -442,8 +472,6 @@ def _answers_report_prompt(message: Message, context: Context) -> bool:
 
 async def file_report(update: Update, context: Context, text: str) -> None:
     """Queue a report for staff, thank the user and notify every admin."""
-    from bot import staff_handlers
-
     svc = services(context)
     text = text[:MAX_STORED_CHARS]
     about = conversation_of(context).last_entry_id
@@ -456,7 +484,7 @@ async def file_report(update: Update, context: Context, text: str) -> None:
         log.exception("could not store a report")
     await reply_html(update, context, "Merci ! Votre signalement est transmis à l'équipe, "
                                       "qui le lira avec attention.")
-    await staff_handlers.notify_report(context, text, about)
+    await notify_report(context, text, about)
 
 
 async def forget(update: Update, context: Context) -> None:
@@ -494,7 +522,7 @@ async def my_data(update: Update, context: Context) -> None:
 
 # ----------------------------------------------------------------------------- buttons
 # Every button press must be answered (answerCallbackQuery), or the user's client shows a
-# spinner for a while: each callback below starts with ``query.answer``, stale buttons too.
+# spinner for a while: each callback below starts with :func:`ack`, stale buttons too.
 
 
 async def on_answer_button(update: Update, context: Context) -> None:
@@ -503,28 +531,34 @@ async def on_answer_button(update: Update, context: Context) -> None:
     engine = services(context).engine
     entry_id = render.resolve(render.unpack(query.data)[-1], engine.knowledge.faq)
     if entry_id is None:
-        await query.answer(render.STALE_BUTTON, show_alert=True)
+        await ack(query, render.STALE_BUTTON, alert=True)
         return
-    await query.answer()
+    await ack(query)
     reply = engine.answer(entry_id)
     conversation_of(context).remember(reply)
     await deliver(update, context, reply)
 
 
 async def on_feedback(update: Update, context: Context) -> None:
-    """👍 is recorded at once; 👎 offers optional reasons first."""
+    """👍 is recorded at once; 👎 offers optional reasons first. One vote per answer."""
     query = update.callback_query
     svc = services(context)
     _, sign, interaction, key = render.unpack(query.data)
     entry_id = _entry_of(key, svc)
     interaction_id = int(interaction) or None
-    rows = [r for r in rows_of(query.message) if not render.is_feedback_row(r)]
+    rows = render.without_feedback(rows_of(query.message))
+    # The interaction id when there is one, else the message (two answers, two votes).
+    about = interaction_id or -(query.message.message_id if query.message else 0)
+    if not svc.first_vote((query.from_user.id, about, entry_id)):
+        await ack(query, "Votre avis est déjà enregistré, merci !")
+        await edit_keyboard(update, tuple(rows))
+        return
     if sign == "+":
-        await query.answer("Merci pour votre retour !")
+        await ack(query, "Merci pour votre retour !")
         await svc.storage.record_feedback(query.from_user.id, entry_id, True, interaction_id)
         await edit_keyboard(update, tuple(rows))
         return
-    await query.answer("Merci. Pouvez-vous préciser ce qui ne va pas ? (facultatif)")
+    await ack(query, "Merci. Pouvez-vous préciser ce qui ne va pas ? (facultatif)")
     vote = PendingVote(query.from_user.id, entry_id, interaction_id)
     vote_key = (vote.user_id, interaction_id, entry_id)
     svc.pending_votes[vote_key] = vote
@@ -540,13 +574,12 @@ async def on_reason(update: Update, context: Context) -> None:
     _, code, interaction, key = render.unpack(query.data)
     entry_id = _entry_of(key, svc)
     interaction_id = int(interaction) or None
-    await query.answer("Merci, c'est noté.")
+    await ack(query, "Merci, c'est noté.")
     vote = svc.pending_votes.pop((query.from_user.id, interaction_id, entry_id), None)
     if vote is not None:  # else: already recorded without a reason (timeout or restart)
         await svc.storage.record_feedback(vote.user_id, vote.entry_id, False,
                                           vote.interaction_id, render.FEEDBACK_REASONS.get(code))
-    rows = [r for r in rows_of(query.message) if not render.is_feedback_row(r)]
-    await edit_keyboard(update, tuple(rows))
+    await edit_keyboard(update, tuple(render.without_feedback(rows_of(query.message))))
 
 
 def _entry_of(key: str, svc: Services) -> str:
@@ -579,14 +612,14 @@ async def on_theme_button(update: Update, context: Context) -> None:
     engine = services(context).engine
     parts = render.unpack(query.data)
     if len(parts) < 3:
-        await query.answer()
+        await ack(query)
         await edit(update, render.render_themes(engine.knowledge.themes))
         return
     theme = render.resolve(parts[2], engine.knowledge.themes)
     if theme is None:
-        await query.answer(render.STALE_BUTTON, show_alert=True)
+        await ack(query, render.STALE_BUTTON, alert=True)
         return
-    await query.answer()
+    await ack(query)
     out = render.render_theme(theme, engine.knowledge.themes[theme],
                               engine.theme_questions(theme), int(parts[1]))
     if parts[0] == "tn":
@@ -596,15 +629,18 @@ async def on_theme_button(update: Update, context: Context) -> None:
 
 
 async def on_places_button(update: Update, context: Context) -> None:
-    """A commune button: its places."""
+    """A commune button: its places (of the type asked for, if any)."""
     query = update.callback_query
     engine = services(context).engine
-    commune = render.resolve(render.unpack(query.data)[-1], communes_with_places(engine))
+    parts = render.unpack(query.data)
+    place_type = parts[1] if len(parts) > 2 and parts[1] in PLACE_TYPES else None
+    commune = render.resolve(parts[-1], communes_with_places(engine))
     if commune is None:
-        await query.answer(render.STALE_BUTTON, show_alert=True)
+        await ack(query, render.STALE_BUTTON, alert=True)
         return
-    await query.answer()
-    reply = engine.places(commune, question=f"/lieux {commune}")
+    await ack(query)
+    asked = f"/lieux {commune}" + (f" {place_type}" if place_type else "")
+    reply = engine.places(commune, place_type, question=asked)
     conversation_of(context).remember(reply)
     await deliver(update, context, reply)
 
@@ -612,7 +648,7 @@ async def on_places_button(update: Update, context: Context) -> None:
 async def on_none_of_these(update: Update, context: Context) -> None:
     """« Aucune de ces questions »: point to themes, /signaler and contacts."""
     query = update.callback_query
-    await query.answer()
+    await ack(query)
     await reply_html(
         update, context,
         "D'accord. Essayez de reformuler votre question avec d'autres mots, parcourez les "
@@ -625,17 +661,19 @@ async def on_forget_button(update: Update, context: Context) -> None:
     query = update.callback_query
     svc = services(context)
     if query.data != render.CB_FORGET_YES:
-        await query.answer()
+        await ack(query)
         await edit(update, OutMessage("D'accord, je n'ai rien effacé."))
         return
     user_id = query.from_user.id
     for key in [k for k in svc.pending_votes if k[0] == user_id]:
         del svc.pending_votes[key]
+    for vote in [k for k in svc.votes if k[0] == user_id]:
+        del svc.votes[vote]
     deleted = await svc.storage.forget_user(user_id)
     context.user_data.clear()
     if update.effective_chat.type == Chat.PRIVATE:
         context.chat_data.clear()
-    await query.answer("Données effacées.")
+    await ack(query, "Données effacées.")
     await edit(update, OutMessage(
         f"C'est fait : j'ai effacé {deleted} élément(s) vous concernant, ainsi que le fil de "
         "notre conversation."))
@@ -643,35 +681,40 @@ async def on_forget_button(update: Update, context: Context) -> None:
 
 async def on_stale_button(update: Update, context: Context) -> None:
     """Any other button (an older version of the bot): answered, never left spinning."""
-    await update.callback_query.answer(render.STALE_BUTTON, show_alert=True)
+    await ack(update.callback_query, render.STALE_BUTTON, alert=True)
 
 
 # ----------------------------------------------------------------------------- errors
 
 
-def describe(update: object) -> str:
-    """Enough context to investigate an error, without message contents or secrets."""
+def describe(update: object, svc: Services) -> str:
+    """Enough context to investigate an error, without message contents, secrets or raw ids.
+
+    Chats and users appear as the start of their storage pseudonym: the same person can be
+    followed through the logs, and found in the database, without naming their account.
+    """
     if not isinstance(update, Update):
         return repr(type(update).__name__)
     kind = next((k for k in ("message", "edited_message", "callback_query", "my_chat_member")
                  if getattr(update, k, None)), "other")
     chat = update.effective_chat
     user = update.effective_user
-    return (f"update {update.update_id} ({kind}) chat={chat.id if chat else None} "
-            f"user={user.id if user else None}")
+    return (f"update {update.update_id} ({kind}) chat={svc.pseudonym(chat.id if chat else None)} "
+            f"user={svc.pseudonym(user.id if user else None)}")
 
 
 async def on_error(update: object, context: Context) -> None:
     """Log the error with its context, then apologise to the user."""
+    svc = services(context)
     if isinstance(context.error, Forbidden):  # the user blocked the bot: nothing to fix
-        log.info("cannot reply to %s: %s", describe(update), context.error)
+        log.info("cannot reply to %s: %s", describe(update, svc), context.error)
         return
-    log.error("error while handling %s", describe(update), exc_info=context.error)
+    log.error("error while handling %s", describe(update, svc), exc_info=context.error)
     if not isinstance(update, Update):
         return
     if update.callback_query:
         with contextlib.suppress(TelegramError):
-            await update.callback_query.answer()
+            await ack(update.callback_query)
     chat = update.effective_chat
     message = update.effective_message
     addressed = update.callback_query is not None or (
@@ -682,4 +725,4 @@ async def on_error(update: object, context: Context) -> None:
     try:
         await context.bot.send_message(chat.id, render.ERROR_APOLOGY)
     except TelegramError as exc:
-        log.warning("could not apologise in chat %s: %s", chat.id, exc)
+        log.warning("could not apologise in chat %s: %s", svc.pseudonym(chat.id), exc)

@@ -20,6 +20,8 @@ this rate limiter does both:
   dropped rather than queued in front of real answers.
 
 ``BadRequest``/``Forbidden`` are never retried: sending the same request again cannot help.
+A retried ``answerCallbackQuery`` refused as « query is too old » is taken as answered: the
+attempt whose response was lost is the one that answered it.
 """
 
 from __future__ import annotations
@@ -148,7 +150,11 @@ class PoliteRateLimiter(BaseRateLimiter[int]):
                         chat.pacer.pause_until(self._clock() + delay)
                     else:
                         await self._sleep(delay)
-                except BadRequest:
+                except BadRequest as exc:
+                    if attempt and endpoint == "answerCallbackQuery" and _expired(exc):
+                        # The first attempt reached Telegram; only its response was lost.
+                        log.info("answerCallbackQuery: answered by an earlier attempt")
+                        return True
                     raise
                 except NetworkError as exc:
                     if attempt >= max_retries:
@@ -192,6 +198,12 @@ class PoliteRateLimiter(BaseRateLimiter[int]):
         now = self._clock()
         for key in [k for k, c in self._chats.items() if not c.lock.locked() and c.pacer.idle(now)]:
             del self._chats[key]
+
+
+def _expired(exc: BadRequest) -> bool:
+    """« query is too old… or query ID is invalid »: the press was already answered."""
+    text = str(exc).lower()
+    return "query is too old" in text or "query id is invalid" in text
 
 
 def _seconds(exc: RetryAfter) -> float:

@@ -1,22 +1,18 @@
-"""Reply → Telegram messages: escaped HTML, cards, keyboards, splitting, callback data.
+"""Reply → Telegram messages: cards, keyboards and the assistant's screens.
 
 Everything here is plain data (no ``telegram`` import), so it is tested without a bot: the
-handlers turn :class:`Button` rows into ``InlineKeyboardMarkup``. Three promises hold for
-every message this module produces, whatever the text:
+handlers turn :class:`Button` rows into ``InlineKeyboardMarkup``. The building blocks live in
+small modules, re-exported here so callers only need ``from bot import render``:
 
-* the HTML is valid for Telegram: every piece of text goes through :func:`esc`, and only
-  tags Telegram supports are written (``b``, ``i``, ``a``);
-* a message never exceeds 4 096 characters *as Telegram counts them* (UTF-16 code units of
-  the text after entity parsing): :func:`split_html` cuts at paragraphs, then lines, then
-  words, closing and reopening tags around each cut;
-* ``callback_data`` never exceeds 64 bytes: buttons carry short keys (``a:<entry id>``),
-  never texts, and a key too long is replaced by a stable hash (:func:`key_for`).
+* :mod:`bot.telegram_html` — valid HTML for Telegram: every piece of text goes through
+  :func:`esc`, and a message never exceeds 4 096 UTF-16 units (:func:`split_html` cuts at
+  paragraphs, then lines, then words, closing and reopening tags around each cut);
+* :mod:`bot.callback_data` — ``callback_data`` never exceeds 64 bytes (:func:`pack`);
+* :mod:`bot.fixed_texts` — command menus and fixed notices.
 """
 
 from __future__ import annotations
 
-import hashlib
-import html
 import json
 import re
 from collections import Counter
@@ -26,6 +22,36 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.callback_data import (
+    CB_FORGET_NO,
+    CB_FORGET_YES,
+    CB_NONE_OF_THESE,
+    FEEDBACK_REASONS,
+    MAX_CALLBACK_BYTES,
+    cb_answer,
+    cb_feedback,
+    cb_places,
+    cb_reason,
+    cb_review,
+    cb_theme,
+    cb_themes,
+    key_for,
+    pack,
+    resolve,
+    unpack,
+)
+from bot.fixed_texts import (
+    EDITED,
+    ERROR_APOLOGY,
+    FLOOD_NOTICE,
+    GROUP_COMMANDS,
+    NOT_TEXT,
+    STAFF_COMMANDS,
+    STAFF_ONLY,
+    STALE_BUTTON,
+    UNKNOWN_COMMAND,
+    USER_COMMANDS,
+)
 from bot.knowledge import Knowledge
 from bot.reply import (
     ContactCard,
@@ -36,260 +62,42 @@ from bot.reply import (
     Suggestion,
     format_facts_date,
 )
+from bot.telegram_html import (
+    MAX_BUTTON_LABEL,
+    MAX_MESSAGE_UNITS,
+    Button,
+    Keyboard,
+    OutMessage,
+    clean,
+    esc,
+    esc_attr,
+    link,
+    messages_from_blocks,
+    quote,
+    shorten,
+    split_html,
+    utf16_len,
+    visible_length,
+    visible_text,
+)
 
-MAX_MESSAGE_UNITS = 4096
-MAX_CALLBACK_BYTES = 64
-MAX_BUTTON_LABEL = 60
+__all__ = [
+    "CB_FORGET_NO", "CB_FORGET_YES", "CB_NONE_OF_THESE", "EDITED", "ERROR_APOLOGY",
+    "FEEDBACK_REASONS", "FLOOD_NOTICE", "GROUP_COMMANDS", "MAX_BUTTON_LABEL",
+    "MAX_CALLBACK_BYTES", "MAX_MESSAGE_UNITS", "NOT_TEXT", "STAFF_COMMANDS", "STAFF_ONLY",
+    "STALE_BUTTON", "THEME_PAGE_SIZE", "UNKNOWN_COMMAND", "USER_COMMANDS", "Button",
+    "Keyboard", "KnowledgeFacts", "OutMessage", "cb_answer", "cb_feedback", "cb_places",
+    "cb_reason", "cb_review", "cb_theme", "cb_themes", "clean", "contact_card_html", "esc",
+    "esc_attr", "feedback_row", "footer_html", "is_feedback_row", "key_for",
+    "knowledge_facts", "link", "local_time", "messages_from_blocks", "pack", "page_of",
+    "pager", "place_card_html", "privacy_line", "privacy_notice", "quote", "reason_rows",
+    "render_communes", "render_contacts", "render_help", "render_my_data", "render_reply",
+    "render_theme", "render_themes", "render_welcome", "resolve", "shorten", "split_html",
+    "suggestion_rows", "unpack", "utf16_len", "visible_length", "visible_text",
+    "without_feedback",
+]
+
 THEME_PAGE_SIZE = 8
-
-
-# ----------------------------------------------------------------------------- data
-
-
-@dataclass(frozen=True, slots=True)
-class Button:
-    """An inline button: a callback (``data``) or a link (``url``)."""
-
-    text: str
-    data: str | None = None
-    url: str | None = None
-
-
-Keyboard = tuple[tuple[Button, ...], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class OutMessage:
-    """One Telegram message: HTML text and its inline keyboard (possibly empty)."""
-
-    html: str
-    keyboard: Keyboard = ()
-
-
-# ----------------------------------------------------------------------------- escaping
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
-
-def clean(text: str) -> str:
-    """``text`` without control characters (tabs and newlines kept)."""
-    return _CONTROL.sub("", text or "")
-
-
-def esc(text: str) -> str:
-    """Text made safe for Telegram's HTML parse mode."""
-    return html.escape(clean(text), quote=False)
-
-
-def esc_attr(text: str) -> str:
-    return html.escape(clean(text), quote=True)
-
-
-def link(url: str | None, label: str) -> str:
-    """An ``<a>`` tag for http(s) URLs; anything else is shown as escaped text."""
-    if url and re.match(r"^https?://[^\s<>\"]+$", url):
-        return f'<a href="{esc_attr(url)}">{esc(label)}</a>'
-    return esc(label)
-
-
-def shorten(text: str, limit: int = MAX_BUTTON_LABEL) -> str:
-    """A one-line label of at most ``limit`` characters."""
-    text = " ".join(clean(text).split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def quote(text: str, limit: int = 300) -> str:
-    """A user's text shown back to them or to staff: one paragraph, escaped, bounded."""
-    return "« " + esc(shorten(text, limit)) + " »"
-
-
-# ----------------------------------------------------------------------------- lengths
-
-_TOKEN = re.compile(r"<[^<>]*>|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z]+);|.", re.S)
-_TAG = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9-]*)")
-
-
-def utf16_len(text: str) -> int:
-    """Length as Telegram counts it: UTF-16 code units."""
-    return len(text.encode("utf-16-le")) // 2
-
-
-def visible_text(html_text: str) -> str:
-    """What the user sees once Telegram has parsed ``html_text``."""
-    return html.unescape(re.sub(r"<[^<>]*>", "", html_text))
-
-
-def visible_length(html_text: str) -> int:
-    return utf16_len(visible_text(html_text))
-
-
-def split_html(html_text: str, limit: int = MAX_MESSAGE_UNITS) -> list[str]:
-    """Cut HTML into messages of at most ``limit`` visible UTF-16 units.
-
-    Cuts fall on a paragraph break if one is reasonably far in, else a line break, else a
-    space, else anywhere between two characters (never inside a tag or an entity). Tags open
-    at a cut are closed at the end of the chunk and reopened at the start of the next one.
-    """
-    if visible_length(html_text) <= limit:
-        return [html_text] if visible_text(html_text).strip() else []
-    tokens = _TOKEN.findall(html_text)
-    chunks: list[str] = []
-    start, stack = 0, []
-    while start < len(tokens):
-        start = _skip_blank(tokens, start, stack)
-        if start >= len(tokens):
-            break
-        end, end_stack = _find_cut(tokens, start, list(stack), limit)
-        body = "".join(tok for _, tok in stack) + "".join(tokens[start:end])
-        body += "".join(f"</{name}>" for name, _ in reversed(end_stack))
-        if visible_text(body).strip():
-            chunks.append(body)
-        start, stack = end, end_stack
-    return chunks
-
-
-def _skip_blank(tokens: list[str], i: int, stack: list[tuple[str, str]]) -> int:
-    """Skip whitespace at the start of a chunk (tags met on the way still count)."""
-    while i < len(tokens) and (tokens[i].isspace() or _is_tag(tokens[i])):
-        if _is_tag(tokens[i]):
-            _apply_tag(stack, tokens[i])
-        i += 1
-    return i
-
-
-def _find_cut(tokens: list[str], start: int, stack: list[tuple[str, str]],
-              limit: int) -> tuple[int, list[tuple[str, str]]]:
-    """Where the chunk starting at ``start`` ends, and the tags open there."""
-    length = 0
-    breaks: list[tuple[int, int, int, list[tuple[str, str]]]] = []  # (priority, i, len, stack)
-    for i in range(start, len(tokens)):
-        tok = tokens[i]
-        if _is_tag(tok):
-            _apply_tag(stack, tok)
-            continue
-        if length and tok in ("\n", " "):
-            nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
-            priority = (3 if nxt == "\n" else 2) if tok == "\n" else 1
-            breaks.append((priority, i, length, list(stack)))
-        units = utf16_len(html.unescape(tok) if tok.startswith("&") else tok)
-        if length + units > limit:
-            far_enough = [b for b in breaks if b[2] >= limit // 3] or breaks
-            if far_enough:
-                _, cut, _, cut_stack = max(far_enough, key=lambda b: (b[0], b[1]))
-                return cut, cut_stack
-            return i, list(stack)  # one unbroken word longer than the limit
-        length += units
-    return len(tokens), stack
-
-
-def _is_tag(token: str) -> bool:
-    return token.startswith("<") and token.endswith(">") and len(token) > 2
-
-
-def _apply_tag(stack: list[tuple[str, str]], token: str) -> None:
-    match = _TAG.match(token)
-    if not match:
-        return
-    closing, name = match.group(1), match.group(2).lower()
-    if not closing:
-        stack.append((name, token))
-        return
-    for j in range(len(stack) - 1, -1, -1):
-        if stack[j][0] == name:
-            del stack[j]
-            break
-
-
-def messages_from_blocks(blocks: Iterable[str], keyboard: Keyboard = (),
-                         limit: int = MAX_MESSAGE_UNITS) -> list[OutMessage]:
-    """Join HTML blocks with blank lines, split under the limit; the keyboard goes last."""
-    text = "\n\n".join(b for b in blocks if b and b.strip())
-    parts = split_html(text, limit) or ["…"]
-    return [OutMessage(p, keyboard if n == len(parts) - 1 else ()) for n, p in enumerate(parts)]
-
-
-# ----------------------------------------------------------------------------- callback data
-
-_HASH_MARK = "~"
-
-
-def _digest(value: str) -> str:
-    return _HASH_MARK + hashlib.blake2b(value.encode("utf-8"), digest_size=5).hexdigest()
-
-
-def key_for(value: str, budget: int) -> str:
-    """``value`` itself if it fits ``budget`` bytes and holds no ``:``, else a stable hash.
-
-    The hash (11 ASCII characters) does not depend on the knowledge's order, so a button
-    still works after a reload as long as its target exists.
-    """
-    if value and ":" not in value and not value.startswith(_HASH_MARK) and (
-        len(value.encode("utf-8")) <= budget
-    ):
-        return value
-    return _digest(value)
-
-
-def resolve(key: str, choices: Iterable[str]) -> str | None:
-    """The choice a key stands for, or ``None`` (a stale button)."""
-    if key.startswith(_HASH_MARK):
-        return next((c for c in choices if _digest(c) == key), None)
-    return key if key in set(choices) else None
-
-
-def pack(*parts: object, key: str | None = None) -> str:
-    """``parts`` joined with ``:``, plus ``key`` (hashed if needed to fit 64 bytes)."""
-    head = ":".join(str(p) for p in parts)
-    if key is not None:
-        budget = MAX_CALLBACK_BYTES - len(head.encode("utf-8")) - 1
-        head = f"{head}:{key_for(key, budget)}"
-    assert len(head.encode("utf-8")) <= MAX_CALLBACK_BYTES, head
-    return head
-
-
-def unpack(data: str | None) -> list[str]:
-    return (data or "").split(":")
-
-
-def cb_answer(entry_id: str) -> str:
-    return pack("a", key=entry_id)
-
-
-def cb_feedback(useful: bool, entry_id: str, interaction_id: int | None) -> str:
-    return pack("fb", "+" if useful else "-", interaction_id or 0, key=entry_id)
-
-
-def cb_reason(code: str, entry_id: str, interaction_id: int | None) -> str:
-    return pack("fr", code, interaction_id or 0, key=entry_id)
-
-
-def cb_themes() -> str:
-    return pack("th")
-
-
-def cb_theme(theme_id: str, page: int = 0, *, new_message: bool = False) -> str:
-    """Browse a theme: in place (``th``, the theme browser) or in a new message (``tn``)."""
-    return pack("tn" if new_message else "th", page, key=theme_id)
-
-
-def cb_places(commune: str) -> str:
-    return pack("p", key=commune)
-
-
-def cb_review(action: str, item_id: int | str = "", *extra: object, key: str | None = None) -> str:
-    return pack("rv", action, item_id, *extra, key=key)
-
-
-CB_NONE_OF_THESE = "no"
-CB_FORGET_YES = "fg:yes"
-CB_FORGET_NO = "fg:no"
-
-FEEDBACK_REASONS: dict[str, str] = {
-    "faux": "Réponse inexacte",
-    "vieux": "Information périmée",
-    "hors": "Pas ma question",
-    "flou": "Pas claire",
-}
 
 
 # ----------------------------------------------------------------------------- pieces
@@ -369,6 +177,30 @@ def is_feedback_row(row: Sequence[Button]) -> bool:
     return any((b.data or "").startswith(("fb:", "fr:")) for b in row)
 
 
+def without_feedback(rows: Iterable[tuple[Button, ...]]) -> list[tuple[Button, ...]]:
+    """A keyboard without its 👍/👎 row and reason buttons (once the user has voted)."""
+    return [r for r in rows if not is_feedback_row(r)]
+
+
+def page_of(items: Sequence[Any], page: int,
+            size: int = THEME_PAGE_SIZE) -> tuple[Sequence[Any], int, int]:
+    """One page of ``items``: (the items shown, the page number clamped, the page count)."""
+    pages = max(1, -(-len(items) // size))
+    page = min(max(page, 0), pages - 1)
+    return items[page * size:(page + 1) * size], page, pages
+
+
+def pager(page: int, pages: int, data: Any, previous: str = "◀",
+          following: str = "▶") -> list[tuple[Button, ...]]:
+    """The ◀ ▶ row of a paged list (none when there is one page); ``data(n)`` targets page n."""
+    nav = []
+    if page > 0:
+        nav.append(Button(previous, data(page - 1)))
+    if page < pages - 1:
+        nav.append(Button(following, data(page + 1)))
+    return [tuple(nav)] if nav else []
+
+
 # ----------------------------------------------------------------------------- replies
 
 
@@ -409,17 +241,9 @@ def render_themes(themes: dict[str, str]) -> OutMessage:
 def render_theme(theme_id: str, label: str, questions: Sequence[Suggestion],
                  page: int = 0) -> OutMessage:
     """One page of a theme's questions, with paging and a way back to the themes."""
-    pages = max(1, -(-len(questions) // THEME_PAGE_SIZE))
-    page = min(max(page, 0), pages - 1)
-    shown = questions[page * THEME_PAGE_SIZE:(page + 1) * THEME_PAGE_SIZE]
+    shown, page, pages = page_of(questions, page)
     rows = suggestion_rows(shown)
-    nav: list[Button] = []
-    if page > 0:
-        nav.append(Button("◀ Précédentes", cb_theme(theme_id, page - 1)))
-    if page < pages - 1:
-        nav.append(Button("Suivantes ▶", cb_theme(theme_id, page + 1)))
-    if nav:
-        rows.append(tuple(nav))
+    rows += pager(page, pages, lambda n: cb_theme(theme_id, n), "◀ Précédentes", "Suivantes ▶")
     rows.append((Button("↩ Tous les thèmes", cb_themes()),))
     where = f" ({page + 1}/{pages})" if pages > 1 else ""
     text = f"📚 <b>{esc(label)}</b>{where}\nChoisissez une question :"
@@ -428,9 +252,10 @@ def render_theme(theme_id: str, label: str, questions: Sequence[Suggestion],
     return OutMessage(text, tuple(rows))
 
 
-def render_communes(communes: Sequence[str], intro: str) -> OutMessage:
-    """Buttons for the communes that have places (three per row)."""
-    buttons = [Button(shorten(c, 30), cb_places(c)) for c in communes]
+def render_communes(communes: Sequence[str], intro: str,
+                    place_type: str | None = None) -> OutMessage:
+    """Buttons for the communes that have places (three per row), of one type if given."""
+    buttons = [Button(shorten(c, 30), cb_places(c, place_type)) for c in communes]
     rows = tuple(tuple(buttons[i:i + 3]) for i in range(0, len(buttons), 3))
     return OutMessage(esc(intro), rows)
 
@@ -522,28 +347,10 @@ def render_welcome(first_name: str | None, facts: KnowledgeFacts,
     return messages_from_blocks(blocks, tuple(suggestion_rows(examples[:3])))
 
 
-USER_COMMANDS: tuple[tuple[str, str], ...] = (
-    ("start", "Accueil et exemples de questions"),
-    ("aide", "Comment m'utiliser"),
-    ("themes", "Parcourir les questions par thème"),
-    ("lieux", "Les lieux d'une commune : /lieux Nanterre coworking"),
-    ("contact", "À qui s'adresser"),
-    ("signaler", "Signaler une erreur ou proposer un lieu"),
-    ("mesdonnees", "Voir les données que je garde sur vous"),
-    ("oubli", "Effacer vos données"),
-    ("help", "Aide"),
-)
-STAFF_COMMANDS: tuple[tuple[str, str], ...] = (
-    ("stats", "Équipe : statistiques sur 7 et 30 jours"),
-    ("nonrepondues", "Équipe : questions à traiter"),
-    ("recharger", "Équipe : recharger les connaissances"),
-    ("annuler", "Équipe : retirer la dernière formulation ajoutée"),
-)
-
 
 def render_help(controller: str, retention_days: int, staff: bool = False) -> list[OutMessage]:
     commands = "\n".join(f"/{name} — {esc(desc)}" for name, desc in USER_COMMANDS
-                         if name not in ("help", "start"))
+                         if name != "start")
     blocks = [
         "<b>Comment m'utiliser</b>\n"
         "Posez votre question en quelques mots, comme à un guichet : « c'est quoi un fab "
@@ -590,9 +397,11 @@ def render_my_data(data: dict[str, Any], controller: str,
     """What is stored about a user, readable; a JSON document as well when it is long."""
     interactions = data.get("interactions", [])
     feedback = data.get("feedback", [])
-    reports = data.get("reports", [])
+    queued = data.get("reports", [])
+    reports = [r for r in queued if r.get("reason") == "report"]
+    questions = [r for r in queued if r.get("reason") != "report"]
     notice = privacy_notice(controller, retention_days)
-    if not (interactions or feedback or reports):
+    if not (interactions or feedback or queued):
         return messages_from_blocks(["🗂 Je ne garde actuellement aucune donnée sur vous.",
                                      notice]), None
     blocks = ["🗂 <b>Vos données</b>\nVoici tout ce que je garde sur vous, rattaché à un "
@@ -608,43 +417,21 @@ def render_my_data(data: dict[str, Any], controller: str,
             f"« {esc(str(f.get('entry_id')))} »"
             + (f" ({esc(str(f['reason']))})" if f.get("reason") else "")
             for f in feedback))
-    if reports:
-        blocks.append(f"<b>Signalements ({len(reports)})</b>\n" + "\n".join(
-            f"• {local_time(r.get('created_at'))} — {quote(str(r.get('message', '')), 200)} "
-            f"({_STATUS_LABELS.get(str(r.get('status')), esc(str(r.get('status'))))})"
-            for r in reports))
+    for title, rows in (("Questions transmises à l'équipe", questions),
+                        ("Signalements", reports)):
+        if rows:
+            blocks.append(f"<b>{title} ({len(rows)})</b>\n" + "\n".join(
+                f"• {local_time(r.get('created_at'))} — {quote(str(r.get('message', '')), 200)} "
+                f"({_STATUS_LABELS.get(str(r.get('status')), esc(str(r.get('status'))))})"
+                for r in rows))
     blocks.append(notice)
     if visible_length("\n\n".join(blocks)) <= MY_DATA_DOCUMENT_THRESHOLD:
         return messages_from_blocks(blocks), None
     summary = [
         "🗂 <b>Vos données</b>\nJe garde sur vous, rattachés à un pseudonyme : "
-        f"{len(interactions)} message(s), {len(feedback)} avis et {len(reports)} "
-        "signalement(s). Le détail complet est dans le fichier joint.",
+        f"{len(interactions)} message(s), {len(feedback)} avis, {len(questions)} question(s) "
+        f"transmise(s) à l'équipe et {len(reports)} signalement(s). Le détail complet est dans le fichier joint.",
         notice,
     ]
     document = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
     return messages_from_blocks(summary), document
-
-
-NOT_TEXT = {
-    "sticker": "Joli autocollant ! Je ne comprends que le texte : posez-moi votre question par écrit.",
-    "voice": "Je ne peux pas écouter les messages vocaux. Écrivez-moi votre question, s'il vous plaît.",
-    "photo": "Je ne sais pas regarder les images. Écrivez-moi votre question, s'il vous plaît.",
-    "document": "Je ne lis pas les fichiers. Écrivez-moi votre question, s'il vous plaît.",
-    "other": "Je ne comprends que les messages écrits. Posez-moi votre question par écrit.",
-}
-EDITED = (
-    "J'ai vu votre modification, mais je ne relis pas les messages modifiés. "
-    "Envoyez-moi plutôt un nouveau message."
-)
-FLOOD_NOTICE = (
-    "Vous m'écrivez très vite ! Je fais une courte pause d'une minute avant de vous répondre "
-    "à nouveau. Prenez le temps de lire mes réponses."
-)
-ERROR_APOLOGY = (
-    "Désolé, un problème technique m'empêche de vous répondre. Réessayez dans un instant ; "
-    "si cela continue, écrivez /contact."
-)
-STALE_BUTTON = "Ce bouton n'est plus à jour. Reposez votre question, s'il vous plaît."
-STAFF_ONLY = "Cette commande est réservée à l'équipe qui gère l'assistant."
-UNKNOWN_COMMAND = "Je ne connais pas cette commande. Écrivez /aide pour voir ce que je sais faire."

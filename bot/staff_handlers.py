@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-from telegram import Chat, Update
-from telegram.error import TelegramError
+from telegram import Chat, Message, Update
+from telegram.ext import filters
 
 from bot import render
 from bot.engine import Engine
-from bot.handlers import Context, Services, edit, reply_html, send, services
+from bot.handlers import Context, Services, ack, edit, reply_html, send, services
+from bot.notify import notify_admins
 from bot.privacy import scrub_personal_data
 from bot.render import Button, OutMessage, cb_review, esc, quote, shorten
 from bot.storage import Stats
@@ -62,8 +64,8 @@ async def unanswered(update: Update, context: Context) -> None:
     """/nonrepondues: the review queue, most frequent first."""
     if not await allowed(update, context):
         return
-    out = await queue_view(services(context))
-    await send(context, update.effective_chat.id, [out])
+    messages = await queue_view(services(context))
+    await send(context, update.effective_chat.id, messages)
 
 
 async def reload_knowledge(update: Update, context: Context) -> None:
@@ -103,14 +105,14 @@ async def on_review_button(update: Update, context: Context) -> None:
     query = update.callback_query
     svc = services(context)
     if not svc.is_admin(query.from_user.id):
-        await query.answer(render.STAFF_ONLY, show_alert=True)
+        await ack(query, render.STAFF_ONLY, alert=True)
         return
     parts = render.unpack(query.data)
     action = parts[1] if len(parts) > 1 else "l"
     item_id = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else 0
-    await query.answer()
+    await ack(query)
     if action == "l":
-        await edit(update, await queue_view(svc))
+        await show(update, context, await queue_view(svc))
     elif action == "o":
         await edit(update, await item_view(svc, context, item_id))
     elif action == "ok":
@@ -130,22 +132,48 @@ async def on_review_button(update: Update, context: Context) -> None:
             "✏️ Envoyez-moi le texte corrigé de cette question. Les adresses électroniques, "
             "numéros de téléphone et longues suites de chiffres en seront retirés. "
             "/annuler pour abandonner."))
+    elif action == "dn":  # a report: staff have dealt with it
+        await svc.storage.set_review_status(item_id, "accepted")
+        await show(update, context, await queue_view(svc, "Signalement marqué traité."))
     elif action == "no":
         await svc.storage.set_review_status(item_id, "dismissed")
-        await edit(update, await queue_view(svc, "Question ignorée."))
+        await show(update, context, await queue_view(svc, "Question ignorée."))
 
 
-async def take_edited_text(update: Update, context: Context) -> bool:
-    """If this admin is editing a review item, their message is the new text."""
-    item_id = context.user_data.get("review_edit")
+async def show(update: Update, context: Context, messages: Sequence[OutMessage]) -> None:
+    """Show a view in the pressed message; the parts of a long view that follow are sent."""
+    await edit(update, messages[0])
+    if len(messages) > 1:
+        await send(context, update.effective_chat.id, messages[1:])
+
+
+class EditingReviewItem(filters.MessageFilter):
+    """Messages from an admin who has pressed « Modifier le texte » and not sent it yet.
+
+    It reads the application's ``user_data`` (where the review item being edited is kept),
+    so the edit step is a handler of its own, tried before ordinary questions.
+    """
+
+    def __init__(self, user_data: Mapping[int, dict[Any, Any]],
+                 admin_ids: Sequence[int]) -> None:
+        super().__init__(name="EditingReviewItem")
+        self.user_data = user_data
+        self.admin_ids = frozenset(admin_ids)
+
+    def filter(self, message: Message) -> bool:
+        user = message.from_user
+        if user is None or user.id not in self.admin_ids:
+            return False
+        return self.user_data.get(user.id, {}).get("review_edit") is not None
+
+
+async def take_edited_text(update: Update, context: Context) -> None:
+    """The admin editing a review item sent its new text: keep it, show the item again."""
+    item_id = context.user_data.pop("review_edit")
     svc = services(context)
-    if item_id is None or not svc.is_admin(update.effective_user.id):
-        return False
-    del context.user_data["review_edit"]
     text = scrub_personal_data(" ".join(update.effective_message.text.split()))
     context.user_data.setdefault("review_texts", {})[item_id] = text
     await send(context, update.effective_chat.id, [await item_view(svc, context, item_id)])
-    return True
 
 
 async def accept(update: Update, context: Context, item_id: int, entry_id: str | None) -> None:
@@ -155,6 +183,11 @@ async def accept(update: Update, context: Context, item_id: int, entry_id: str |
     back = ((Button("↩ Liste", cb_review("l")),),)
     if item is None or item.status != "open":
         await edit(update, OutMessage("Cette question a déjà été traitée.", back))
+        return
+    if item.reason == "report":  # a user's remark, not a way of asking a question
+        await edit(update, OutMessage(
+            "Un signalement ne peut pas devenir une formulation : marquez-le traité ou "
+            "ignorez-le.", ((Button("↩ Signalement", cb_review("o", item_id)),), *back)))
         return
     entry = svc.engine.knowledge.faq.get(entry_id or "")
     if entry is None:
@@ -170,25 +203,34 @@ async def accept(update: Update, context: Context, item_id: int, entry_id: str |
     text = scrub_personal_data(texts.get(item_id) or item.message)
     try:
         svc.learned.add(entry.id, text, added_by(update))
-        texts.pop(item_id, None)
     except Exception as exc:
         log.warning("could not add a learned phrasing: %s", exc)
         await edit(update, OutMessage(f"Impossible d'ajouter cette formulation : {esc(str(exc))}",
                                       back))
         return
     result = await asyncio.to_thread(svc.holder.reload)
+    if not result.ok:
+        # The knowledge files are broken: the phrasing is not in use. Take it back and leave
+        # the item open, so that it can be accepted once the files are fixed.
+        svc.learned.undo_last(added_by=added_by(update))
+        await edit(update, OutMessage(
+            f"⚠️ Formulation non ajoutée : le rechargement a échoué.\n{esc(result.message())}\n"
+            "La question reste à traiter.",
+            ((Button("↩ Question", cb_review("o", item_id)),), *back)))
+        return
+    texts.pop(item_id, None)
     await svc.storage.set_review_status(item_id, "accepted")
     await edit(update, OutMessage(
         f"✅ {quote(text)} est maintenant une formulation de « {esc(entry.question)} ».\n"
         f"{esc(result.message())}\n/annuler pour revenir en arrière.", back))
 
 
-async def queue_view(svc: Services, note: str = "") -> OutMessage:
+async def queue_view(svc: Services, note: str = "") -> list[OutMessage]:
     """The review queue: one line per question, a numbered button to open each."""
     groups = await svc.storage.review_queue(QUEUE_SIZE)
     head = f"{esc(note)}\n" if note else ""
     if not groups:
-        return OutMessage(head + "Aucune question en attente. 🎉")
+        return [OutMessage(head + "Aucune question en attente. 🎉")]
     faq = svc.engine.knowledge.faq
     lines = [head + "📝 <b>Questions à traiter</b> (les plus fréquentes d'abord)"]
     for n, g in enumerate(groups, 1):
@@ -198,7 +240,7 @@ async def queue_view(svc: Services, note: str = "") -> OutMessage:
                      f"{_REASONS.get(g.reason, esc(g.reason))}{near}")
     buttons = [Button(str(n), cb_review("o", g.item_id)) for n, g in enumerate(groups, 1)]
     rows = tuple(tuple(buttons[i:i + 5]) for i in range(0, len(buttons), 5))
-    return render.messages_from_blocks(["\n".join(lines)], rows)[-1]
+    return render.messages_from_blocks(["\n".join(lines)], rows)
 
 
 async def item_view(svc: Services, context: Context, item_id: int) -> OutMessage:
@@ -214,6 +256,12 @@ async def item_view(svc: Services, context: Context, item_id: int) -> OutMessage
     if text:
         lines.append(f"Texte retenu : {quote(text, 600)}")
     rows: list[tuple[Button, ...]] = []
+    if item.reason == "report":
+        if item.suggested_id in faq:
+            lines.append(f"Dernière réponse donnée : « {esc(faq[item.suggested_id].question)} »")
+        rows += [(Button("Marquer traité", cb_review("dn", item.id)),
+                  Button("Ignorer", cb_review("no", item.id))), back]
+        return OutMessage("\n".join(lines), tuple(rows))
     if item.suggested_id in faq:
         question = faq[item.suggested_id].question
         lines.append(f"Entrée proposée : « {esc(question)} » ({esc(item.suggested_id)})")
@@ -238,19 +286,9 @@ def entry_picker(engine: Engine, item_id: int, theme: str | None, page: int) -> 
     """The entries of a theme, paged, each accepting the item into it."""
     if theme is None:
         return theme_picker(engine, item_id)
-    entries = engine.theme_questions(theme)
-    size = render.THEME_PAGE_SIZE
-    pages = max(1, -(-len(entries) // size))
-    page = min(max(page, 0), pages - 1)
-    rows = [(Button(shorten(s.question), cb_review("pe", item_id, key=s.id)),)
-            for s in entries[page * size:(page + 1) * size]]
-    nav = []
-    if page > 0:
-        nav.append(Button("◀", cb_review("pt", item_id, page - 1, key=theme)))
-    if page < pages - 1:
-        nav.append(Button("▶", cb_review("pt", item_id, page + 1, key=theme)))
-    if nav:
-        rows.append(tuple(nav))
+    shown, page, pages = render.page_of(engine.theme_questions(theme), page)
+    rows = [(Button(shorten(s.question), cb_review("pe", item_id, key=s.id)),) for s in shown]
+    rows += render.pager(page, pages, lambda n: cb_review("pt", item_id, n, key=theme))
     rows.append((Button("↩ Thèmes", cb_review("pk", item_id)),))
     label = engine.knowledge.themes.get(theme, theme)
     return OutMessage(f"<b>{esc(label)}</b> : à quelle entrée ajouter cette formulation ?",
@@ -282,29 +320,6 @@ def stats_block(st: Stats, engine: Engine) -> str:
 
 def _pct(rate: float) -> str:
     return f"{rate * 100:.0f} %"
-
-
-# ----------------------------------------------------------------------------- notifications
-
-
-async def notify_admins(context: Context, blocks: Sequence[str]) -> None:
-    """Tell every admin; one who never wrote to the bot (« chat not found ») is skipped."""
-    messages = render.messages_from_blocks(blocks)
-    for admin_id in services(context).config.telegram.admin_ids:
-        try:
-            await send(context, admin_id, messages)
-        except TelegramError as exc:
-            log.warning("could not notify admin %s: %s", admin_id, exc)
-
-
-async def notify_report(context: Context, text: str, about: str | None) -> None:
-    """Tell staff about a user's /signaler, with the answer it is probably about."""
-    faq = services(context).engine.knowledge.faq
-    blocks = ["📣 <b>Nouveau signalement</b>\n" + quote(text, 800)]
-    if about in faq:
-        blocks.append(f"Dernière réponse donnée : « {esc(faq[about].question)} »")
-    blocks.append("/nonrepondues pour le traiter.")
-    await notify_admins(context, blocks)
 
 
 # ----------------------------------------------------------------------------- jobs

@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
-from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeChat, Update
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
@@ -52,6 +52,8 @@ HEARTBEAT_SECONDS = 30
 PURGE_SECONDS = 24 * 3600
 # The rate limiter keeps at most 16 requests in flight; a bigger pool only costs CPU.
 CONNECTIONS = 20
+# The only updates a handler exists for: Telegram need not send (nor we parse) the others.
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
 
 
 def build_application(
@@ -90,6 +92,7 @@ def build_application(
     app.bot_data["services"] = h.Services(
         config=config, holder=holder, storage=storage, learned=learned,
         flood=FloodGuard(config.telegram.flood_messages_per_minute),
+        secret=resolve_secret(config.hmac_secret, config.storage.database),
     )
     add_handlers(app)
     add_jobs(app, config)
@@ -132,6 +135,9 @@ def add_handlers(app: Application) -> None:
 
     private = filters.ChatType.PRIVATE
     app.add_handler(MessageHandler(new & private & filters.COMMAND, h.unknown_command))
+    editing = staff.EditingReviewItem(app.user_data, app.bot_data["services"].config.telegram
+                                      .admin_ids)
+    app.add_handler(MessageHandler(new & private & filters.TEXT & editing, staff.take_edited_text))
     app.add_handler(MessageHandler(new & private & filters.TEXT, h.on_private_text))
     app.add_handler(MessageHandler(new & filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND,
                                    h.on_group_text))
@@ -169,7 +175,7 @@ async def _post_init(app: Application) -> None:
     svc: h.Services = app.bot_data["services"]
     if svc.storage is None:
         svc.storage = await open_storage(svc.config)
-    await register_commands(app, svc.config)
+    await register_commands(app, svc)
 
 
 async def _post_shutdown(app: Application) -> None:
@@ -186,20 +192,26 @@ async def open_storage(config: Config) -> Storage:
     return await Storage.open(database, resolve_secret(config.hmac_secret, database))
 
 
-async def register_commands(app: Application, config: Config) -> None:
-    """Everyone's menu, then each admin's own (an admin who never wrote to the bot is skipped)."""
+async def register_commands(app: Application, svc: h.Services) -> None:
+    """Everyone's menu, the groups' one, then each admin's own.
+
+    An admin who never wrote to the bot cannot have a menu yet: they are skipped.
+    """
     users = [BotCommand(name, desc) for name, desc in render.USER_COMMANDS]
+    groups = [BotCommand(name, desc) for name, desc in render.GROUP_COMMANDS]
     staff_menu = users + [BotCommand(name, desc) for name, desc in render.STAFF_COMMANDS]
-    try:
-        await app.bot.set_my_commands(users)
-    except TelegramError as exc:
-        log.error("could not register the command menu: %s", exc)
-    for admin_id in config.telegram.admin_ids:
+    for commands, scope in ((users, None), (groups, BotCommandScopeAllGroupChats())):
+        try:
+            await app.bot.set_my_commands(commands, scope=scope)
+        except TelegramError as exc:
+            log.error("could not register the command menu (%s): %s",
+                      scope.type if scope else "default", exc)
+    for admin_id in svc.config.telegram.admin_ids:
         try:
             await app.bot.set_my_commands(staff_menu, scope=BotCommandScopeChat(admin_id))
         except TelegramError as exc:
             log.warning("could not set the staff menu of admin %s (%s): they must write to "
-                        "the bot once", admin_id, exc)
+                        "the bot once", svc.pseudonym(admin_id), exc)
 
 
 @contextlib.asynccontextmanager
@@ -216,7 +228,7 @@ async def running(app: Application, *, poll_timeout: float = 10.0,
             await app.post_init(app)
         await app.updater.start_polling(
             poll_interval=poll_interval, timeout=timedelta(seconds=poll_timeout),
-            allowed_updates=Update.ALL_TYPES,
+            allowed_updates=ALLOWED_UPDATES,
         )
         await app.start()
         yield app
@@ -249,10 +261,10 @@ def run_bot(config: Config, knowledge_path: str | None = None) -> int:
         app.run_webhook(
             listen=webhook.listen, port=webhook.port, url_path=webhook.path,
             webhook_url=webhook.url, secret_token=webhook_secret(token),
-            allowed_updates=Update.ALL_TYPES, bootstrap_retries=5,
+            allowed_updates=ALLOWED_UPDATES, bootstrap_retries=5,
         )
     else:
-        app.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=5)
+        app.run_polling(allowed_updates=ALLOWED_UPDATES, bootstrap_retries=5)
     log.info("stopped")
     return 0
 

@@ -27,9 +27,11 @@ from bot import staff_handlers as staff
 from bot.config import Config, KnowledgeConfig, RateLimit, StorageConfig, TelegramConfig
 from bot.flood import FloodGuard, Verdict
 from bot.holder import KnowledgeHolder
+from bot.learned import LearnedStore
+from bot.privacy import pseudonymise
 from bot.ratelimit import Pacer, PoliteRateLimiter
 from bot.reply import Reply, ReplyKind
-from bot.storage import NullStorage
+from bot.storage import NullStorage, Storage
 from bot.telegram_app import (
     RedactingFilter,
     build_application,
@@ -49,6 +51,7 @@ class FakeTransport(BaseRequest):
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.messages: list[dict[str, Any]] = []  # what sendMessage returned, in order
         self.failures: dict[str, list[Any]] = defaultdict(list)
         self._ids = itertools.count(100)
 
@@ -84,9 +87,12 @@ class FakeTransport(BaseRequest):
         if endpoint == "getMe":
             return BOT
         if endpoint in ("sendMessage", "sendDocument", "editMessageText"):
-            return {"message_id": next(self._ids), "date": 0, "from": BOT,
-                    "chat": {"id": params["chat_id"], "type": "private"},
-                    "text": params.get("text", "")}
+            chat_id = params.get("chat_id", USER)
+            message = {"message_id": next(self._ids), "date": 0, "from": BOT,
+                       "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
+                       "text": params.get("text", "")}
+            self.messages.append(message)
+            return message
         return True
 
     def sent(self, chat_id: int | None = None, endpoint: str = "sendMessage") -> list[dict]:
@@ -95,6 +101,21 @@ class FakeTransport(BaseRequest):
 
     def texts(self, chat_id: int | None = None) -> list[str]:
         return [render.visible_text(p["text"]) for p in self.sent(chat_id)]
+
+    def answers(self) -> list[dict]:
+        return self.sent(endpoint="answerCallbackQuery")
+
+
+def keyboard(params: dict) -> list[list[dict]]:
+    """The inline keyboard of a sent (or edited) message."""
+    markup = params.get("reply_markup")
+    if isinstance(markup, str):
+        markup = json.loads(markup)
+    return (markup or {}).get("inline_keyboard", [])
+
+
+def labels(params: dict) -> list[list[str]]:
+    return [[b["text"] for b in row] for row in keyboard(params)]
 
 
 class RecordingStorage(NullStorage):
@@ -183,8 +204,8 @@ async def send(app: Application, text: str | None = None, *, chat_id: int = USER
 
 
 async def press(app: Application, data: str, *, chat_id: int = USER,
-                markup: dict | None = None) -> None:
-    message = {"message_id": 1, "date": 0, "chat": {"id": chat_id, "type": "private"},
+                markup: dict | None = None, message_id: int = 1) -> None:
+    message = {"message_id": message_id, "date": 0, "chat": {"id": chat_id, "type": "private"},
                "from": BOT, "text": "…", "reply_markup": markup}
     query = {"id": str(next(_update_ids)), "chat_instance": "x", "data": data, "message": message,
              "from": {"id": chat_id, "is_bot": False, "first_name": "Camille"}}
@@ -385,7 +406,9 @@ async def test_errors_are_logged_with_context_and_the_user_is_told(
         await send(app, "/mesdonnees")
     assert transport.texts(USER) == [render.ERROR_APOLOGY]
     [record] = [r for r in caplog.records if r.name == "bot.handlers"]
-    assert f"chat={USER}" in record.getMessage() and record.exc_info
+    pseudonym = pseudonymise(USER, handlers.services(app).secret)[:10]
+    assert f"chat={pseudonym}" in record.getMessage() and record.exc_info
+    assert str(USER) not in record.getMessage()  # no raw Telegram id in the logs
 
 
 def test_the_token_never_reaches_the_logs() -> None:
@@ -414,14 +437,21 @@ async def test_an_admin_who_never_wrote_is_skipped_with_a_warning(
         app: Application, transport: FakeTransport, caplog: pytest.LogCaptureFixture) -> None:
     transport.failures["setMyCommands"] = [
         (200, {"ok": True, "result": True}),  # everyone's menu
+        (200, {"ok": True, "result": True}),  # the groups' menu
         (400, {"ok": False, "error_code": 400, "description": "Bad Request: chat not found"}),
     ]
+    svc = handlers.services(app)
     with caplog.at_level(logging.WARNING):
-        await register_commands(app, make_config())
-    default, scoped = transport.sent(endpoint="setMyCommands")
+        await register_commands(app, svc)
+    default, groups, scoped = transport.sent(endpoint="setMyCommands")
     assert "scope" not in default and scoped["scope"] == {"type": "chat", "chat_id": ADMIN}
-    assert any(str(ADMIN) in r.getMessage() and "chat not found" in r.getMessage().lower()
-               for r in caplog.records)
+    assert groups["scope"] == {"type": "all_group_chats"}
+    menu = [c["command"] for c in default["commands"]]
+    assert "aide" in menu and "help" not in menu  # /help still works, but is not listed twice
+    assert not {"oubli", "mesdonnees"} & {c["command"] for c in groups["commands"]}
+    [warning] = [r.getMessage() for r in caplog.records
+                 if "chat not found" in r.getMessage().lower()]
+    assert svc.pseudonym(ADMIN) in warning and str(ADMIN) not in warning
 
 
 async def test_reports_reach_admins_even_if_one_cannot_be_reached(
@@ -556,3 +586,184 @@ async def test_forgetting_is_only_offered_in_private(
     await send(app, "/oubli", chat_id=-7, user_id=USER, chat_type="group")
     [sent] = transport.sent(-7)
     assert "message privé" in sent["text"] and "reply_markup" not in sent
+
+
+# ----------------------------------------------------------------------------- review findings
+
+
+async def test_button_presses_and_edits_count_against_the_flood_limit(
+        app: Application, transport: FakeTransport) -> None:
+    handlers.services(app).flood = FloodGuard(3, clock=lambda: 0.0)
+    for _ in range(5):
+        await press(app, "a:tarifs")
+    answers = transport.answers()
+    assert len(answers) == 5  # every press answered, or the client keeps spinning
+    assert answers[3]["text"] == render.FLOOD_NOTICE and answers[3]["show_alert"]
+    assert "text" not in answers[4]  # then silently
+    assert len(transport.texts(USER)) == 3  # only the first three were acted on
+    edited = {"message_id": 9, "date": 0, "edit_date": 1, "text": "tarifs ?",
+              "chat": {"id": USER, "type": "private"},
+              "from": {"id": USER, "is_bot": False, "first_name": "Camille"}}
+    await app.process_update(Update.de_json({"update_id": next(_update_ids),
+                                             "edited_message": edited}, app.bot))
+    assert len(transport.texts(USER)) == 3  # edits are counted too: still silent
+
+
+async def test_a_report_typed_after_the_prompt_in_a_group_reaches_staff(
+        app: Application, transport: FakeTransport, storage: RecordingStorage) -> None:
+    group = -100
+    await send(app, "/signaler", chat_id=group, user_id=USER, chat_type="group")
+    prompt = transport.messages[-1]
+    assert prompt["chat"]["id"] == group
+
+    # Same message id, another chat: not the prompt (ids are numbered per chat).
+    await send(app, "Casaco a fermé", chat_id=USER, reply_to_message={**prompt, "chat": {
+        "id": USER, "type": "private"}})
+    assert storage.reviews == []
+
+    await send(app, "Casaco a fermé", chat_id=group, user_id=USER, chat_type="group",
+               reply_to_message=prompt)
+    assert [r["reason"] for r in storage.reviews] == ["report"]
+    assert storage.reviews[0]["message"] == "Casaco a fermé"
+    assert "transmis à l'équipe" in transport.texts(group)[-1]
+    assert "Casaco a fermé" in transport.texts(ADMIN)[-1]
+    await send(app, "Casaco a fermé", chat_id=group, user_id=USER, chat_type="group",
+               reply_to_message=prompt)  # the prompt is consumed: now a question
+    assert len([r for r in storage.reviews if r["reason"] == "report"]) == 1
+
+
+async def test_a_multi_line_report_keeps_every_line(
+        app: Application, storage: RecordingStorage) -> None:
+    await send(app, "/signaler\nCasaco a fermé.\nLe Moulin a ouvert.")
+    assert storage.reviews[0]["message"] == "Casaco a fermé.\nLe Moulin a ouvert."
+
+
+@pytest.fixture
+async def db_app(holder: KnowledgeHolder, transport: FakeTransport) -> AsyncIterator[Application]:
+    """The bot on a real (in-memory) database: the review queue works."""
+    db = await Storage.open(":memory:", "test-secret")
+    application = build_application(make_config(), holder, db, None, request=transport,
+                                    token=TOKEN)
+    async with application:
+        yield application
+    await db.close()
+
+
+async def test_a_report_in_the_review_queue_is_marked_done_not_learned(
+        db_app: Application, transport: FakeTransport) -> None:
+    await send(db_app, "/signaler Casaco a fermé")
+    storage = handlers.services(db_app).storage
+    [group] = await storage.review_queue()
+    await press(db_app, render.cb_review("o", group.item_id), chat_id=ADMIN)
+    view = transport.sent(ADMIN, "editMessageText")[-1]
+    assert labels(view) == [["Marquer traité", "Ignorer"], ["↩ Liste"]]
+    await press(db_app, render.cb_review("ok", group.item_id), chat_id=ADMIN)  # an old button
+    assert "ne peut pas devenir une formulation" in transport.sent(
+        ADMIN, "editMessageText")[-1]["text"]
+    assert (await storage.get_review_item(group.item_id)).status == "open"
+    await press(db_app, render.cb_review("dn", group.item_id), chat_id=ADMIN)
+    assert (await storage.get_review_item(group.item_id)).status == "accepted"
+    assert "Signalement marqué traité" in transport.sent(ADMIN, "editMessageText")[-1]["text"]
+
+
+async def test_a_failed_reload_leaves_the_item_open_and_says_so(
+        tmp_path: Path, transport: FakeTransport) -> None:
+    import shutil
+
+    from bot.knowledge import default_knowledge_path
+
+    folder = tmp_path / "knowledge"
+    shutil.copytree(default_knowledge_path(), folder)
+    holder = KnowledgeHolder(folder)
+    learned = LearnedStore(folder, knowledge=lambda: holder.engine.knowledge, secret="s")
+    db = await Storage.open(":memory:", "test-secret")
+    application = build_application(make_config(), holder, db, learned, request=transport,
+                                     token=TOKEN)
+    async with application:
+        await send(application, "Quelle est la capitale de l'Australie ?")
+        [group] = await db.review_queue()
+        (folder / "themes.yaml").write_text("notions: [\n", encoding="utf-8")
+        await press(application, render.cb_review("pe", group.item_id, key="tarifs"),
+                    chat_id=ADMIN)
+        shown = render.visible_text(transport.sent(ADMIN, "editMessageText")[-1]["text"])
+        assert "✅" not in shown and "rechargement a échoué" in shown
+        assert (await db.get_review_item(group.item_id)).status == "open"
+        assert learned.all() == []  # taken back: not waiting to surprise the next reload
+    await db.close()
+
+
+async def test_a_lost_button_answer_still_delivers_what_was_asked(
+        holder: KnowledgeHolder, transport: FakeTransport) -> None:
+    async def sleep(seconds: float) -> None:
+        return None
+
+    limiter = PoliteRateLimiter(overall_per_second=0, per_chat_per_second=0, sleep=sleep)
+    application = await limited_app(holder, transport, limiter)
+    too_old = "Bad Request: query is too old and response timeout expired or query ID is invalid"
+    async with application:
+        transport.fail("answerCallbackQuery", 502, "Bad Gateway")  # answered, response lost
+        transport.fail("answerCallbackQuery", 400, too_old)
+        await press(application, "a:tarifs")
+        assert limiter.retries == 1
+        transport.fail("answerCallbackQuery", 400, too_old)  # the bot was slow to answer
+        await press(application, "a:tarifs")
+    texts = transport.texts(USER)
+    assert len(texts) == 2 and render.ERROR_APOLOGY not in texts
+    assert all(t.startswith(holder.engine.knowledge.faq["tarifs"].question) for t in texts)
+
+
+async def test_a_vote_counts_once_per_answer(
+        app: Application, storage: RecordingStorage, transport: FakeTransport) -> None:
+    for _ in range(3):
+        await press(app, render.cb_feedback(True, "tarifs", 5))
+    await press(app, render.cb_feedback(False, "tarifs", 5))
+    assert storage.feedback == [(USER, "tarifs", True, 5, None)]
+    assert "déjà enregistré" in transport.answers()[-1]["text"]
+    await press(app, render.cb_feedback(True, "tarifs", 0), message_id=41)
+    await press(app, render.cb_feedback(True, "tarifs", 0), message_id=41)
+    await press(app, render.cb_feedback(True, "tarifs", 0), message_id=42)  # another answer
+    assert len(storage.feedback) == 3
+
+
+async def test_a_bare_mention_gets_the_welcome_and_queues_nothing(
+        app: Application, transport: FakeTransport, storage: RecordingStorage) -> None:
+    group = -100
+    await send(app, "@tl_bot", chat_id=group, user_id=USER, chat_type="group",
+               entities=[{"type": "mention", "offset": 0, "length": 7}])
+    [welcome] = transport.texts(group)
+    assert "Bonjour" in welcome
+    assert storage.reviews == [] and storage.interactions == []
+
+
+async def test_storage_trouble_in_the_queue_keeps_the_interaction_id(
+        app: Application, storage: RecordingStorage) -> None:
+    async def broken(*args: Any, **kwargs: Any) -> int:
+        raise OSError("disk full")
+
+    storage.enqueue_review = broken  # type: ignore[method-assign]
+    reply = Reply(kind=ReplyKind.ANSWER, text="x", entry_id="tarifs", score=40)
+    assert await handlers.record(handlers.services(app), USER, "tarifs ?", reply, 0.0) == 1
+
+
+async def test_only_html_refusals_are_resent_as_plain_text(
+        app: Application, transport: FakeTransport) -> None:
+    transport.fail("sendMessage", 400, "Bad Request: message is too long")
+    await send(app, "Qu'est-ce qu'un tiers-lieu ?")
+    first, apology = transport.sent(USER)
+    assert first["parse_mode"] == "HTML"
+    assert apology["text"] == render.ERROR_APOLOGY  # not the same text again, without markup
+
+
+async def test_places_by_type_asks_for_the_commune_and_keeps_the_type(
+        app: Application, transport: FakeTransport, holder: KnowledgeHolder) -> None:
+    await send(app, "/lieux coworking")
+    [sent] = transport.sent(USER)
+    text = render.visible_text(sent["text"])
+    assert "Je ne connais pas la commune" not in text and "coworking" in text.lower()
+    buttons = [b for row in keyboard(sent) for b in row]
+    assert buttons and all(b["callback_data"].startswith("p:coworking:") for b in buttons)
+    await press(app, buttons[0]["callback_data"])
+    places = transport.texts(USER)[-1]
+    commune = buttons[0]["text"]
+    expected = holder.engine.places(commune, "coworking")
+    assert places.startswith(expected.text.split("\n")[0][:40])

@@ -221,7 +221,7 @@ def test_welcome_says_what_where_from_how_old_and_privacy(engine: Engine) -> Non
 def test_help_lists_commands_and_the_privacy_notice() -> None:
     [message] = render.render_help("le Département", 180, staff=True)
     text = telegram_accepts(message)
-    for name, _ in render.USER_COMMANDS[1:-1]:
+    for name, _ in render.USER_COMMANDS[1:]:
         assert f"/{name}" in text
     assert "/stats" in text and "180 jours" in text and "le Département" in text
 
@@ -230,6 +230,31 @@ def test_command_menus_are_valid_for_telegram() -> None:
     for name, description in render.USER_COMMANDS + render.STAFF_COMMANDS:
         assert re.fullmatch(r"[a-z0-9_]{1,32}", name)
         assert 1 <= len(description) <= 256
+    users = [name for name, _ in render.USER_COMMANDS]
+    assert "help" not in users and len(set(users)) == len(users)  # /aide once, not /help too
+    groups = [name for name, _ in render.GROUP_COMMANDS]
+    assert set(groups) == set(users) - {"oubli", "mesdonnees"}
+
+
+def test_callback_data_over_64_bytes_is_refused_explicitly() -> None:
+    with pytest.raises(ValueError):
+        render.pack("x" * 65)
+    assert render.cb_places("Nanterre", "coworking") == "p:coworking:Nanterre"
+    assert len(render.cb_places("É" * 80, "centre-affaires").encode()) <= 64
+
+
+def test_my_data_separates_questions_for_staff_from_reports() -> None:
+    def row(reason: str, message: str) -> dict:
+        return {"id": 1, "created_at": "2026-11-25T18:40:00+00:00", "message": message,
+                "reason": reason, "suggested_id": None, "status": "open"}
+
+    data = {"interactions": [], "feedback": [],
+            "reports": [row("unanswered", "capitale ?"), row("report", "Casaco a fermé")]}
+    [message], _ = render.render_my_data(data, "le Département", 180)
+    text = telegram_accepts(message)
+    questions, reports = text.split("Signalements (1)")
+    assert "Questions transmises à l'équipe (1)" in questions and "capitale" in questions
+    assert "Casaco a fermé" in reports and "capitale" not in reports
 
 
 def test_theme_pages() -> None:

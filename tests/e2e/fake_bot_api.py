@@ -233,6 +233,7 @@ class FakeBotApi:
         self.messages: dict[tuple[int, int], dict] = {}
         self.requests: Counter[str] = Counter()
         self.commands: dict[str, list[dict]] = {}
+        self.allowed_updates: list[str] | None = None  # as asked by the last getUpdates
         self.chat_actions: list[tuple[int, str]] = []
         self.callback_answers: dict[str, dict] = {}
         self.get_updates_calls = 0
@@ -576,6 +577,7 @@ class FakeBotApi:
 
     async def api_getUpdates(self, params: dict) -> list[dict]:
         self.get_updates_calls += 1
+        self.allowed_updates = self._object(params.get("allowed_updates"))
         self._polled.set()
         offset = int(params.get("offset") or 0)
         limit = int(params.get("limit") or 100)

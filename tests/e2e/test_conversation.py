@@ -24,6 +24,13 @@ async def test_menus_are_registered_for_everyone_and_for_staff(bot: Harness) -> 
             "mesdonnees"} <= set(everyone)
     assert not {"stats", "nonrepondues", "recharger", "annuler"} & set(everyone)
     assert {"stats", "nonrepondues", "recharger", "annuler"} <= set(staff)
+    groups = {c["command"] for c in bot.api.commands["all_group_chats"]}
+    assert "aide" in groups and not {"oubli", "mesdonnees"} & groups
+    assert "help" not in everyone
+
+
+async def test_only_handled_updates_are_asked_for(bot: Harness) -> None:
+    assert sorted(bot.api.allowed_updates) == ["callback_query", "edited_message", "message"]
 
 
 async def test_start_is_a_warm_welcome_with_examples_sources_and_privacy(bot: Harness) -> None:
