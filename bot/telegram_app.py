@@ -49,7 +49,7 @@ log = logging.getLogger(__name__)
 HEARTBEAT_ENV = "TLB_HEARTBEAT_FILE"
 DEFAULT_HEARTBEAT = "/tmp/tiers-lieux-bot.heartbeat"
 HEARTBEAT_SECONDS = 30
-PURGE_SECONDS = 24 * 3600
+PURGE_SECONDS = 3600  # hourly: a bot restarted more often than daily must still purge
 # The rate limiter keeps at most 16 requests in flight; a bigger pool only costs CPU.
 CONNECTIONS = 20
 # The only updates a handler exists for: Telegram need not send (nor we parse) the others.
