@@ -60,7 +60,10 @@ from bot.reply import (
     ReplyKind,
     SourceRef,
     Suggestion,
+    contact_details,
     format_facts_date,
+    place_details,
+    place_where,
 )
 from bot.telegram_html import (
     MAX_BUTTON_LABEL,
@@ -113,20 +116,21 @@ def footer_html(sources: Sequence[SourceRef], facts_date: str | None) -> str:
     return f"<i>{label} : {titles}{dated}.</i>"
 
 
+def _detail_html(label: str, value: str) -> str:
+    if label == "Site":
+        return f"{label} : {link(value, _display_url(value))}"
+    return f"{label} : {esc(value)}"
+
+
 def place_card_html(place: PlaceCard) -> str:
     """A directory place as a short card (only the fields the sources give)."""
-    where = place.commune + (f" ({place.area})" if place.area and place.area != place.commune
-                             else "")
-    head = f"📍 <b>{esc(place.name)}</b> — {esc(where)}"
+    head = f"📍 <b>{esc(place.name)}</b> — {esc(place_where(place))}"
     if place.distance_km is not None:
         head += f" <i>(à {_km(place.distance_km)})</i>"
     lines = [head, esc(f"{place.type_label}, {place.status_label}")]
     if place.description:
         lines.append(esc(place.description))
-    if place.address:
-        lines.append(f"Adresse : {esc(place.address)}")
-    if place.website:
-        lines.append(f"Site : {link(place.website, _display_url(place.website))}")
+    lines += [_detail_html(label, value) for label, value in place_details(place)]
     return "\n".join(lines)
 
 
@@ -134,14 +138,7 @@ def contact_card_html(contact: ContactCard) -> str:
     lines = [f"☎️ <b>{esc(contact.name)}</b>"]
     if contact.description:
         lines.append(esc(contact.description))
-    if contact.website:
-        lines.append(f"Site : {link(contact.website, _display_url(contact.website))}")
-    if contact.email:
-        lines.append(f"Courriel : {esc(contact.email)}")
-    if contact.phone:
-        lines.append(f"Téléphone : {esc(contact.phone)}")
-    if contact.address:
-        lines.append(f"Adresse : {esc(contact.address)}")
+    lines += [_detail_html(label, value) for label, value in contact_details(contact)]
     return "\n".join(lines)
 
 

@@ -161,15 +161,34 @@ def format_facts_date(value: str | None) -> str:
     return parts[0]
 
 
+def place_where(place: PlaceCard) -> str:
+    """« Commune (secteur) », the sector only when it adds something."""
+    extra = place.area and place.area != place.commune
+    return place.commune + (f" ({place.area})" if extra else "")
+
+
+def place_details(place: PlaceCard) -> list[tuple[str, str]]:
+    """The labelled lines of a place card, in display order (only what the sources give)."""
+    fields = [("Adresse", place.address), ("Site", place.website)]
+    return [(label, value) for label, value in fields if value]
+
+
+def contact_details(contact: ContactCard) -> list[tuple[str, str]]:
+    """The labelled lines of a contact card, in display order."""
+    fields = [
+        ("Site", contact.website),
+        ("Courriel", contact.email),
+        ("Téléphone", contact.phone),
+        ("Adresse", contact.address),
+    ]
+    return [(label, value) for label, value in fields if value]
+
+
 def place_plain_text(place: PlaceCard) -> str:
-    where = place.commune + (f" ({place.area})" if place.area and place.area != place.commune else "")
-    lines = [f"• {place.name} — {where}", f"  {place.type_label}, {place.status_label}"]
+    lines = [f"• {place.name} — {place_where(place)}", f"  {place.type_label}, {place.status_label}"]
     if place.description:
         lines.append(f"  {place.description}")
-    if place.address:
-        lines.append(f"  Adresse : {place.address}")
-    if place.website:
-        lines.append(f"  Site : {place.website}")
+    lines += [f"  {label} : {value}" for label, value in place_details(place)]
     return "\n".join(lines)
 
 
@@ -177,12 +196,5 @@ def contact_plain_text(contact: ContactCard) -> str:
     lines = [f"Contact : {contact.name}"]
     if contact.description:
         lines.append(f"  {contact.description}")
-    for label, value in (
-        ("Site", contact.website),
-        ("Courriel", contact.email),
-        ("Téléphone", contact.phone),
-        ("Adresse", contact.address),
-    ):
-        if value:
-            lines.append(f"  {label} : {value}")
+    lines += [f"  {label} : {value}" for label, value in contact_details(contact)]
     return "\n".join(lines)
