@@ -254,6 +254,14 @@ class _Entry:
             return None
         return " ".join(str(value).split()) if name != "answer" else str(value).strip()
 
+    def url(self, name: str) -> str | None:
+        """An optional web address: it must be absolute, or users get a dead link."""
+        value = self.text(name, required=False)
+        if value and not value.startswith(("http://", "https://")):
+            self.problem(name, "l'adresse du site doit commencer par http:// ou https://")
+            return None
+        return value
+
     def texts(self, name: str, required: bool = False, minimum: int = 0) -> tuple[str, ...]:
         value = self.data.get(name)
         if value is None:
@@ -416,9 +424,7 @@ def _load_places(root: Path, communes: dict[str, Commune], problems: list[Proble
         status = e.text("status") or ""
         if status and status not in PLACE_STATUSES:
             e.problem("status", f"« {status} » inconnu ({', '.join(PLACE_STATUSES)})")
-        website = e.text("website", required=False)
-        if website and not website.startswith("http"):
-            e.problem("website", "l'adresse du site doit commencer par http")
+        website = e.url("website")
         place = Place(
             id=place_id or "",
             name=e.text("name") or "",
@@ -461,7 +467,7 @@ def _load_contacts(root: Path, problems: list[Problem]) -> dict[str, Contact]:
             id=contact_id or "",
             name=e.text("name") or "",
             description=e.text("description", required=False),
-            website=e.text("website", required=False),
+            website=e.url("website"),
             email=e.text("email", required=False),
             phone=e.text("phone", required=False),
             address=e.text("address", required=False),
