@@ -79,6 +79,25 @@ class Thresholds:
     places_margin: float = 4.0  # a place search wins unless an FAQ entry is this far ahead
 
 
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """One message, normalised and looked at every way the decision needs."""
+
+    words: list[str]
+    terms: list[str]
+    location: Commune | None
+    place_type: str | None
+    place_cue: bool  # names a kind of place, even the generic « tiers-lieu »
+    faq_matches: list[Match]
+    search_score: float  # how much it looks like a place search
+    candidates: tuple[Candidate, ...]
+    named: list[Place]  # places it names
+
+    @property
+    def top(self) -> Match | None:
+        return self.faq_matches[0] if self.faq_matches else None
+
+
 @dataclass(slots=True)
 class Conversation:
     """What a follow-up needs to know about the previous turn (« et à Nanterre ? »)."""
@@ -245,62 +264,85 @@ class Engine:
             text = text.split(maxsplit=1)[1] if " " in text else ""
             if not text:
                 return self._fallback(message, [])
+        reading = self._read(text)
+        if _is_more_details(reading.words) and conversation.last_entry_id in self.knowledge.faq:
+            return self._more_details(conversation.last_entry_id, message)
+        return (
+            self._about_named_place(reading, message)
+            or self._place_search(reading, message, conversation)
+            or self._faq_decision(message, reading.faq_matches, reading.candidates)
+        )
+
+    def _read(self, text: str) -> _Reading:
+        """Normalise once, then look at the message every way the decision needs."""
         words = self.normaliser.words(text)
-        corrected = self.index.vocabulary.correct_all(words)
         location = self.directory.find_location(words)
         place_type = self.directory.find_type(words)
-        place_cue = self.directory.mentions_type(words) or place_type is not None
-        terms = self.normaliser.terms(corrected)
+        terms = self.normaliser.terms(self.index.vocabulary.correct_all(words))
         if location:
             terms.append(LOCATION_TERM)
         matches = self.index.search(terms, limit=6)
         faq_matches = [m for m in matches if m.entry_id != PLACES_PSEUDO_ENTRY]
-        place_search = next((m for m in matches if m.entry_id == PLACES_PSEUDO_ENTRY), None)
-        candidates = self._candidates(faq_matches)
+        search = next((m.score for m in matches if m.entry_id == PLACES_PSEUDO_ENTRY), 0.0)
+        return _Reading(
+            words=words,
+            terms=terms,
+            location=location,
+            place_type=place_type,
+            place_cue=place_type is not None or self.directory.mentions_type(words),
+            faq_matches=faq_matches,
+            search_score=search,
+            candidates=self._candidates(faq_matches),
+            named=self.directory.find_places(words, location),
+        )
+
+    def _about_named_place(self, r: _Reading, message: str) -> Reply | None:
+        """« casaco c koi », « kwerk boulogne »: the place's entry, or its card."""
+        if not r.named:
+            return None
+        t, top = self.thresholds, r.top
+        entry_id = r.named[0].faq
+        if entry_id in self.knowledge.faq:
+            if top is None or top.entry_id == entry_id or top.score < t.sure:
+                return self.answer(entry_id, message, top.score if top else 0.0, r.candidates)
+            return None
+        if top is None or top.score < t.answer:
+            return self._named_places(r.named, message, r.candidates)
+        return None
+
+    def _place_search(self, r: _Reading, message: str,
+                      conversation: Conversation) -> Reply | None:
+        """The directory, when the message looks for somewhere to work in a commune or area,
+        or follows up on the previous search (« et à Nanterre ? », « et pour un fablab ? »)."""
         t = self.thresholds
-
-        if _is_more_details(words) and conversation.last_entry_id in self.knowledge.faq:
-            return self._more_details(conversation.last_entry_id, message)
-
-        named = self.directory.find_places(words, location)
-        top = faq_matches[0] if faq_matches else None
-        if named and named[0].faq in self.knowledge.faq:
-            if top is None or top.entry_id == named[0].faq or top.score < t.sure:
-                return self.answer(named[0].faq, message, top.score if top else 0.0, candidates)
-        elif named and (top is None or top.score < t.answer):
-            return self._named_places(named, message, candidates)
-
-        if location is not None:
-            best_faq = faq_matches[0].score if faq_matches else 0.0
-            search_score = place_search.score if place_search else 0.0
-            asks_why = not _WHY_WORDS.isdisjoint(words)  # « pourquoi La Défense… » is no search
-            wants_place = (place_cue or search_score >= t.answer) and (
-                not asks_why or search_score >= best_faq + t.places_margin
-            )
-            if wants_place and (
-                (search_score >= t.clarify and search_score + t.places_margin >= best_faq)
-                # an explicit kind of place (« imprimante 3d à Issy ») and no confident answer
-                or (place_type is not None and best_faq < t.answer)
-                # « je cherche un fab lab à Gennevilliers pour… »: a search, whatever follows
-                or (place_cue and _SEARCH_TERM in terms)
+        best_faq = r.top.score if r.top else 0.0
+        if r.location is None:
+            if (
+                r.place_type
+                and conversation.last_kind is ReplyKind.PLACES
+                and conversation.last_commune
+                and len(r.terms) <= 2  # nothing but the type
             ):
-                return self._with_candidates(self.places(location, place_type, message), candidates)
-            if conversation.last_kind is ReplyKind.PLACES and _is_follow_up(terms, best_faq, t):
-                return self._with_candidates(
-                    self.places(location, place_type or conversation.last_type, message),
-                    candidates,
-                )
-        elif (
-            place_type
-            and conversation.last_kind is ReplyKind.PLACES
-            and conversation.last_commune
-            and len(terms) <= 2  # « et pour un fablab ? »: nothing but the type
+                reply = self.places(conversation.last_commune, r.place_type, message)
+                return self._with_candidates(reply, r.candidates)
+            return None
+        asks_why = not _WHY_WORDS.isdisjoint(r.words)  # « pourquoi La Défense… » is no search
+        wants_place = (r.place_cue or r.search_score >= t.answer) and (
+            not asks_why or r.search_score >= best_faq + t.places_margin
+        )
+        if wants_place and (
+            (r.search_score >= t.clarify and r.search_score + t.places_margin >= best_faq)
+            # an explicit kind of place (« imprimante 3d à Issy ») and no confident answer
+            or (r.place_type is not None and best_faq < t.answer)
+            # « je cherche un fab lab à Gennevilliers pour… »: a search, whatever follows
+            or (r.place_cue and _SEARCH_TERM in r.terms)
         ):
-            return self._with_candidates(
-                self.places(conversation.last_commune, place_type, message), candidates
-            )
-
-        return self._faq_decision(message, faq_matches, candidates)
+            return self._with_candidates(self.places(r.location, r.place_type, message),
+                                         r.candidates)
+        if conversation.last_kind is ReplyKind.PLACES and _is_follow_up(r.terms, best_faq, t):
+            reply = self.places(r.location, r.place_type or conversation.last_type, message)
+            return self._with_candidates(reply, r.candidates)
+        return None
 
     def _faq_decision(self, message: str, matches: list[Match],
                       candidates: tuple[Candidate, ...]) -> Reply:
