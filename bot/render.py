@@ -318,6 +318,8 @@ def privacy_notice(controller: str, retention_days: int) -> str:
         "Ils sont rattachés à un pseudonyme, jamais à votre nom ni à votre compte Telegram, "
         "et servent uniquement à améliorer l'assistant. "
         f"Responsable du traitement : {esc(controller)}.\n"
+        "Une question que l'équipe retient pour améliorer les réponses est gardée sans "
+        "aucun lien avec vous, après retrait des adresses et numéros de téléphone.\n"
         "/mesdonnees : voir ce que je garde sur vous.\n"
         "/oubli : tout effacer."
     )
