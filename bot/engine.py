@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from bot.config import ContactConfig
 from bot.knowledge import STAFF_CONTACT_ID, Commune, FaqEntry, Knowledge, Place
-from bot.matching import FaqIndex, Match
+from bot.matching import SCAFFOLDING, FaqIndex, Match
 from bot.places import Directory, DirectoryResult, status_label, type_label
 from bot.reply import (
     Candidate,
@@ -265,6 +265,8 @@ class Engine:
             if not text:
                 return self._fallback(message, [])
         reading = self._read(text)
+        if all(term in SCAFFOLDING for term in reading.terms):  # « quoi ? », « comment ? »
+            return self._fallback(message, [])
         if _is_more_details(reading.words) and conversation.last_entry_id in self.knowledge.faq:
             return self._more_details(conversation.last_entry_id, message)
         return (

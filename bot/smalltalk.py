@@ -22,7 +22,7 @@ _FILLER = frozenset(
         "informations", "reponse", "reponses", "pour", "tout", "toute", "et", "vous", "tu", "es",
         "t", "toi", "moi", "c", "est", "je", "suis", "a", "on", "ca", "cette", "journee", "soiree",
         "ces", "explications", "explication", "precisions", "conseils", "completement",
-        "totalement", "grave",
+        "totalement", "grave", "ou", "quoi",
     }
 ) | STOP_WORDS
 _EMOJI = re.compile(
