@@ -43,6 +43,8 @@ def test_sloppy_questions_get_the_right_answer(engine: Engine, message: str, ent
         "horaires de la piscine de Vanves",
         "Le Département aide-t-il à payer la cantine du collège ?",
         "recette de la tarte tatin",
+        "quoi ?",
+        "comment ?",
     ],
 )
 def test_out_of_scope_questions_are_never_answered(engine: Engine, message: str) -> None:
