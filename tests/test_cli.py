@@ -125,3 +125,17 @@ def test_terminal_chat_keeps_context_and_numbered_suggestions(engine: Engine) ->
     text = out.getvalue()
     assert "Malakoff" in text and "Nanterre" in text and "Jokkolabs" in text
     assert "[1]" in text and text.rstrip().endswith("Au revoir !")
+
+
+@pytest.mark.parametrize(
+    ("name", "accuracy", "wrong"),
+    [("spec-style-238.yaml", 0.88, 0.04), ("persona-242.yaml", 0.70, 0.03)],
+)
+def test_independent_sets_do_not_regress(
+    engine: Engine, name: str, accuracy: float, wrong: float
+) -> None:
+    items = yaml.safe_load((Path(__file__).parents[1] / "eval" / name).read_text("utf-8"))
+    replies = [engine.reply(str(item["q"])).to_json() for item in items]
+    result = score(items, replies, to_json_data(engine.knowledge)["places"])
+    assert result.decision_accuracy >= accuracy
+    assert result.wrong_answer_rate <= wrong
