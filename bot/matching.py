@@ -60,11 +60,11 @@ class Vocabulary:
 
     def __init__(self, words: Iterable[str]) -> None:
         self.words = frozenset(w for w in words if w)
-        by_length: dict[int, list[str]] = defaultdict(list)
+        by_shape: dict[tuple[int, str], list[str]] = defaultdict(list)
         for w in self.words:
             if w.isalpha():
-                by_length[len(w)].append(w)
-        self._by_length = dict(by_length)
+                by_shape[len(w), w[0]].append(w)
+        self._by_shape = dict(by_shape)
         self.correct = lru_cache(maxsize=20_000)(self._correct)
 
     def _correct(self, word: str) -> str:
@@ -75,17 +75,27 @@ class Vocabulary:
             rest = word[len(prefix):]
             if word.startswith(prefix) and len(rest) >= 4 and rest in self.words:
                 return rest
-        cutoff = 84 if len(word) <= 6 else 80
-        pool = [w for n in range(len(word) - 2, len(word) + 3) for w in self._by_length.get(n, ())]
-        best = process.extractOne(word, pool, scorer=fuzz.ratio, score_cutoff=cutoff)
+        best = self._closest(word, 84 if len(word) <= 6 else 80)
         if best is None:
             for prefix in _GLUED_ELISIONS:
-                if word.startswith(prefix) and len(word) - len(prefix) >= 5:
-                    rest = word[len(prefix):]
-                    best = process.extractOne(rest, pool, scorer=fuzz.ratio, score_cutoff=86)
+                rest = word[len(prefix):]
+                if word.startswith(prefix) and len(rest) >= 5:
+                    best = self._closest(rest, 86)
                     if best:
                         break
-        return best[0] if best else word
+        return best or word
+
+    def _closest(self, word: str, cutoff: float) -> str | None:
+        """The most similar known word of about the same length and the same first letter.
+
+        Typos rarely touch the first letter; without that condition « cantine » became
+        « antoine », a name the knowledge happens to contain.
+        """
+        pool = [
+            w for n in range(len(word) - 2, len(word) + 3) for w in self._by_shape.get((n, word[0]), ())
+        ]
+        best = process.extractOne(word, pool, scorer=fuzz.ratio, score_cutoff=cutoff)
+        return best[0] if best else None
 
     def correct_all(self, words: Sequence[str]) -> list[str]:
         return [self.correct(w) for w in words]
