@@ -1,7 +1,10 @@
-"""User-facing Telegram callbacks: thin adapters between updates, the engine and storage.
+"""What the user-facing Telegram callbacks share: services, sending, answering, errors.
 
-Every callback reads the update, asks the engine (or storage), and hands a rendered reply to
-:func:`send`. Decisions live in :mod:`bot.engine`, wording and markup in :mod:`bot.render`.
+The callbacks themselves are thin adapters between updates, the engine and storage: the
+commands and their buttons in :mod:`bot.user_commands`, free text, other messages and the
+buttons under answers in :mod:`bot.message_handlers`. Every callback reads the update, asks
+the engine (or storage), and hands a rendered reply to :func:`send`. Decisions live in
+:mod:`bot.engine`, wording and markup in :mod:`bot.render`.
 """
 
 from __future__ import annotations
@@ -14,20 +17,18 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
-from telegram import CallbackQuery, Chat, ForceReply, Message, MessageEntity, Update
+from telegram import CallbackQuery, Chat, Message, MessageEntity, Update
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import ApplicationHandlerStop, CallbackContext, ContextTypes
+from telegram.ext import CallbackContext, ContextTypes
 
 from bot import render
 from bot.config import Config
 from bot.engine import Conversation, Engine
-from bot.flood import FloodGuard, Verdict
+from bot.flood import FloodGuard
 from bot.holder import KnowledgeHolder
-from bot.knowledge import PLACE_TYPES
 from bot.learned import LearnedStore
-from bot.notify import NO_PREVIEW, markup, notify_report, send
-from bot.places import type_label
+from bot.notify import NO_PREVIEW, markup, send
 from bot.privacy import pseudonymise
 from bot.render import Button, Keyboard, OutMessage
 from bot.reply import Reply, ReplyKind
@@ -39,7 +40,6 @@ log = logging.getLogger(__name__)
 
 TYPING_DELAY = 0.6  # seconds before a « typing… » action is worth sending
 TYPING_BUSY = 8  # answers in progress beyond which « typing… » is skipped (load shedding)
-VOTE_REASON_WAIT = 120.0  # how long a 👎 waits for its optional reason before being recorded
 LOW_CONFIDENCE = 60.0  # answers below this score go to the review queue too
 MAX_STORED_CHARS = 2000
 MAX_VOTES_REMEMBERED = 10_000  # (user, message, entry) triples kept against double votes
@@ -187,10 +187,10 @@ async def reply_html(update: Update, context: Context, *blocks: str,
                      keyboard: Keyboard = ()) -> list[Message]:
     """Answer the current chat with a few HTML blocks."""
     messages = render.messages_from_blocks(blocks, keyboard)
-    return await send(context, update.effective_chat.id, messages, reply_to=_quote_id(update))
+    return await send(context, update.effective_chat.id, messages, reply_to=quote_id(update))
 
 
-def _quote_id(update: Update) -> int | None:
+def quote_id(update: Update) -> int | None:
     """In groups, replies quote the message they answer; in private chats they need not."""
     message = update.effective_message
     if message is None or update.effective_chat.type == Chat.PRIVATE:
@@ -248,7 +248,7 @@ async def deliver(update: Update, context: Context, reply: Reply, *,
     """Render a reply and send it to the current chat."""
     messages = render.render_reply(reply, title=answer_title(services(context).engine, reply),
                                    interaction_id=interaction_id)
-    await send(context, update.effective_chat.id, messages, reply_to=_quote_id(update))
+    await send(context, update.effective_chat.id, messages, reply_to=quote_id(update))
 
 
 async def answer_question(update: Update, context: Context, text: str) -> None:
@@ -261,31 +261,7 @@ async def answer_question(update: Update, context: Context, text: str) -> None:
         await deliver(update, context, reply, interaction_id=interaction_id)
 
 
-# ----------------------------------------------------------------------------- messages
-
-
-async def on_private_text(update: Update, context: Context) -> None:
-    """Answer a question typed in a private chat (or take a pending report)."""
-    message = update.effective_message
-    if consume_report_prompt(message, context):
-        await file_report(update, context, message.text)
-    else:
-        await answer_question(update, context, message.text)
-
-
-async def on_group_text(update: Update, context: Context) -> None:
-    """In groups, answer only the messages that mention the bot or reply to it."""
-    message = update.effective_message
-    if consume_report_prompt(message, context):
-        await file_report(update, context, message.text)
-        return
-    text = addressed_text(message, context.bot.username)
-    if text is None:
-        return
-    if not text:  # « @bot » alone: an introduction, not an empty question
-        await start(update, context)
-        return
-    await answer_question(update, context, text)
+# ----------------------------------------------------------------------------- addressing
 
 
 def addressed_text(message: Message, username: str | None) -> str | None:
@@ -306,382 +282,10 @@ def addressed_text(message: Message, username: str | None) -> str | None:
     return text.strip()
 
 
-async def on_location(update: Update, context: Context) -> None:
-    """A shared location: the nearest known places."""
-    location = update.effective_message.location
-    reply = services(context).engine.nearest_places(location.latitude, location.longitude)
-    await deliver(update, context, reply)
-
-
-async def on_not_text(update: Update, context: Context) -> None:
-    """Stickers, photos, voice notes, documents…: a short, polite pointer to text."""
-    message = update.effective_message
-    kind = next((k for k in ("sticker", "voice", "photo", "document") if getattr(message, k)),
-                "other")
-    await reply_html(update, context, render.esc(render.NOT_TEXT[kind]))
-
-
-async def on_edited(update: Update, context: Context) -> None:
-    """Edited messages are not re-read: say so politely."""
-    await reply_html(update, context, render.esc(render.EDITED))
-
-
-async def unknown_command(update: Update, context: Context) -> None:
-    """A command the bot does not know."""
-    await reply_html(update, context, render.esc(render.UNKNOWN_COMMAND))
-
-
-async def flood_guard(update: Update, context: Context) -> None:
-    """Runs before every handler: one notice to a flooding user, then silence for a while.
-
-    Messages, edits and button presses all count: with concurrent updates, one user pressing
-    fast could otherwise take every update slot and delay everyone else.
-    """
-    user = update.effective_user
-    query = update.callback_query
-    message = update.message or update.edited_message
-    svc = services(context)
-    if user is None or svc.is_admin(user.id) or (query is None and message is None):
-        return
-    if query is None and message.chat.type != Chat.PRIVATE and not _is_command(message) and (
-        addressed_text(message, context.bot.username) is None
-    ):
-        return  # group chatter not meant for the bot: not counted
-    verdict = svc.flood.check(user.id)
-    if verdict is Verdict.ALLOW:
-        return
-    if query is not None:  # answered all the same, or the client keeps spinning
-        if verdict is Verdict.NOTICE:
-            await ack(query, render.FLOOD_NOTICE, alert=True)
-        else:
-            await ack(query)
-    elif verdict is Verdict.NOTICE:
-        await reply_html(update, context, render.esc(render.FLOOD_NOTICE))
-    raise ApplicationHandlerStop
-
-
-def _is_command(message: Message) -> bool:
+def is_command(message: Message) -> bool:
+    """True if ``message`` starts with a bot command (« /lieux », « /signaler@bot »)."""
     return bool(message.entities and message.entities[0].type == MessageEntity.BOT_COMMAND
                 and message.entities[0].offset == 0)
-
-
-# ----------------------------------------------------------------------------- commands
-
-
-async def start(update: Update, context: Context) -> None:
-    """Welcome: what the assistant knows, examples, sources and their age, privacy."""
-    svc = services(context)
-    user = update.effective_user
-    messages = render.render_welcome(
-        user.first_name if user else None, render.knowledge_facts(svc.engine.knowledge),
-        svc.engine.examples(), svc.config.privacy.controller, svc.config.storage.retention_days,
-    )
-    await send(context, update.effective_chat.id, messages, reply_to=_quote_id(update))
-
-
-async def help_command(update: Update, context: Context) -> None:
-    """How to use the assistant, its commands and the privacy notice."""
-    svc = services(context)
-    user = update.effective_user
-    messages = render.render_help(svc.config.privacy.controller,
-                                  svc.config.storage.retention_days,
-                                  staff=svc.is_admin(user.id if user else None))
-    await send(context, update.effective_chat.id, messages, reply_to=_quote_id(update))
-
-
-async def themes(update: Update, context: Context) -> None:
-    """Browse the knowledge by theme."""
-    out = render.render_themes(services(context).engine.knowledge.themes)
-    await send(context, update.effective_chat.id, [out], reply_to=_quote_id(update))
-
-
-def communes_with_places(engine: Engine, place_type: str | None = None) -> list[str]:
-    """The communes (or areas) with at least one place (of ``place_type``, if given)."""
-    names = {p.commune or p.area for p in engine.knowledge.places.values()
-             if place_type is None or p.type == place_type}
-    return sorted((n for n in names if n), key=str.casefold)
-
-
-async def places(update: Update, context: Context) -> None:
-    """The directory: /lieux [commune] [type]."""
-    engine = services(context).engine
-    text = " ".join(context.args or [])
-    commune = engine.find_commune(text) if text else None
-    place_type = engine.find_type(text) if text else None
-    if commune is None:
-        if place_type:  # « /lieux coworking »: the type is known, the commune is asked for
-            intro = (f"{type_label(place_type)} : dans quelle commune ? Choisissez-la "
-                     "ci-dessous.")
-        else:
-            intro = (f"Je ne connais pas la commune « {render.shorten(text, 60)} ». "
-                     if text else "")
-            intro += "Choisissez une commune, ou écrivez par exemple « /lieux Nanterre coworking »."
-        out = render.render_communes(communes_with_places(engine, place_type), intro, place_type)
-        await send(context, update.effective_chat.id, [out], reply_to=_quote_id(update))
-        return
-    reply = engine.places(commune, place_type, question=f"/lieux {text}")
-    conversation_of(context).remember(reply)
-    await deliver(update, context, reply)
-
-
-async def contact(update: Update, context: Context) -> None:
-    """Who to turn to."""
-    messages = render.render_contacts(services(context).engine.contact_cards())
-    await send(context, update.effective_chat.id, messages, reply_to=_quote_id(update))
-
-
-REPORT_PROMPT = (
-    "Que voulez-vous signaler ? Une réponse inexacte, un lieu fermé, un lieu à ajouter… "
-    "Répondez à ce message : votre texte sera transmis à l'équipe."
-)
-
-
-async def report(update: Update, context: Context) -> None:
-    """/signaler TEXT: a wrong answer or a missing place, for the staff review queue."""
-    text = command_argument(update.effective_message)
-    if text:
-        await file_report(update, context, text)
-        return
-    sent = await update.effective_message.reply_text(
-        REPORT_PROMPT,
-        reply_markup=ForceReply(selective=True, input_field_placeholder="Votre signalement"),
-    )
-    # Message ids are numbered per chat: the chat is part of the prompt's identity.
-    context.user_data["report_prompt"] = (sent.chat_id, sent.message_id)
-
-
-def command_argument(message: Message) -> str:
-    """The text after the leading command (« /signaler@bot\nligne 1\nligne 2 » → the lines)."""
-    text = message.text or ""
-    if not _is_command(message):
-        return text.strip()
-    end = message.entities[0].offset + message.entities[0].length
-    # Entity offsets count UTF-16 units.
-    return text.encode("utf-16-le")[end * 2:].decode("utf-16-le").strip()
-
-
-def consume_report_prompt(message: Message, context: Context) -> bool:
-    """True (once) if ``message`` replies to this user's pending /signaler prompt."""
-    prompt = context.user_data.get("report_prompt") if context.user_data is not None else None
-    replied = message.reply_to_message
-    if prompt is None or replied is None or (replied.chat_id, replied.message_id) != prompt:
-        return False
-    del context.user_data["report_prompt"]
-    return True
-
-
-async def file_report(update: Update, context: Context, text: str) -> None:
-    """Queue a report for staff, thank the user and notify every admin."""
-    svc = services(context)
-    text = text[:MAX_STORED_CHARS]
-    about = conversation_of(context).last_entry_id
-    try:
-        await svc.storage.enqueue_review(
-            update.effective_user.id, text, " ".join(svc.engine.normaliser(text)), "report",
-            suggested_id=about,
-        )
-    except Exception:
-        log.exception("could not store a report")
-    await reply_html(update, context, "Merci ! Votre signalement est transmis à l'équipe, "
-                                      "qui le lira avec attention.")
-    await notify_report(context, text, about)
-
-
-async def forget(update: Update, context: Context) -> None:
-    """/oubli: ask for confirmation before erasing the user's data."""
-    if update.effective_chat.type != Chat.PRIVATE:
-        await reply_html(update, context, "Pour effacer vos données, écrivez-moi /oubli en "
-                                          "message privé.")
-        return
-    keyboard = ((Button("🗑 Oui, tout effacer", render.CB_FORGET_YES),
-                 Button("Non, garder", render.CB_FORGET_NO)),)
-    await reply_html(
-        update, context,
-        "Voulez-vous que j'efface tout ce que je garde sur vous (messages, avis, "
-        "signalements) ? C'est définitif.",
-        keyboard=keyboard,
-    )
-
-
-async def my_data(update: Update, context: Context) -> None:
-    """/mesdonnees: everything stored about the user, readable (or as a JSON file)."""
-    svc = services(context)
-    if update.effective_chat.type != Chat.PRIVATE:
-        await reply_html(update, context, "Pour protéger vos données, écrivez-moi /mesdonnees "
-                                          "en message privé.")
-        return
-    data = await svc.storage.export_user(update.effective_user.id)
-    messages, document = render.render_my_data(data, svc.config.privacy.controller,
-                                               svc.config.storage.retention_days)
-    await send(context, update.effective_chat.id, messages)
-    if document is not None:
-        await context.bot.send_document(update.effective_chat.id, document,
-                                        filename="mesdonnees.json",
-                                        caption="Vos données, au format JSON.")
-
-
-# ----------------------------------------------------------------------------- buttons
-# Every button press must be answered (answerCallbackQuery), or the user's client shows a
-# spinner for a while: each callback below starts with :func:`ack`, stale buttons too.
-
-
-async def on_answer_button(update: Update, context: Context) -> None:
-    """A question button: show its answer."""
-    query = update.callback_query
-    engine = services(context).engine
-    entry_id = render.resolve(render.unpack(query.data)[-1], engine.knowledge.faq)
-    if entry_id is None:
-        await ack(query, render.STALE_BUTTON, alert=True)
-        return
-    await ack(query)
-    reply = engine.answer(entry_id)
-    conversation_of(context).remember(reply)
-    await deliver(update, context, reply)
-
-
-async def on_feedback(update: Update, context: Context) -> None:
-    """👍 is recorded at once; 👎 offers optional reasons first. One vote per answer."""
-    query = update.callback_query
-    svc = services(context)
-    _, sign, interaction, key = render.unpack(query.data)
-    entry_id = _entry_of(key, svc)
-    interaction_id = int(interaction) or None
-    rows = render.without_feedback(rows_of(query.message))
-    # The interaction id when there is one, else the message (two answers, two votes).
-    about = interaction_id or -(query.message.message_id if query.message else 0)
-    if not svc.first_vote((query.from_user.id, about, entry_id)):
-        await ack(query, "Votre avis est déjà enregistré, merci !")
-        await edit_keyboard(update, tuple(rows))
-        return
-    if sign == "+":
-        await ack(query, "Merci pour votre retour !")
-        await svc.storage.record_feedback(query.from_user.id, entry_id, True, interaction_id)
-        await edit_keyboard(update, tuple(rows))
-        return
-    await ack(query, "Merci. Pouvez-vous préciser ce qui ne va pas ? (facultatif)")
-    vote = PendingVote(query.from_user.id, entry_id, interaction_id)
-    vote_key = (vote.user_id, interaction_id, entry_id)
-    svc.pending_votes[vote_key] = vote
-    if context.job_queue is not None:
-        context.job_queue.run_once(flush_vote, VOTE_REASON_WAIT, data=vote_key)
-    await edit_keyboard(update, tuple(rows + render.reason_rows(entry_id, interaction_id)))
-
-
-async def on_reason(update: Update, context: Context) -> None:
-    """The reason for a 👎 (or « Passer »): record the vote with it."""
-    query = update.callback_query
-    svc = services(context)
-    _, code, interaction, key = render.unpack(query.data)
-    entry_id = _entry_of(key, svc)
-    interaction_id = int(interaction) or None
-    await ack(query, "Merci, c'est noté.")
-    vote = svc.pending_votes.pop((query.from_user.id, interaction_id, entry_id), None)
-    if vote is not None:  # else: already recorded without a reason (timeout or restart)
-        await svc.storage.record_feedback(vote.user_id, vote.entry_id, False,
-                                          vote.interaction_id, render.FEEDBACK_REASONS.get(code))
-    await edit_keyboard(update, tuple(render.without_feedback(rows_of(query.message))))
-
-
-def _entry_of(key: str, svc: Services) -> str:
-    """The entry a feedback button is about (its key, if the entry has since gone)."""
-    return render.resolve(key, svc.engine.knowledge.faq) or key
-
-
-async def flush_vote(context: Context) -> None:
-    """A 👎 whose reason never came: record it without one."""
-    svc = services(context)
-    vote = svc.pending_votes.pop(context.job.data, None)
-    if vote is not None:
-        await svc.storage.record_feedback(vote.user_id, vote.entry_id, False, vote.interaction_id)
-
-
-async def flush_all_votes(svc: Services) -> None:
-    """At shutdown: record every 👎 still waiting for its reason."""
-    for key in list(svc.pending_votes):
-        vote = svc.pending_votes.pop(key)
-        try:
-            await svc.storage.record_feedback(vote.user_id, vote.entry_id, False,
-                                              vote.interaction_id)
-        except Exception:
-            log.exception("could not record a pending vote")
-
-
-async def on_theme_button(update: Update, context: Context) -> None:
-    """Theme browser: the list of themes, or one theme's questions (paged)."""
-    query = update.callback_query
-    engine = services(context).engine
-    parts = render.unpack(query.data)
-    if len(parts) < 3:
-        await ack(query)
-        await edit(update, render.render_themes(engine.knowledge.themes))
-        return
-    theme = render.resolve(parts[2], engine.knowledge.themes)
-    if theme is None:
-        await ack(query, render.STALE_BUTTON, alert=True)
-        return
-    await ack(query)
-    out = render.render_theme(theme, engine.knowledge.themes[theme],
-                              engine.theme_questions(theme), int(parts[1]))
-    if parts[0] == "tn":
-        await send(context, update.effective_chat.id, [out])
-    else:
-        await edit(update, out)
-
-
-async def on_places_button(update: Update, context: Context) -> None:
-    """A commune button: its places (of the type asked for, if any)."""
-    query = update.callback_query
-    engine = services(context).engine
-    parts = render.unpack(query.data)
-    place_type = parts[1] if len(parts) > 2 and parts[1] in PLACE_TYPES else None
-    commune = render.resolve(parts[-1], communes_with_places(engine))
-    if commune is None:
-        await ack(query, render.STALE_BUTTON, alert=True)
-        return
-    await ack(query)
-    asked = f"/lieux {commune}" + (f" {place_type}" if place_type else "")
-    reply = engine.places(commune, place_type, question=asked)
-    conversation_of(context).remember(reply)
-    await deliver(update, context, reply)
-
-
-async def on_none_of_these(update: Update, context: Context) -> None:
-    """« Aucune de ces questions »: point to themes, /signaler and contacts."""
-    query = update.callback_query
-    await ack(query)
-    await reply_html(
-        update, context,
-        "D'accord. Essayez de reformuler votre question avec d'autres mots, parcourez les "
-        "thèmes avec /themes, ou signalez-la à l'équipe avec /signaler suivi de votre question.",
-    )
-
-
-async def on_forget_button(update: Update, context: Context) -> None:
-    """Confirmation of /oubli: erase everything about the user (or not)."""
-    query = update.callback_query
-    svc = services(context)
-    if query.data != render.CB_FORGET_YES:
-        await ack(query)
-        await edit(update, OutMessage("D'accord, je n'ai rien effacé."))
-        return
-    user_id = query.from_user.id
-    for key in [k for k in svc.pending_votes if k[0] == user_id]:
-        del svc.pending_votes[key]
-    for vote in [k for k in svc.votes if k[0] == user_id]:
-        del svc.votes[vote]
-    deleted = await svc.storage.forget_user(user_id)
-    context.user_data.clear()
-    if update.effective_chat.type == Chat.PRIVATE:
-        context.chat_data.clear()
-    await ack(query, "Données effacées.")
-    await edit(update, OutMessage(
-        f"C'est fait : j'ai effacé {deleted} élément(s) vous concernant, ainsi que le fil de "
-        "notre conversation."))
-
-
-async def on_stale_button(update: Update, context: Context) -> None:
-    """Any other button (an older version of the bot): answered, never left spinning."""
-    await ack(update.callback_query, render.STALE_BUTTON, alert=True)
 
 
 # ----------------------------------------------------------------------------- errors
@@ -718,7 +322,7 @@ async def on_error(update: object, context: Context) -> None:
     chat = update.effective_chat
     message = update.effective_message
     addressed = update.callback_query is not None or (
-        message is not None and (_is_command(message)
+        message is not None and (is_command(message)
                                  or addressed_text(message, context.bot.username) is not None))
     if chat is None or (chat.type != Chat.PRIVATE and not addressed):
         return

@@ -1,7 +1,9 @@
 """Wiring: build the python-telegram-bot ``Application`` and run it (polling or webhook).
 
-This module only assembles parts: handlers (:mod:`bot.handlers`, :mod:`bot.staff_handlers`),
-the rate limiter (:mod:`bot.ratelimit`), storage and jobs. Nothing here decides what to say.
+This module only assembles parts: handlers (:mod:`bot.user_commands`,
+:mod:`bot.message_handlers`, :mod:`bot.staff_handlers`, the error handler of
+:mod:`bot.handlers`), the rate limiter (:mod:`bot.ratelimit`), storage and jobs. Nothing here
+decides what to say.
 """
 
 from __future__ import annotations
@@ -29,8 +31,10 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot import handlers as h
+from bot import message_handlers as msg
 from bot import render
 from bot import staff_handlers as staff
+from bot import user_commands as cmd
 from bot.config import Config
 from bot.flood import FloodGuard
 from bot.holder import KnowledgeHolder
@@ -101,18 +105,18 @@ def build_application(
 
 def add_handlers(app: Application) -> None:
     """Register every handler, in the order they are tried."""
-    app.add_handler(TypeHandler(Update, h.flood_guard), group=-1)
+    app.add_handler(TypeHandler(Update, msg.flood_guard), group=-1)
 
     new = filters.UpdateType.MESSAGE  # commands in edited messages are not re-run
     for names, callback in (
-        ("start", h.start),
-        (("aide", "help"), h.help_command),
-        ("themes", h.themes),
-        ("lieux", h.places),
-        ("contact", h.contact),
-        ("signaler", h.report),
-        ("oubli", h.forget),
-        ("mesdonnees", h.my_data),
+        ("start", cmd.start),
+        (("aide", "help"), cmd.help_command),
+        ("themes", cmd.themes),
+        ("lieux", cmd.places),
+        ("contact", cmd.contact),
+        ("signaler", cmd.report),
+        ("oubli", cmd.forget),
+        ("mesdonnees", cmd.my_data),
         ("stats", staff.stats),
         ("nonrepondues", staff.unanswered),
         ("recharger", staff.reload_knowledge),
@@ -121,31 +125,31 @@ def add_handlers(app: Application) -> None:
         app.add_handler(CommandHandler(names, callback, filters=new))
 
     for pattern, callback in (
-        (r"^a:", h.on_answer_button),
-        (r"^fb:[+-]:\d+:", h.on_feedback),
-        (r"^fr:[a-z-]+:\d+:", h.on_reason),
-        (r"^t[hn](:\d+:|$)", h.on_theme_button),
-        (r"^p:", h.on_places_button),
-        (rf"^{render.CB_NONE_OF_THESE}$", h.on_none_of_these),
-        (r"^fg:", h.on_forget_button),
+        (r"^a:", msg.on_answer_button),
+        (r"^fb:[+-]:\d+:", msg.on_feedback),
+        (r"^fr:[a-z-]+:\d+:", msg.on_reason),
+        (r"^t[hn](:\d+:|$)", cmd.on_theme_button),
+        (r"^p:", cmd.on_places_button),
+        (rf"^{render.CB_NONE_OF_THESE}$", msg.on_none_of_these),
+        (r"^fg:", cmd.on_forget_button),
         (r"^rv(:|$)", staff.on_review_button),
     ):
         app.add_handler(CallbackQueryHandler(callback, pattern=pattern))
-    app.add_handler(CallbackQueryHandler(h.on_stale_button))
+    app.add_handler(CallbackQueryHandler(msg.on_stale_button))
 
     private = filters.ChatType.PRIVATE
-    app.add_handler(MessageHandler(new & private & filters.COMMAND, h.unknown_command))
+    app.add_handler(MessageHandler(new & private & filters.COMMAND, msg.unknown_command))
     editing = staff.EditingReviewItem(app.user_data, app.bot_data["services"].config.telegram
                                       .admin_ids)
     app.add_handler(MessageHandler(new & private & filters.TEXT & editing, staff.take_edited_text))
-    app.add_handler(MessageHandler(new & private & filters.TEXT, h.on_private_text))
+    app.add_handler(MessageHandler(new & private & filters.TEXT, msg.on_private_text))
     app.add_handler(MessageHandler(new & filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND,
-                                   h.on_group_text))
-    app.add_handler(MessageHandler(new & private & filters.LOCATION, h.on_location))
-    app.add_handler(MessageHandler(new & private & ~filters.StatusUpdate.ALL, h.on_not_text))
+                                   msg.on_group_text))
+    app.add_handler(MessageHandler(new & private & filters.LOCATION, msg.on_location))
+    app.add_handler(MessageHandler(new & private & ~filters.StatusUpdate.ALL, msg.on_not_text))
     # Live locations arrive as edits every few seconds: not worth a reply each time.
     app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE & private & ~filters.LOCATION,
-                                   h.on_edited))
+                                   msg.on_edited))
     app.add_error_handler(h.on_error)
 
 
@@ -182,7 +186,7 @@ async def _post_shutdown(app: Application) -> None:
     """After the last reply: record pending votes and close storage."""
     svc: h.Services = app.bot_data["services"]
     if svc.storage is not None:
-        await h.flush_all_votes(svc)
+        await msg.flush_all_votes(svc)
         await svc.storage.close()
 
 

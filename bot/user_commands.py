@@ -1,0 +1,253 @@
+"""The user commands (/start, /aide, /themes, /lieux, /contact, /signaler, /oubli,
+/mesdonnees) and the buttons that continue them (theme browser, communes, /oubli confirmation).
+
+Shared helpers (services, sending, answering) live in :mod:`bot.handlers`.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Chat, ForceReply, Message, Update
+
+from bot import render
+from bot.engine import Engine
+from bot.handlers import (
+    MAX_STORED_CHARS,
+    Context,
+    ack,
+    conversation_of,
+    deliver,
+    edit,
+    is_command,
+    quote_id,
+    reply_html,
+    services,
+)
+from bot.knowledge import PLACE_TYPES
+from bot.notify import notify_report, send
+from bot.places import type_label
+from bot.render import Button, OutMessage
+
+log = logging.getLogger(__name__)
+
+
+# ----------------------------------------------------------------------------- commands
+
+
+async def start(update: Update, context: Context) -> None:
+    """Welcome: what the assistant knows, examples, sources and their age, privacy."""
+    svc = services(context)
+    user = update.effective_user
+    messages = render.render_welcome(
+        user.first_name if user else None, render.knowledge_facts(svc.engine.knowledge),
+        svc.engine.examples(), svc.config.privacy.controller, svc.config.storage.retention_days,
+    )
+    await send(context, update.effective_chat.id, messages, reply_to=quote_id(update))
+
+
+async def help_command(update: Update, context: Context) -> None:
+    """How to use the assistant, its commands and the privacy notice."""
+    svc = services(context)
+    user = update.effective_user
+    messages = render.render_help(svc.config.privacy.controller,
+                                  svc.config.storage.retention_days,
+                                  staff=svc.is_admin(user.id if user else None))
+    await send(context, update.effective_chat.id, messages, reply_to=quote_id(update))
+
+
+async def themes(update: Update, context: Context) -> None:
+    """Browse the knowledge by theme."""
+    out = render.render_themes(services(context).engine.knowledge.themes)
+    await send(context, update.effective_chat.id, [out], reply_to=quote_id(update))
+
+
+def communes_with_places(engine: Engine, place_type: str | None = None) -> list[str]:
+    """The communes (or areas) with at least one place (of ``place_type``, if given)."""
+    names = {p.commune or p.area for p in engine.knowledge.places.values()
+             if place_type is None or p.type == place_type}
+    return sorted((n for n in names if n), key=str.casefold)
+
+
+async def places(update: Update, context: Context) -> None:
+    """The directory: /lieux [commune] [type]."""
+    engine = services(context).engine
+    text = " ".join(context.args or [])
+    commune = engine.find_commune(text) if text else None
+    place_type = engine.find_type(text) if text else None
+    if commune is None:
+        if place_type:  # « /lieux coworking »: the type is known, the commune is asked for
+            intro = (f"{type_label(place_type)} : dans quelle commune ? Choisissez-la "
+                     "ci-dessous.")
+        else:
+            intro = (f"Je ne connais pas la commune « {render.shorten(text, 60)} ». "
+                     if text else "")
+            intro += "Choisissez une commune, ou écrivez par exemple « /lieux Nanterre coworking »."
+        out = render.render_communes(communes_with_places(engine, place_type), intro, place_type)
+        await send(context, update.effective_chat.id, [out], reply_to=quote_id(update))
+        return
+    reply = engine.places(commune, place_type, question=f"/lieux {text}")
+    conversation_of(context).remember(reply)
+    await deliver(update, context, reply)
+
+
+async def contact(update: Update, context: Context) -> None:
+    """Who to turn to."""
+    messages = render.render_contacts(services(context).engine.contact_cards())
+    await send(context, update.effective_chat.id, messages, reply_to=quote_id(update))
+
+
+REPORT_PROMPT = (
+    "Que voulez-vous signaler ? Une réponse inexacte, un lieu fermé, un lieu à ajouter… "
+    "Répondez à ce message : votre texte sera transmis à l'équipe."
+)
+
+
+async def report(update: Update, context: Context) -> None:
+    """/signaler TEXT: a wrong answer or a missing place, for the staff review queue."""
+    text = command_argument(update.effective_message)
+    if text:
+        await file_report(update, context, text)
+        return
+    sent = await update.effective_message.reply_text(
+        REPORT_PROMPT,
+        reply_markup=ForceReply(selective=True, input_field_placeholder="Votre signalement"),
+    )
+    # Message ids are numbered per chat: the chat is part of the prompt's identity.
+    context.user_data["report_prompt"] = (sent.chat_id, sent.message_id)
+
+
+def command_argument(message: Message) -> str:
+    """The text after the leading command (« /signaler@bot\nligne 1\nligne 2 » → the lines)."""
+    text = message.text or ""
+    if not is_command(message):
+        return text.strip()
+    end = message.entities[0].offset + message.entities[0].length
+    # Entity offsets count UTF-16 units.
+    return text.encode("utf-16-le")[end * 2:].decode("utf-16-le").strip()
+
+
+def consume_report_prompt(message: Message, context: Context) -> bool:
+    """True (once) if ``message`` replies to this user's pending /signaler prompt."""
+    prompt = context.user_data.get("report_prompt") if context.user_data is not None else None
+    replied = message.reply_to_message
+    if prompt is None or replied is None or (replied.chat_id, replied.message_id) != prompt:
+        return False
+    del context.user_data["report_prompt"]
+    return True
+
+
+async def file_report(update: Update, context: Context, text: str) -> None:
+    """Queue a report for staff, thank the user and notify every admin."""
+    svc = services(context)
+    text = text[:MAX_STORED_CHARS]
+    about = conversation_of(context).last_entry_id
+    try:
+        await svc.storage.enqueue_review(
+            update.effective_user.id, text, " ".join(svc.engine.normaliser(text)), "report",
+            suggested_id=about,
+        )
+    except Exception:
+        log.exception("could not store a report")
+    await reply_html(update, context, "Merci ! Votre signalement est transmis à l'équipe, "
+                                      "qui le lira avec attention.")
+    await notify_report(context, text, about)
+
+
+async def forget(update: Update, context: Context) -> None:
+    """/oubli: ask for confirmation before erasing the user's data."""
+    if update.effective_chat.type != Chat.PRIVATE:
+        await reply_html(update, context, "Pour effacer vos données, écrivez-moi /oubli en "
+                                          "message privé.")
+        return
+    keyboard = ((Button("🗑 Oui, tout effacer", render.CB_FORGET_YES),
+                 Button("Non, garder", render.CB_FORGET_NO)),)
+    await reply_html(
+        update, context,
+        "Voulez-vous que j'efface tout ce que je garde sur vous (messages, avis, "
+        "signalements) ? C'est définitif.",
+        keyboard=keyboard,
+    )
+
+
+async def my_data(update: Update, context: Context) -> None:
+    """/mesdonnees: everything stored about the user, readable (or as a JSON file)."""
+    svc = services(context)
+    if update.effective_chat.type != Chat.PRIVATE:
+        await reply_html(update, context, "Pour protéger vos données, écrivez-moi /mesdonnees "
+                                          "en message privé.")
+        return
+    data = await svc.storage.export_user(update.effective_user.id)
+    messages, document = render.render_my_data(data, svc.config.privacy.controller,
+                                               svc.config.storage.retention_days)
+    await send(context, update.effective_chat.id, messages)
+    if document is not None:
+        await context.bot.send_document(update.effective_chat.id, document,
+                                        filename="mesdonnees.json",
+                                        caption="Vos données, au format JSON.")
+
+
+# ----------------------------------------------------------------------------- buttons
+# Every button press must be answered (answerCallbackQuery), or the user's client shows a
+# spinner for a while: each callback below starts with :func:`ack`, stale buttons too.
+
+async def on_theme_button(update: Update, context: Context) -> None:
+    """Theme browser: the list of themes, or one theme's questions (paged)."""
+    query = update.callback_query
+    engine = services(context).engine
+    parts = render.unpack(query.data)
+    if len(parts) < 3:
+        await ack(query)
+        await edit(update, render.render_themes(engine.knowledge.themes))
+        return
+    theme = render.resolve(parts[2], engine.knowledge.themes)
+    if theme is None:
+        await ack(query, render.STALE_BUTTON, alert=True)
+        return
+    await ack(query)
+    out = render.render_theme(theme, engine.knowledge.themes[theme],
+                              engine.theme_questions(theme), int(parts[1]))
+    if parts[0] == "tn":
+        await send(context, update.effective_chat.id, [out])
+    else:
+        await edit(update, out)
+
+
+async def on_places_button(update: Update, context: Context) -> None:
+    """A commune button: its places (of the type asked for, if any)."""
+    query = update.callback_query
+    engine = services(context).engine
+    parts = render.unpack(query.data)
+    place_type = parts[1] if len(parts) > 2 and parts[1] in PLACE_TYPES else None
+    commune = render.resolve(parts[-1], communes_with_places(engine))
+    if commune is None:
+        await ack(query, render.STALE_BUTTON, alert=True)
+        return
+    await ack(query)
+    asked = f"/lieux {commune}" + (f" {place_type}" if place_type else "")
+    reply = engine.places(commune, place_type, question=asked)
+    conversation_of(context).remember(reply)
+    await deliver(update, context, reply)
+
+
+async def on_forget_button(update: Update, context: Context) -> None:
+    """Confirmation of /oubli: erase everything about the user (or not)."""
+    query = update.callback_query
+    svc = services(context)
+    if query.data != render.CB_FORGET_YES:
+        await ack(query)
+        await edit(update, OutMessage("D'accord, je n'ai rien effacé."))
+        return
+    user_id = query.from_user.id
+    for key in [k for k in svc.pending_votes if k[0] == user_id]:
+        del svc.pending_votes[key]
+    for vote in [k for k in svc.votes if k[0] == user_id]:
+        del svc.votes[vote]
+    deleted = await svc.storage.forget_user(user_id)
+    context.user_data.clear()
+    if update.effective_chat.type == Chat.PRIVATE:
+        context.chat_data.clear()
+    await ack(query, "Données effacées.")
+    await edit(update, OutMessage(
+        f"C'est fait : j'ai effacé {deleted} élément(s) vous concernant, ainsi que le fil de "
+        "notre conversation."))
