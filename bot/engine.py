@@ -8,8 +8,7 @@ It knows nothing of Telegram: the Telegram handlers, the terminal chat and the C
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
-from typing import ClassVar
+from dataclasses import dataclass, replace
 
 from bot.config import ContactConfig
 from bot.knowledge import STAFF_CONTACT_ID, Commune, FaqEntry, Knowledge, Place
@@ -106,7 +105,6 @@ class Conversation:
     last_entry_id: str | None = None
     last_commune: str | None = None
     last_type: str | None = None
-    history: list[str] = field(default_factory=list)
 
     def remember(self, reply: Reply) -> None:
         self.last_kind = reply.kind
@@ -114,13 +112,10 @@ class Conversation:
             self.last_entry_id = reply.entry_id
         if reply.kind is ReplyKind.PLACES:
             self.last_commune, self.last_type = reply.commune, reply.place_type
-        self.history = ([*self.history, reply.question])[-5:]
 
 
 class Engine:
     """Answers one message at a time from an immutable :class:`Knowledge`."""
-
-    THRESHOLDS: ClassVar[Thresholds] = Thresholds()
 
     def __init__(
         self,
@@ -130,7 +125,7 @@ class Engine:
     ) -> None:
         self.knowledge = knowledge
         self.staff_contact = staff_contact or ContactConfig()
-        self.thresholds = thresholds or self.THRESHOLDS
+        self.thresholds = thresholds or Thresholds()
         self.normaliser = Normaliser(knowledge.sms, knowledge.terms)
         phrasings: dict[str, list[str]] = {
             entry_id: [*knowledge.phrasings(entry_id), " ".join(entry.keywords)]

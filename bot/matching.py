@@ -52,7 +52,6 @@ class Match:
     entry_id: str
     score: float  # 0–100
     phrasing: str
-    coverage: float = 0.0  # share of the message's weight that the entry's phrasings explain
 
 
 class Vocabulary:
@@ -225,7 +224,7 @@ class FaqIndex:
                     top[entry_id] = score
         ranked = sorted(top, key=top.__getitem__, reverse=True)
         return [
-            Match(e, round(best[e][0], 1), best[e][1], round(entry_share[e], 3)) for e in ranked
+            Match(e, round(best[e][0], 1), best[e][1]) for e in ranked
         ]
 
     def _candidates(self, query: Sequence[str]) -> set[int]:

@@ -61,7 +61,7 @@ from bot.reply import (
     SourceRef,
     Suggestion,
     contact_details,
-    format_facts_date,
+    footer_line,
     place_details,
     place_where,
 )
@@ -108,12 +108,8 @@ THEME_PAGE_SIZE = 8
 
 def footer_html(sources: Sequence[SourceRef], facts_date: str | None) -> str:
     """The discreet source line: « Source : … — informations datées de décembre 2014. »"""
-    if not sources:
-        return ""
-    titles = " ; ".join(link(s.url, s.title) for s in sources)
-    label = "Sources" if len(sources) > 1 else "Source"
-    dated = f" — informations datées de {esc(format_facts_date(facts_date))}" if facts_date else ""
-    return f"<i>{label} : {titles}{dated}.</i>"
+    line = footer_line([link(s.url, s.title) for s in sources], facts_date, escape=esc)
+    return f"<i>{line}</i>" if line else ""
 
 
 def _detail_html(label: str, value: str) -> str:

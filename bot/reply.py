@@ -6,6 +6,7 @@ decide anything themselves, so every front end behaves the same way.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -101,14 +102,7 @@ class Reply:
     @property
     def footer(self) -> str:
         """The discreet « Source : … (faits de 2014) » line, empty when there is no source."""
-        if not self.sources:
-            return ""
-        titles = " ; ".join(s.title for s in self.sources)
-        label = "Sources" if len(self.sources) > 1 else "Source"
-        dated = f" — informations datées de {format_facts_date(self.facts_date)}" if (
-            self.facts_date
-        ) else ""
-        return f"{label} : {titles}{dated}."
+        return footer_line([s.title for s in self.sources], self.facts_date)
 
     def to_plain_text(self) -> str:
         """The reply as one plain-text block (terminal chat, ``ask --json``)."""
@@ -143,6 +137,22 @@ class Reply:
             data["commune"] = self.commune
             data["type"] = self.place_type
         return data
+
+
+def footer_line(titles: Sequence[str], facts_date: str | None,
+                escape: Callable[[str], str] = str) -> str:
+    """« Source(s) : t1 ; t2 — informations datées de décembre 2014. » (empty without titles).
+
+    ``titles`` are inserted as given (the HTML renderer passes links); ``escape`` applies to
+    the date text.
+    """
+    if not titles:
+        return ""
+    label = "Sources" if len(titles) > 1 else "Source"
+    dated = f" — informations datées de {escape(format_facts_date(facts_date))}" if (
+        facts_date
+    ) else ""
+    return f"{label} : {' ; '.join(titles)}{dated}."
 
 
 _MONTHS = (
