@@ -23,6 +23,20 @@ QUESTIONS = (
 )
 
 
+async def start_bot(folder: Path, telegram: dict) -> asyncio.subprocess.Process:
+    """``python -m bot run`` as deployed, with its database in ``folder``."""
+    config = folder / "config.yaml"
+    config.write_text(yaml.safe_dump({
+        "telegram": telegram,
+        "knowledge": {"watch_seconds": 0},
+        "storage": {"database": str(folder / "bot.sqlite3")},
+    }), encoding="utf-8")
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", "--config", str(config), cwd=folder,
+        env={**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN},
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+
+
 async def everyone_asks(bot: Harness, users: range) -> dict[int, str]:
     """Each user asks one question at the same time; their first reply, per user."""
     for n, user in enumerate(users):
@@ -57,16 +71,7 @@ async def test_sigterm_lets_the_reply_in_flight_finish(api: FakeBotApi, tmp_path
                                                        env: None) -> None:
     """``python -m bot run`` as deployed: SIGTERM mid-reply, the user still gets it."""
     database = tmp_path / "bot.sqlite3"
-    config = tmp_path / "config.yaml"
-    config.write_text(yaml.safe_dump({
-        "telegram": {"base_url": api.base_url},
-        "knowledge": {"watch_seconds": 0},
-        "storage": {"database": str(database)},
-    }), encoding="utf-8")
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", "--config", str(config), cwd=tmp_path,
-        env={**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN},
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    process = await start_bot(tmp_path, {"base_url": api.base_url})
     try:
         await api.ready(timeout=30)
         api.delays["sendMessage"] = 1.0  # the reply is on the wire when SIGTERM arrives
@@ -99,18 +104,9 @@ async def test_webhook_mode_answers_and_checks_the_secret(api: FakeBotApi, tmp_p
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    config = tmp_path / "config.yaml"
-    config.write_text(yaml.safe_dump({
-        "telegram": {"base_url": api.base_url, "webhook": {
-            "url": f"http://127.0.0.1:{port}/telegram", "listen": "127.0.0.1", "port": port,
-            "path": "telegram"}},
-        "knowledge": {"watch_seconds": 0},
-        "storage": {"database": str(tmp_path / "bot.sqlite3")},
-    }), encoding="utf-8")
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", "--config", str(config), cwd=tmp_path,
-        env={**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN},
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    process = await start_bot(tmp_path, {"base_url": api.base_url, "webhook": {
+        "url": f"http://127.0.0.1:{port}/telegram", "listen": "127.0.0.1", "port": port,
+        "path": "telegram"}})
     try:
         await api.wait_request("setWebhook", timeout=30)
         user = api.user(8008)
