@@ -399,17 +399,25 @@ def _load_faq(root: Path, problems: list[Problem]) -> dict[str, FaqEntry]:
     return faq
 
 
-def _load_places(root: Path, communes: dict[str, Commune], problems: list[Problem]) -> dict:
-    path = root / "places.yaml"
-    rel = _rel(path, root)
-    places: dict[str, Place] = {}
-    seen: dict[str, str] = {}
+def _records(root: Path, name: str, kind: str, keys: set[str],
+             problems: list[Problem]) -> Iterator[tuple[_Entry, str | None]]:
+    """Each entry of an optional list file, with its id checked (unique, well formed) and its
+    unknown fields reported."""
+    path = root / name
     if not path.exists():
-        return places
+        return
+    rel = _rel(path, root)
+    seen: dict[str, str] = {}
     for data in _list_of_mappings(_read_yaml(path, root, problems), rel, problems):
         e = _Entry(data, rel, problems, None)
-        place_id = _checked_id(e, seen, "fiche")
-        e.unknown_keys(_PLACE_KEYS)
+        record_id = _checked_id(e, seen, kind)
+        e.unknown_keys(keys)
+        yield e, record_id
+
+
+def _load_places(root: Path, communes: dict[str, Commune], problems: list[Problem]) -> dict:
+    places: dict[str, Place] = {}
+    for e, place_id in _records(root, "places.yaml", "fiche", _PLACE_KEYS, problems):
         commune = e.text("commune", required=False)
         area = e.text("area", required=False)
         if commune is None and area is None:
@@ -450,16 +458,9 @@ def _load_places(root: Path, communes: dict[str, Commune], problems: list[Proble
 
 
 def _load_contacts(root: Path, problems: list[Problem]) -> dict[str, Contact]:
-    path = root / "contacts.yaml"
-    rel = _rel(path, root)
     contacts: dict[str, Contact] = {}
-    seen: dict[str, str] = {}
-    if not path.exists():
-        return contacts
-    for data in _list_of_mappings(_read_yaml(path, root, problems), rel, problems):
-        e = _Entry(data, rel, problems, None)
-        contact_id = _checked_id(e, seen, "fiche contact")
-        e.unknown_keys(_CONTACT_KEYS)
+    for e, contact_id in _records(root, "contacts.yaml", "fiche contact", _CONTACT_KEYS,
+                                  problems):
         if contact_id == STAFF_CONTACT_ID:
             e.problem("id", "« equipe » est réservé au contact de l'équipe défini dans la configuration")
             continue
