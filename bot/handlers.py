@@ -25,14 +25,14 @@ from telegram.ext import CallbackContext, ContextTypes
 from bot import render
 from bot.config import Config
 from bot.engine import Conversation, Engine
+from bot.engine.holder import KnowledgeHolder
+from bot.engine.reply import Reply, ReplyKind
 from bot.flood import FloodGuard
-from bot.holder import KnowledgeHolder
-from bot.learned import LearnedStore
+from bot.knowledge.learned import LearnedStore
 from bot.notify import NO_PREVIEW, markup, send
-from bot.privacy import pseudonymise
 from bot.render import Button, Keyboard, OutMessage
-from bot.reply import Reply, ReplyKind
 from bot.storage import StorageProtocol
+from bot.storage.privacy import pseudonymise
 
 __all__ = ["NO_PREVIEW", "Context", "Services", "markup", "send", "services"]
 

@@ -40,6 +40,18 @@ from bot.callback_data import (
     resolve,
     unpack,
 )
+from bot.engine.reply import (
+    ContactCard,
+    PlaceCard,
+    Reply,
+    ReplyKind,
+    SourceRef,
+    Suggestion,
+    contact_details,
+    footer_line,
+    place_details,
+    place_where,
+)
 from bot.fixed_texts import (
     EDITED,
     ERROR_APOLOGY,
@@ -53,18 +65,6 @@ from bot.fixed_texts import (
     USER_COMMANDS,
 )
 from bot.knowledge import Knowledge
-from bot.reply import (
-    ContactCard,
-    PlaceCard,
-    Reply,
-    ReplyKind,
-    SourceRef,
-    Suggestion,
-    contact_details,
-    footer_line,
-    place_details,
-    place_where,
-)
 from bot.telegram_html import (
     MAX_BUTTON_LABEL,
     MAX_MESSAGE_UNITS,

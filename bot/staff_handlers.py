@@ -18,8 +18,8 @@ from telegram.ext import filters
 from bot import render
 from bot.engine import Engine
 from bot.handlers import Context, Services, ack, edit, reply_html, send, services
+from bot.knowledge.scrub import scrub_personal_data
 from bot.notify import notify_admins
-from bot.privacy import scrub_personal_data
 from bot.render import Button, OutMessage, cb_review, esc, quote, shorten
 from bot.storage import Stats
 

@@ -14,6 +14,7 @@ import logging
 import os
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeChat, Update
@@ -36,12 +37,12 @@ from bot import render
 from bot import staff_handlers as staff
 from bot import user_commands as cmd
 from bot.config import Config
+from bot.engine.holder import KnowledgeHolder
 from bot.flood import FloodGuard
-from bot.holder import KnowledgeHolder
-from bot.learned import LearnedStore
-from bot.privacy import resolve_secret
+from bot.knowledge.learned import LearnedStore
 from bot.ratelimit import PoliteRateLimiter
 from bot.storage import Storage, StorageProtocol
+from bot.storage.privacy import pseudonymise, resolve_secret
 
 # Opt in to PTB 23's time periods as ``timedelta``: otherwise PTB 22 itself emits a
 # deprecation warning every time Telegram answers 429 (``RetryAfter.__init__`` reads the
@@ -276,8 +277,8 @@ def run_bot(config: Config, knowledge_path: str | None = None) -> int:
 def make_learned(config: Config, holder: KnowledgeHolder) -> LearnedStore:
     """The store of staff-accepted phrasings (``knowledge.learned``, or next to the knowledge)."""
     secret = resolve_secret(config.hmac_secret, config.storage.database)
-    return LearnedStore(holder.path, knowledge=lambda: holder.engine.knowledge, secret=secret,
-                        path=holder.learned_path)
+    return LearnedStore(holder.path, knowledge=lambda: holder.engine.knowledge,
+                        pseudonym=partial(pseudonymise, secret=secret), path=holder.learned_path)
 
 
 def webhook_secret(token: str) -> str:

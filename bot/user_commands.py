@@ -12,6 +12,7 @@ from telegram import Chat, ForceReply, Message, Update
 
 from bot import render
 from bot.engine import Engine
+from bot.engine.places import type_label
 from bot.handlers import (
     MAX_STORED_CHARS,
     Context,
@@ -26,7 +27,6 @@ from bot.handlers import (
 )
 from bot.knowledge import PLACE_TYPES
 from bot.notify import notify_report, send
-from bot.places import type_label
 from bot.render import Button, OutMessage
 
 log = logging.getLogger(__name__)

@@ -15,11 +15,11 @@ import pytest
 import yaml
 
 from bot.cli import main
+from bot.cli.evaluation import score
+from bot.cli.terminal import run_chat
 from bot.engine import Engine
-from bot.evaluation import score
-from bot.export import to_json_data
 from bot.knowledge import default_knowledge_path
-from bot.terminal import run_chat
+from bot.knowledge.export import to_json_data
 from tests.conftest import SHARED
 
 DEV = SHARED / "eval" / "dev.yaml"

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.csv_import import NEW_FAQ_FILE, import_csv
-from bot.export import FAQ_CSV_COLUMNS, PLACES_CSV_COLUMNS, faq_csv, places_csv
 from bot.knowledge import default_knowledge_path, load_knowledge
+from bot.knowledge.csv_import import NEW_FAQ_FILE, import_csv
+from bot.knowledge.export import FAQ_CSV_COLUMNS, PLACES_CSV_COLUMNS, faq_csv, places_csv
 
 NEW_ANSWER = (
     "Un fab lab est un atelier partagé où l'on fabrique des objets avec des machines pilotées "

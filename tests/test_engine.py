@@ -6,8 +6,8 @@ import pytest
 
 from bot.config import ContactConfig
 from bot.engine import Conversation, Engine
+from bot.engine.reply import ReplyKind
 from bot.knowledge import Knowledge
-from bot.reply import ReplyKind
 
 
 def kind_and_id(engine: Engine, message: str) -> tuple[ReplyKind, str | None]:

@@ -13,6 +13,7 @@ import json
 import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,13 +26,13 @@ from telegram.request import BaseRequest, RequestData
 from bot import handlers, render
 from bot import staff_handlers as staff
 from bot.config import Config, KnowledgeConfig, RateLimit, StorageConfig, TelegramConfig
+from bot.engine.holder import KnowledgeHolder
+from bot.engine.reply import Reply, ReplyKind
 from bot.flood import FloodGuard, Verdict
-from bot.holder import KnowledgeHolder
-from bot.learned import LearnedStore
-from bot.privacy import pseudonymise
+from bot.knowledge.learned import LearnedStore
 from bot.ratelimit import Pacer, PoliteRateLimiter
-from bot.reply import Reply, ReplyKind
 from bot.storage import NullStorage, Storage
+from bot.storage.privacy import pseudonymise
 from bot.telegram_app import (
     RedactingFilter,
     build_application,
@@ -675,7 +676,8 @@ async def test_a_failed_reload_leaves_the_item_open_and_says_so(
     folder = tmp_path / "knowledge"
     shutil.copytree(default_knowledge_path(), folder)
     holder = KnowledgeHolder(folder)
-    learned = LearnedStore(folder, knowledge=lambda: holder.engine.knowledge, secret="s")
+    learned = LearnedStore(folder, knowledge=lambda: holder.engine.knowledge,
+                           pseudonym=partial(pseudonymise, secret="s"))
     db = await Storage.open(":memory:", "test-secret")
     application = build_application(make_config(), holder, db, learned, request=transport,
                                      token=TOKEN)

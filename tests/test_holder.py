@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import os
 import shutil
+from functools import partial
 from pathlib import Path
 
 import pytest
 
-from bot.holder import KnowledgeHolder
+from bot.engine.holder import KnowledgeHolder
+from bot.engine.reply import ReplyKind
 from bot.knowledge import default_knowledge_path
-from bot.learned import LearnedStore
-from bot.reply import ReplyKind
+from bot.knowledge.learned import LearnedStore
+from bot.storage.privacy import pseudonymise
 
 QUESTION = "Qu'est-ce qu'un tiers-lieu ?"
 ENTRY = "definition-tiers-lieu"
@@ -94,7 +96,8 @@ def test_learned_phrasing_takes_effect_on_reload(root: Path) -> None:
     phrasing = "kézaco le bidule pour bosser à plusieurs"
     assert answers(holder, phrasing) != (ReplyKind.ANSWER, ENTRY)
 
-    store = LearnedStore(root, knowledge=lambda: holder.engine.knowledge, secret="s")
+    store = LearnedStore(root, knowledge=lambda: holder.engine.knowledge,
+                         pseudonym=partial(pseudonymise, secret="s"))
     store.add(ENTRY, phrasing, added_by=1)
     assert holder.reload().ok
     assert answers(holder, phrasing) == (ReplyKind.ANSWER, ENTRY)

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import shutil
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import pytest
 import yaml
 
 from bot.engine import Engine
+from bot.engine.reply import ReplyKind
 from bot.knowledge import default_knowledge_path, load_knowledge
-from bot.learned import HEADER, LearnedStore
-from bot.privacy import REDACTED, pseudonymise
-from bot.reply import ReplyKind
+from bot.knowledge.learned import HEADER, LearnedStore
+from bot.knowledge.scrub import REDACTED
+from bot.storage.privacy import pseudonymise
 
 SECRET = "test-secret"
 STAFF = 424242
@@ -29,7 +31,7 @@ def root(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def store(root: Path) -> LearnedStore:
-    return LearnedStore(root, secret=SECRET)
+    return LearnedStore(root, pseudonym=partial(pseudonymise, secret=SECRET))
 
 
 def answer_to(root: Path, message: str) -> tuple[ReplyKind, str | None]:
@@ -146,7 +148,8 @@ def test_personal_data_is_scrubbed(root: Path, store: LearnedStore) -> None:
 
 def test_knowledge_provider_is_used_instead_of_reloading(root: Path) -> None:
     knowledge = load_knowledge(root)
-    store = LearnedStore(root, knowledge=lambda: knowledge, secret=SECRET)
+    store = LearnedStore(root, knowledge=lambda: knowledge,
+                         pseudonym=partial(pseudonymise, secret=SECRET))
     store.add(ENTRY, ODD_PHRASING, added_by=STAFF)
     assert [p.entry_id for p in store.all()] == [ENTRY]
 
@@ -160,12 +163,13 @@ def test_without_secret_a_raw_telegram_id_is_refused(root: Path) -> None:
 
 def test_learned_phrasings_can_live_outside_a_read_only_knowledge_folder(tmp_path: Path) -> None:
     """A container ships the knowledge in the image and keeps learned.yaml on its volume."""
-    from bot.holder import KnowledgeHolder
+    from bot.engine.holder import KnowledgeHolder
 
     shipped = default_knowledge_path()
     volume = tmp_path / "data" / "learned.yaml"
     holder = KnowledgeHolder(shipped, learned_path=volume)
-    store = LearnedStore(shipped, knowledge=lambda: holder.engine.knowledge, secret=SECRET,
+    store = LearnedStore(shipped, knowledge=lambda: holder.engine.knowledge,
+                         pseudonym=partial(pseudonymise, secret=SECRET),
                          path=volume)
     before = (shipped / "learned.yaml").read_bytes()
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.privacy import REDACTED, pseudonymise, resolve_secret, scrub_personal_data
+from bot.knowledge.scrub import REDACTED, scrub_personal_data
+from bot.storage.privacy import pseudonymise, resolve_secret
 
 
 def test_pseudonymise_is_stable_keyed_and_hides_the_id() -> None:
@@ -36,7 +37,7 @@ def test_dev_key_is_created_once_with_0600_and_reused(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     db = tmp_path / "data" / "bot.sqlite3"  # parent directory does not exist yet
-    with caplog.at_level(logging.WARNING, logger="bot.privacy"):
+    with caplog.at_level(logging.WARNING, logger="bot.storage.privacy"):
         first = resolve_secret(None, db)
     key_file = tmp_path / "data" / "bot.sqlite3.key"
     assert key_file.is_file()

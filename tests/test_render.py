@@ -13,7 +13,7 @@ import pytest
 
 from bot import render
 from bot.engine import Engine
-from bot.reply import ContactCard, PlaceCard, Reply, ReplyKind, SourceRef, Suggestion
+from bot.engine.reply import ContactCard, PlaceCard, Reply, ReplyKind, SourceRef, Suggestion
 from tests.e2e.fake_bot_api import ApiError, parse_html, utf16_len
 
 HOSTILE = "<b>x</b> & </i> <script>alert('1')</script> &amp; \x00\x07 \u202e ‮ 😀 > <"

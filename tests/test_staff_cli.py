@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.cli.staff import REVIEW_CSV_COLUMNS
+from bot.engine.reply import ReplyKind
 from bot.knowledge import default_knowledge_path
-from bot.reply import ReplyKind
-from bot.staff_cli import REVIEW_CSV_COLUMNS
 from bot.storage import Storage
 
 SECRET = "test-secret"

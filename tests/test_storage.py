@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.privacy import pseudonymise
 from bot.storage import (
     MIGRATIONS,
     SCHEMA_VERSION,
@@ -22,6 +21,7 @@ from bot.storage import (
     StorageError,
     StorageProtocol,
 )
+from bot.storage.privacy import pseudonymise
 
 SECRET = "test-secret"
 NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.text import Normaliser, fold, stem, tokenize
+from bot.engine.text import Normaliser, fold, stem, tokenize
 
 SMS = {"koi": "quoi", "c": "c'est", "pk": "pourquoi", "ds": "dans", "jsuis": "je suis"}
 SYNONYMS = {

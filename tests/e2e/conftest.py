@@ -7,16 +7,17 @@ import shutil
 import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pytest
 from telegram.ext import Application
 
 from bot.config import Config, KnowledgeConfig, RateLimit, StorageConfig, TelegramConfig
-from bot.holder import KnowledgeHolder
+from bot.engine.holder import KnowledgeHolder
 from bot.knowledge import default_knowledge_path
-from bot.learned import LearnedStore
-from bot.privacy import pseudonymise
+from bot.knowledge.learned import LearnedStore
+from bot.storage.privacy import pseudonymise
 from bot.telegram_app import build_application, running
 from tests.e2e.fake_bot_api import TOKEN, FakeBotApi, SentMessage
 
@@ -132,6 +133,6 @@ async def staff_bot(api: FakeBotApi, knowledge_copy: Path, tmp_path: Path,
     config = e2e_config(api, tmp_path / "bot.sqlite3")
     holder = KnowledgeHolder(knowledge_copy)
     learned = LearnedStore(knowledge_copy, knowledge=lambda: holder.engine.knowledge,
-                           secret=SECRET)
+                           pseudonym=partial(pseudonymise, secret=SECRET))
     async for harness in start_bot(api, holder, config, learned):
         yield harness

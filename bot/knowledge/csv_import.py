@@ -1,6 +1,6 @@
 """``python -m bot import FILE.csv``: bring spreadsheet edits back into the YAML knowledge.
 
-Staff who prefer a spreadsheet export the FAQ or the places as CSV (:mod:`bot.export`), edit,
+Staff who prefer a spreadsheet export the FAQ or the places as CSV (:mod:`bot.knowledge.export`), edit,
 and import. Nothing is written unless *everything* is valid: the would-be knowledge is built in
 a temporary copy of the folder and loaded with :func:`load_knowledge`, and every error is
 reported with its spreadsheet row. When it writes, only the entries that changed are touched:
@@ -11,12 +11,9 @@ knowledge writes nothing at all. Entries missing from the CSV are kept, never de
 
 from __future__ import annotations
 
-import csv
 import io
-import re
 import shutil
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +28,6 @@ from ruamel.yaml.scalarstring import (
     SingleQuotedScalarString,
 )
 
-from bot.export import FAQ_CSV_COLUMNS, PLACES_CSV_COLUMNS
 from bot.knowledge import (
     Knowledge,
     KnowledgeError,
@@ -40,7 +36,16 @@ from bot.knowledge import (
     default_knowledge_path,
     load_knowledge,
 )
-from bot.yamlfiles import atomic_write_text, leading_comments
+from bot.knowledge.csv_rows import (
+    _ID,
+    ImportProblem,
+    ImportReport,
+    _parse_row,
+    _read_table,
+    _Row,
+    _Table,
+)
+from bot.knowledge.yamlfiles import atomic_write_text, leading_comments
 
 NEW_FAQ_FILE = "faq/nouvelles.yaml"
 NEW_FAQ_HEADER = (
@@ -48,97 +53,9 @@ NEW_FAQ_HEADER = (
     "# (move them to faq/<theme>.yaml if you like). Format: knowledge/README.md.\n"
 )
 LINE_WIDTH = 100  # the hand-written files wrap there
-_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_SOURCE = re.compile(r"^(?P<title>.*?)\s*<(?P<url>[^<>]*)>$")
-
-_LIST_FIELDS = frozenset({"audience", "questions", "keywords", "related", "aliases", "services"})
 _FLOW_LISTS = frozenset({"audience", "keywords", "related", "aliases"})  # short: on one line
 _LONG_FIELDS = frozenset({"answer", "description"})  # written as block scalars when long
 _DATE_FIELDS = frozenset({"facts_date", "checked_on"})  # quoted, as the README asks
-
-
-@dataclass(frozen=True, slots=True)
-class _Table:
-    name: str  # "faq" | "places"
-    label: str
-    columns: tuple[str, ...]
-
-
-FAQ_TABLE = _Table("faq", "FAQ", FAQ_CSV_COLUMNS)
-PLACES_TABLE = _Table("places", "lieux", PLACES_CSV_COLUMNS)
-
-
-# ----------------------------------------------------------------------------- report
-
-
-@dataclass(frozen=True, slots=True)
-class ImportProblem:
-    """One reason the import was refused, located by spreadsheet row (the header is row 1)."""
-
-    message: str
-    row: int | None = None
-    entry: str | None = None
-    field: str | None = None
-
-    def __str__(self) -> str:
-        where = [f"ligne {self.row}"] if self.row else []
-        if self.entry:
-            where.append(f"entrée « {self.entry} »")
-        if self.field:
-            where.append(f"champ « {self.field} »")
-        return f"{', '.join(where)} : {self.message}" if where else self.message
-
-
-@dataclass
-class ImportReport:
-    """What an import changed (or would change), or why it changed nothing."""
-
-    csv_path: str
-    table: str | None = None  # "faq" | "places", once the header is recognised
-    dry_run: bool = False
-    errors: list[ImportProblem] = field(default_factory=list)
-    updated: dict[str, tuple[str, ...]] = field(default_factory=dict)  # id → changed fields
-    added: dict[str, str] = field(default_factory=dict)  # id → file it goes to
-    kept: list[str] = field(default_factory=list)  # in the knowledge, absent from the CSV
-    files: list[str] = field(default_factory=list)  # written (or to write, in a dry run)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.updated or self.added)
-
-    def lines(self) -> list[str]:
-        """The report in French, one line each, for the terminal."""
-        if self.errors:
-            return [
-                f"Import refusé : {len(self.errors)} erreur(s), aucun fichier n'a été modifié.",
-                *(f"  - {e}" for e in sorted(self.errors, key=_by_row)),
-            ]
-        label = "FAQ" if self.table == "faq" else "lieux"
-        out = [
-            f"{label} : {len(self.updated)} entrée(s) modifiée(s), {len(self.added)} ajoutée(s)."
-        ]
-        out += [f"  ~ {i} : {', '.join(fields)}" for i, fields in self.updated.items()]
-        out += [f"  + {i} ({file})" for i, file in self.added.items()]
-        if self.kept:
-            out.append(f"Absentes du CSV, conservées ({len(self.kept)}) : {', '.join(self.kept)}")
-        if not self.changed:
-            out.append("Aucun changement : aucun fichier n'a été modifié.")
-        elif self.dry_run:
-            out.append(f"Simulation : rien n'a été écrit (fichiers concernés : {', '.join(self.files)}).")
-        else:
-            out.append(f"Fichiers mis à jour : {', '.join(self.files)}.")
-        return out
-
-
-def _by_row(problem: ImportProblem) -> tuple[bool, int]:
-    return (problem.row is None, problem.row or 0)
-
-
-# ----------------------------------------------------------------------------- YAML writing
 
 
 class _RootListEmitter(RoundTripEmitter):
@@ -335,109 +252,6 @@ def _edit_file(
 
 
 # ----------------------------------------------------------------------------- CSV reading
-
-
-@dataclass
-class _Row:
-    number: int
-    values: dict[str, Any]
-
-
-def _read_table(path: Path, report: ImportReport) -> tuple[_Table | None, list[tuple[int, list[str]]]]:
-    """The table the header names, and the data records with their spreadsheet row number."""
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        report.errors.append(ImportProblem(f"fichier illisible : {exc.strerror or exc}"))
-        return None, []
-    except UnicodeDecodeError:
-        report.errors.append(
-            ImportProblem("le fichier doit être enregistré en « CSV UTF-8 » (encodage)", row=1)
-        )
-        return None, []
-    first_line = text.split("\n", 1)[0]
-    for delimiter in (",", ";", "\t"):
-        header = next(csv.reader([first_line], delimiter=delimiter), [])
-        header = [h.strip() for h in header]
-        table = next((t for t in (FAQ_TABLE, PLACES_TABLE) if tuple(header) == t.columns), None)
-        if table:
-            break
-    else:
-        report.errors.append(
-            ImportProblem(
-                "en-tête inattendu : exportez d'abord avec « python -m bot export --format csv » "
-                f"et gardez les colonnes telles quelles (FAQ : {', '.join(FAQ_CSV_COLUMNS)} ; "
-                f"lieux : {', '.join(PLACES_CSV_COLUMNS)})",
-                row=1,
-            )
-        )
-        return None, []
-    report.table = table.name
-    try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        report.errors.append(ImportProblem(f"CSV illisible : {exc}"))
-        return table, []
-    return table, [(number, record) for number, record in enumerate(records[1:], start=2)]
-
-
-def _parse_sources(cell: str) -> tuple[tuple[Source, ...], list[str]]:
-    sources, errors = [], []
-    for part in cell.split("|"):
-        part = " ".join(part.split())
-        if not part:
-            continue
-        match = _SOURCE.match(part)
-        if match:
-            title, url = match["title"].strip(), match["url"].strip()
-            if not title:
-                errors.append(f"source « {part} » : il manque le titre avant <adresse>")
-                continue
-            sources.append(Source(title=title, url=url or None))
-        elif "<" in part or ">" in part:
-            errors.append(f"source « {part} » : écrivez « titre <https://…> »")
-        else:
-            sources.append(Source(title=part, url=part if part.startswith("http") else None))
-    return tuple(sources), errors
-
-
-def _parse_row(table: _Table, number: int, cells: list[str], report: ImportReport) -> _Row | None:
-    """Cells → values typed like the knowledge's fields; None (and errors) if unusable."""
-    if len(cells) != len(table.columns):
-        report.errors.append(
-            ImportProblem(f"{len(cells)} colonnes au lieu de {len(table.columns)}", row=number)
-        )
-        return None
-    raw = dict(zip(table.columns, cells, strict=True))
-    entry_id = raw["id"].strip()
-    if not entry_id:
-        report.errors.append(ImportProblem("identifiant (id) manquant", row=number, field="id"))
-        return None
-    if not _ID.match(entry_id):
-        report.errors.append(
-            ImportProblem("identifiant attendu : minuscules, chiffres et tirets (ex. mon-entree)",
-                          row=number, entry=entry_id, field="id")
-        )
-        return None
-    values: dict[str, Any] = {"id": entry_id}
-    ok = True
-    for name in table.columns[1:]:
-        cell = raw[name]
-        if name == "sources":
-            values[name], errors = _parse_sources(cell)
-            for message in errors:
-                report.errors.append(ImportProblem(message, number, entry_id, name))
-                ok = False
-        elif name in _LIST_FIELDS:
-            values[name] = tuple(" ".join(p.split()) for p in cell.split("|") if p.strip())
-        elif name == "answer":  # the only field whose line breaks matter
-            values[name] = cell.replace("\r\n", "\n").replace("\r", "\n").strip() or None
-        else:
-            values[name] = " ".join(cell.split()) or None
-    return _Row(number, values) if ok else None
-
-
-# ----------------------------------------------------------------------------- the import
 
 
 def import_csv(

@@ -21,10 +21,11 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from bot.knowledge import Knowledge, LearnedPhrasing, default_knowledge_path, load_knowledge
-from bot.privacy import REDACTED, pseudonymise, scrub_personal_data
-from bot.text import tokenize
-from bot.yamlfiles import atomic_write_text, leading_comments
+from bot.engine.text import tokenize
+from bot.knowledge.loader import default_knowledge_path, load_knowledge
+from bot.knowledge.model import Knowledge, LearnedPhrasing
+from bot.knowledge.scrub import REDACTED, scrub_personal_data
+from bot.knowledge.yamlfiles import atomic_write_text, leading_comments
 
 LEARNED_FILE = "learned.yaml"
 HEADER = (
@@ -61,21 +62,22 @@ class LearnedStore:
 
     ``knowledge`` tells which FAQ entries exist and which phrasings they already have: the
     current :class:`Knowledge`, a callable returning it (e.g. ``lambda: holder.engine.knowledge``)
-    or ``None`` to load the folder on every :meth:`add`. With ``secret``, ``added_by`` is the raw
-    staff id and is pseudonymised here; without it, callers must pass a pseudonym themselves.
+    or ``None`` to load the folder on every :meth:`add`. With ``pseudonym`` (e.g. the storage's
+    keyed HMAC), ``added_by`` is the raw staff id and is pseudonymised by it; without it, callers
+    must pass a pseudonym themselves.
     """
 
     def __init__(
         self,
         knowledge_path: str | Path | None = None,
         knowledge: KnowledgeSource = None,
-        secret: str | None = None,
+        pseudonym: Callable[[int | str], str] | None = None,
         path: str | Path | None = None,
     ) -> None:
         self.root = Path(knowledge_path) if knowledge_path else default_knowledge_path()
         self.path = Path(path) if path else self.root / LEARNED_FILE
         self._knowledge = knowledge
-        self._secret = secret
+        self._pseudonym = pseudonym
         self._lock = threading.Lock()  # add/undo are read-modify-write
 
     # ------------------------------------------------------------------ public API
@@ -151,8 +153,8 @@ class LearnedStore:
         return source() if callable(source) else source
 
     def _staff(self, added_by: int | str) -> str:
-        if self._secret:
-            return pseudonymise(added_by, self._secret)
+        if self._pseudonym:
+            return self._pseudonym(added_by)
         value = str(added_by).strip()
         if not value or value.lstrip("-").isdigit():
             # A raw Telegram id would end up in a shared, often versioned, file.

@@ -5,7 +5,7 @@ SQLite transaction state. Left to the driver, a rollback in one task once wiped 
 insert. Hence: autocommit mode, and every unit of work runs as an explicit
 ``BEGIN IMMEDIATE … COMMIT/ROLLBACK`` under an :class:`asyncio.Lock` (:meth:`Storage._transaction`).
 
-Users appear only as a keyed pseudonym (:func:`bot.privacy.pseudonymise`); callers pass the raw
+Users appear only as a keyed pseudonym (:func:`bot.storage.privacy.pseudonymise`); callers pass the raw
 Telegram id and it is hashed here, so no other module has to remember to do it.
 """
 
@@ -18,200 +18,25 @@ import os
 import sqlite3
 import statistics
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 import aiosqlite
 
-from bot.privacy import pseudonymise
-from bot.reply import ReplyKind
+from bot.engine.reply import ReplyKind
+from bot.storage.privacy import pseudonymise
+from bot.storage.protocol import ReviewGroup, ReviewItem, Stats, StorageError
+from bot.storage.schema import (
+    _USER_TABLES,
+    BUSY_TIMEOUT_MS,
+    MIGRATIONS,
+    REVIEW_REASONS,
+    REVIEW_STATUSES,
+    SCHEMA_VERSION,
+)
 
 logger = logging.getLogger(__name__)
-
-REVIEW_REASONS = frozenset({"unanswered", "low_confidence", "report"})
-REVIEW_STATUSES = frozenset({"open", "accepted", "dismissed"})
-BUSY_TIMEOUT_MS = 5000  # another process (CLI export, a second bot) may hold the write lock
-
-# Numbered migrations: MIGRATIONS[n] brings the schema from version n to n + 1. Each is applied
-# in the transaction that bumps PRAGMA user_version, so a crash never leaves half a migration.
-# Never edit a released migration: append a new one.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (
-    # 1: the initial schema.
-    (
-        """CREATE TABLE interactions (
-            id INTEGER PRIMARY KEY,
-            user_hash TEXT NOT NULL,
-            message TEXT NOT NULL,
-            reply_kind TEXT NOT NULL,
-            entry_id TEXT,
-            score REAL NOT NULL DEFAULT 0,
-            created_at TEXT NOT NULL
-        )""",
-        """CREATE TABLE feedback (
-            id INTEGER PRIMARY KEY,
-            user_hash TEXT NOT NULL,
-            interaction_id INTEGER REFERENCES interactions(id) ON DELETE SET NULL,
-            entry_id TEXT NOT NULL,
-            useful INTEGER NOT NULL CHECK (useful IN (0, 1)),
-            reason TEXT,
-            created_at TEXT NOT NULL
-        )""",
-        """CREATE TABLE review_queue (
-            id INTEGER PRIMARY KEY,
-            user_hash TEXT NOT NULL,
-            message TEXT NOT NULL,
-            normalised TEXT NOT NULL,
-            reason TEXT NOT NULL CHECK (reason IN ('unanswered', 'low_confidence', 'report')),
-            suggested_id TEXT,
-            score REAL NOT NULL DEFAULT 0,
-            status TEXT NOT NULL DEFAULT 'open'
-                CHECK (status IN ('open', 'accepted', 'dismissed')),
-            created_at TEXT NOT NULL
-        )""",
-        "CREATE INDEX interactions_created_at ON interactions(created_at)",
-        "CREATE INDEX feedback_created_at ON feedback(created_at)",
-        "CREATE INDEX review_queue_created_at ON review_queue(created_at)",
-    ),
-    # 2: response times for the stats, and indexes for per-user requests (export, forget) and
-    # the review queue, which otherwise scan whole tables.
-    (
-        "ALTER TABLE interactions ADD COLUMN response_ms INTEGER",
-        "CREATE INDEX interactions_user_hash ON interactions(user_hash)",
-        "CREATE INDEX feedback_user_hash ON feedback(user_hash)",
-        "CREATE INDEX review_queue_user_hash ON review_queue(user_hash)",
-        "CREATE INDEX review_queue_status_normalised ON review_queue(status, normalised)",
-    ),
-)
-SCHEMA_VERSION = len(MIGRATIONS)
-# Every table holds user-linked rows. Feedback first: it points at interactions.
-_USER_TABLES = ("feedback", "interactions", "review_queue")
-
-
-class StorageError(RuntimeError):
-    """The database cannot be used (closed, or written by a newer version of the bot)."""
-
-
-@dataclass(frozen=True, slots=True)
-class ReviewItem:
-    """One message waiting for (or having had) a staff decision."""
-
-    id: int
-    message: str
-    normalised: str
-    reason: str
-    suggested_id: str | None
-    score: float
-    status: str
-    created_at: str
-
-
-@dataclass(frozen=True, slots=True)
-class ReviewGroup:
-    """Open review items sharing one normalised text, shown to staff as a single line."""
-
-    item_id: int  # the latest item of the group
-    message: str  # the latest wording
-    count: int
-    reason: str
-    suggested_id: str | None
-    score: float
-    last_seen: str
-
-
-@dataclass(frozen=True, slots=True)
-class Stats:
-    """Usage figures over the last ``days`` days; rates are fractions of ``messages``."""
-
-    days: int
-    messages: int = 0
-    distinct_users: int = 0
-    answered: int = 0
-    clarified: int = 0
-    places: int = 0
-    smalltalk: int = 0
-    fallback: int = 0
-    top_questions: list[tuple[str, int]] = field(default_factory=list)
-    feedback: dict[str, tuple[int, int]] = field(default_factory=dict)  # entry → (up, down)
-    median_response_ms: float | None = None
-
-    def rate(self, count: int) -> float:
-        return count / self.messages if self.messages else 0.0
-
-    @property
-    def answered_rate(self) -> float:
-        return self.rate(self.answered)
-
-    @property
-    def clarified_rate(self) -> float:
-        return self.rate(self.clarified)
-
-    @property
-    def places_rate(self) -> float:
-        return self.rate(self.places)
-
-    @property
-    def smalltalk_rate(self) -> float:
-        return self.rate(self.smalltalk)
-
-    @property
-    def fallback_rate(self) -> float:
-        return self.rate(self.fallback)
-
-
-@runtime_checkable
-class StorageProtocol(Protocol):
-    """What the bot needs from storage; :class:`Storage` and :class:`NullStorage` provide it."""
-
-    async def close(self) -> None: ...
-
-    async def record_interaction(
-        self,
-        user_id: int | str,
-        message: str,
-        kind: str,
-        entry_id: str | None,
-        score: float,
-        response_ms: int | None,
-        now: datetime | None = None,
-    ) -> int: ...
-
-    async def record_feedback(
-        self,
-        user_id: int | str,
-        entry_id: str,
-        useful: bool,
-        interaction_id: int | None = None,
-        reason: str | None = None,
-        now: datetime | None = None,
-    ) -> int: ...
-
-    async def enqueue_review(
-        self,
-        user_id: int | str,
-        message: str,
-        normalised: str,
-        reason: str,
-        suggested_id: str | None = None,
-        score: float = 0.0,
-        now: datetime | None = None,
-    ) -> int: ...
-
-    async def review_queue(self, limit: int = 20) -> list[ReviewGroup]: ...
-
-    async def get_review_item(self, item_id: int) -> ReviewItem | None: ...
-
-    async def set_review_status(self, item_id: int, status: str) -> bool: ...
-
-    async def forget_user(self, user_id: int | str) -> int: ...
-
-    async def export_user(self, user_id: int | str) -> dict[str, Any]: ...
-
-    async def purge_older_than(self, days: int, now: datetime | None = None) -> int: ...
-
-    async def stats(self, days: int, now: datetime | None = None) -> Stats: ...
-
 
 def _iso(now: datetime | None = None) -> str:
     """A UTC ISO timestamp; one fixed format, so text comparison orders them correctly."""
@@ -566,70 +391,3 @@ def _top_questions(messages_newest_first: list[str], limit: int = 10) -> list[tu
             counts[key] = [message, 1]
     ranked = sorted(counts.values(), key=lambda pair: -pair[1])  # stable: ties stay newest first
     return [(wording, count) for wording, count in ranked[:limit]]
-
-
-class NullStorage:
-    """Storage that keeps nothing: for ``ask``, ``chat`` and ``eval``, which must never write."""
-
-    async def close(self) -> None:
-        return None
-
-    async def record_interaction(
-        self,
-        user_id: int | str,
-        message: str,
-        kind: str,
-        entry_id: str | None,
-        score: float,
-        response_ms: int | None,
-        now: datetime | None = None,
-    ) -> int:
-        return 0
-
-    async def record_feedback(
-        self,
-        user_id: int | str,
-        entry_id: str,
-        useful: bool,
-        interaction_id: int | None = None,
-        reason: str | None = None,
-        now: datetime | None = None,
-    ) -> int:
-        return 0
-
-    async def enqueue_review(
-        self,
-        user_id: int | str,
-        message: str,
-        normalised: str,
-        reason: str,
-        suggested_id: str | None = None,
-        score: float = 0.0,
-        now: datetime | None = None,
-    ) -> int:
-        if reason not in REVIEW_REASONS:  # same contract as Storage, so bugs show up in tests
-            raise ValueError(f"unknown review reason {reason!r}")
-        return 0
-
-    async def review_queue(self, limit: int = 20) -> list[ReviewGroup]:
-        return []
-
-    async def get_review_item(self, item_id: int) -> ReviewItem | None:
-        return None
-
-    async def set_review_status(self, item_id: int, status: str) -> bool:
-        if status not in REVIEW_STATUSES:
-            raise ValueError(f"unknown review status {status!r}")
-        return False
-
-    async def forget_user(self, user_id: int | str) -> int:
-        return 0
-
-    async def export_user(self, user_id: int | str) -> dict[str, Any]:
-        return {"interactions": [], "feedback": [], "reports": []}
-
-    async def purge_older_than(self, days: int, now: datetime | None = None) -> int:
-        return 0
-
-    async def stats(self, days: int, now: datetime | None = None) -> Stats:
-        return Stats(days=days)

@@ -1,5 +1,7 @@
 """The conversation engine: normalise → match → decide → compose a :class:`Reply`.
 
+The composition (answers, cards, directory results) lives in :mod:`bot.engine.compose`.
+
 It knows nothing of Telegram: the Telegram handlers, the terminal chat and the CLI all call
 :meth:`Engine.reply` and render what comes back. A wrong answer is worse than an honest
 « je ne sais pas », so the thresholds below lean towards clarifying or falling back.
@@ -8,23 +10,21 @@ It knows nothing of Telegram: the Telegram handlers, the terminal chat and the C
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from bot.config import ContactConfig
-from bot.knowledge import STAFF_CONTACT_ID, Commune, FaqEntry, Knowledge, Place
-from bot.matching import SCAFFOLDING, FaqIndex, Match
-from bot.places import Directory, DirectoryResult, status_label, type_label
-from bot.reply import (
+from bot.engine.compose import Composer
+from bot.engine.matching import SCAFFOLDING, FaqIndex, Match
+from bot.engine.places import Directory
+from bot.engine.reply import (
     Candidate,
-    ContactCard,
-    PlaceCard,
     Reply,
     ReplyKind,
-    SourceRef,
     Suggestion,
 )
-from bot.smalltalk import SmallTalk
-from bot.text import Normaliser, tokenize
+from bot.engine.smalltalk import SmallTalk
+from bot.engine.text import Normaliser, tokenize
+from bot.knowledge import STAFF_CONTACT_ID, Commune, Knowledge, Place
 
 PLACES_PSEUDO_ENTRY = "__places__"
 LOCATION_TERM = "loc92"  # has a digit: survives stemming unchanged on both sides
@@ -114,7 +114,7 @@ class Conversation:
             self.last_commune, self.last_type = reply.commune, reply.place_type
 
 
-class Engine:
+class Engine(Composer):
     """Answers one message at a time from an immutable :class:`Knowledge`."""
 
     def __init__(
@@ -165,25 +165,6 @@ class Engine:
         conversation.remember(reply)
         return reply
 
-    def answer(self, entry_id: str, question: str = "", score: float = 100.0,
-               candidates: tuple[Candidate, ...] = ()) -> Reply:
-        """The reply for a known entry (also used by buttons)."""
-        entry = self.knowledge.faq[entry_id]
-        place = self.knowledge.places.get(entry.place or "")
-        return Reply(
-            kind=ReplyKind.ANSWER,
-            text=entry.answer,
-            question=question or entry.question,
-            entry_id=entry.id,
-            score=score,
-            candidates=candidates,
-            suggestions=self._related(entry),
-            sources=tuple(SourceRef(s.title, s.url) for s in entry.sources),
-            facts_date=entry.facts_date,
-            contacts=self._contacts(entry.contact),
-            places=(self._card(place),) if place else (),
-        )
-
     def places(self, where: str | Commune, place_type: str | None = None,
                question: str = "") -> Reply:
         """The directory for a commune or area (typos and short forms accepted)."""
@@ -221,24 +202,6 @@ class Engine:
     def examples(self) -> tuple[Suggestion, ...]:
         faq = self.knowledge.faq
         return tuple(Suggestion(i, faq[i].question) for i in _EXAMPLES if i in faq)
-
-    def staff_contact_card(self) -> ContactCard | None:
-        c = self.staff_contact
-        if not c.is_set:
-            return None
-        return ContactCard(
-            id=STAFF_CONTACT_ID,
-            name=c.name or "L'équipe qui gère cet assistant",
-            email=c.email or None,
-            phone=c.phone or None,
-            website=c.website or None,
-        )
-
-    def contact_cards(self) -> tuple[ContactCard, ...]:
-        """Every contact, the deployment's own first (for ``/contact``)."""
-        staff = self.staff_contact_card()
-        rest = tuple(self._contact_card(c.id) for c in self.knowledge.contacts.values())
-        return ((staff,) if staff else ()) + tuple(c for c in rest if c)
 
     # ------------------------------------------------------------------ decision
 
@@ -408,148 +371,6 @@ class Engine:
             contacts=contact,
             themes=themes,
         )
-
-    def _more_details(self, entry_id: str, message: str) -> Reply:
-        """« plus de détails »: the sources with their links, the contact and related questions,
-        rather than the same answer twice."""
-        base = self.answer(entry_id, message)
-        lines = ["Pour aller plus loin, voici les sources de cette réponse :"]
-        lines += [f"• {s.title}" + (f" — {s.url}" if s.url else "") for s in base.sources]
-        if base.suggestions:
-            lines.append("Vous pouvez aussi consulter les questions liées ci-dessous.")
-        return replace(
-            base,
-            text="\n".join(lines),
-            contacts=base.contacts or self._contacts(STAFF_CONTACT_ID),
-            sources=(),
-        )
-
-    def _named_places(self, places: list[Place], message: str,
-                      candidates: tuple[Candidate, ...]) -> Reply:
-        """A place the user named that has no FAQ entry of its own: its directory card."""
-        first = places[0]
-        names = " et ".join(dict.fromkeys(p.name for p in places))
-        return Reply(
-            kind=ReplyKind.PLACES,
-            text=f"Voici ce que je sais de {names} :",
-            question=message,
-            candidates=candidates,
-            places=tuple(self._card(p) for p in places),
-            commune=first.commune or first.area or "",
-            sources=tuple(SourceRef(s.title, s.url) for s in first.sources),
-            facts_date=first.facts_date,
-        )
-
-    def _places_reply(self, result: DirectoryResult, question: str) -> Reply:
-        where = result.where.name
-        what = type_label(result.place_type).lower() if result.place_type else "lieu"
-        caveat = (
-            "Ces informations viennent de sources de 2014 à 2019 : vérifiez qu'un lieu est "
-            "toujours ouvert avant de vous déplacer."
-        )
-        if result.local and not result.other_types_here:
-            intro = f"Voici les lieux que je connais à {where} :"
-            text = f"{intro}\n{caveat}"
-            cards = [self._card(p) for p in result.local]
-        else:
-            intro = f"Je ne connais aucun {what} à {where} dans mes sources."
-            cards = []
-            if result.other_types_here:
-                intro += f" Voici d'abord les autres lieux cités à {where}"
-                intro += ", puis les plus proches ailleurs :" if result.nearby else " :"
-                cards = [self._card(p) for p in result.local]
-            elif result.nearby:
-                intro += " Voici les lieux connus les plus proches :"
-            text = f"{intro}\n{caveat}"
-            cards += [self._card(p, d) for p, d in result.nearby]
-        text += (
-            "\nPour un lieu récent ou absent de cette liste, renseignez-vous auprès de votre "
-            "mairie ou du contact proposé."
-        )
-        return Reply(
-            kind=ReplyKind.PLACES,
-            text=text,
-            question=question,
-            places=tuple(cards),
-            commune=where,
-            place_type=result.place_type,
-            contacts=self._contacts(STAFF_CONTACT_ID),
-            suggestions=tuple(
-                Suggestion(i, self.knowledge.faq[i].question)
-                for i in ("trouver-tiers-lieu", "tarifs")
-                if i in self.knowledge.faq
-            ),
-        )
-
-    def _ask_for_commune(self, question: str, place_type: str | None) -> Reply:
-        return Reply(
-            kind=ReplyKind.CLARIFY,
-            text="Dans quelle commune des Hauts-de-Seine cherchez-vous ? Écrivez par exemple "
-            "« coworking à Nanterre » ou « /lieux Malakoff ».",
-            question=question,
-            place_type=place_type,
-        )
-
-    def _with_candidates(self, reply: Reply, candidates: tuple[Candidate, ...]) -> Reply:
-        return replace(reply, candidates=candidates)
-
-    def _candidates(self, matches: list[Match]) -> tuple[Candidate, ...]:
-        faq = self.knowledge.faq
-        return tuple(
-            Candidate(m.entry_id, faq[m.entry_id].question, m.score)
-            for m in matches
-            if m.entry_id in faq
-        )[:3]
-
-    def _related(self, entry: FaqEntry) -> tuple[Suggestion, ...]:
-        faq = self.knowledge.faq
-        return tuple(Suggestion(r, faq[r].question) for r in entry.related if r in faq)[:4]
-
-    def _contacts(self, contact_id: str | None) -> tuple[ContactCard, ...]:
-        if not contact_id:
-            return ()
-        if contact_id == STAFF_CONTACT_ID:
-            staff = self.staff_contact_card()
-            if staff:
-                return (staff,)
-            contact_id = "departement-92"
-        card = self._contact_card(contact_id)
-        return (card,) if card else ()
-
-    def _contact_card(self, contact_id: str) -> ContactCard | None:
-        c = self.knowledge.contacts.get(contact_id)
-        if c is None:
-            return None
-        return ContactCard(c.id, c.name, c.description, c.website, c.email, c.phone, c.address)
-
-    def _card(self, place: Place, distance: float | None = None) -> PlaceCard:
-        return PlaceCard(
-            id=place.id,
-            name=place.name,
-            commune=place.commune or place.area or "",
-            area=place.area,
-            type=place.type,
-            type_label=type_label(place.type),
-            status=place.status,
-            status_label=status_label(place),
-            operator=place.operator,
-            description=place.description,
-            address=place.address,
-            website=place.website,
-            faq_id=place.faq,
-            facts_date=place.facts_date,
-            distance_km=distance,
-        )
-
-    def _closest_themes(self, matches: list[Match]) -> tuple[tuple[str, str], ...]:
-        themes = self.knowledge.themes
-        seen: list[str] = []
-        for m in matches:
-            entry = self.knowledge.faq.get(m.entry_id)
-            if entry and entry.theme in themes and entry.theme not in seen:
-                seen.append(entry.theme)
-        seen += [t for t in themes if t not in seen]
-        return tuple((t, themes[t]) for t in seen[:3])
 
 
 def _is_more_details(words: list[str]) -> bool:

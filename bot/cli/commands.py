@@ -14,31 +14,8 @@ from pathlib import Path
 
 import yaml
 
-from bot.config import Config, ConfigError, load_config
-from bot.engine import Engine
-from bot.knowledge import Knowledge, KnowledgeError, load_knowledge
-
-
-class CliError(Exception):
-    """A problem to report in one French line, with exit code 2 (1 for knowledge errors)."""
-
-
-def _config(args: argparse.Namespace) -> Config:
-    try:
-        return load_config(args.config)
-    except ConfigError as exc:
-        raise CliError(f"Configuration : {exc}") from exc
-
-
-def _knowledge(args: argparse.Namespace, config: Config) -> Knowledge:
-    path = args.knowledge or config.knowledge.path or None
-    return load_knowledge(path, config.knowledge.learned or None)
-
-
-def _engine(args: argparse.Namespace) -> Engine:
-    config = _config(args)
-    return Engine(_knowledge(args, config), staff_contact=config.contact)
-
+from bot.cli.common import CliError, _config, _engine, _knowledge
+from bot.knowledge import KnowledgeError
 
 # ----------------------------------------------------------------------------- commands
 
@@ -56,13 +33,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from bot.terminal import run_chat
+    from bot.cli.terminal import run_chat
 
     return run_chat(_engine(args), sys.stdin, sys.stdout)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from bot.checks import run_check
+    from bot.cli.check import run_check
 
     config = _config(args)
     return run_check(args.knowledge or config.knowledge.path or None, config, args.stale,
@@ -70,8 +47,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from bot.evaluation import score
-    from bot.export import to_json_data
+    from bot.cli.evaluation import score
+    from bot.knowledge.export import to_json_data
 
     engine = _engine(args)
     try:
@@ -89,7 +66,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from bot.export import faq_csv, places_csv, to_json_data
+    from bot.knowledge.export import faq_csv, places_csv, to_json_data
 
     knowledge = _knowledge(args, _config(args))
     if args.format == "json":
@@ -174,12 +151,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_staff_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    """Staff commands live in :mod:`bot.staff_cli` (database and spreadsheet tools)."""
+    """Staff commands live in :mod:`bot.cli.staff` (database and spreadsheet tools)."""
     try:
-        from bot import staff_cli
+        from bot.cli import staff
     except ImportError:
         return
-    staff_cli.register(sub, common)
+    staff.register(sub, common)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -5,10 +5,12 @@ Works interactively and piped (``echo "c koi un tiers lieu" | python -m bot chat
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TextIO
 
 from bot.engine import Conversation, Engine
-from bot.reply import Reply, ReplyKind
+from bot.engine.channel import UserMessage
+from bot.engine.reply import Reply, ReplyKind
 
 _QUIT = {"/quitter", "/quit", "/exit", "quitter", "exit"}
 
@@ -23,8 +25,20 @@ def render(reply: Reply) -> str:
     return "\n".join(lines)
 
 
+@dataclass(slots=True)
+class TerminalOutput:
+    """The terminal's output channel: the reply as plain text after « bot> »."""
+
+    stdout: TextIO
+
+    def send_reply(self, to: UserMessage, reply: Reply) -> None:
+        self.stdout.write(f"bot> {render(reply)}\n")
+        self.stdout.flush()
+
+
 def run_chat(engine: Engine, stdin: TextIO, stdout: TextIO) -> int:
     interactive = stdin.isatty()
+    output = TerminalOutput(stdout)
     conversation = Conversation()
     suggestions: tuple = ()
     stdout.write(
@@ -38,19 +52,18 @@ def run_chat(engine: Engine, stdin: TextIO, stdout: TextIO) -> int:
         line = stdin.readline()
         if not line:
             break
-        message = line.strip()
-        if message.lower() in _QUIT:
+        message = UserMessage(line.strip(), sender_id="terminal")
+        if message.text.lower() in _QUIT:
             break
-        if message.isdigit() and 1 <= int(message) <= len(suggestions):
-            picked = suggestions[int(message) - 1]
+        if message.text.isdigit() and 1 <= int(message.text) <= len(suggestions):
+            picked = suggestions[int(message.text) - 1]
             reply = engine.answer(picked.id)
             conversation.remember(reply)
         else:
-            reply = engine.reply(message, conversation)
+            reply = engine.reply(message.text, conversation)
         suggestions = reply.suggestions
         if not interactive:
-            stdout.write(f"\nvous> {message}\n")
-        stdout.write(f"bot> {render(reply)}\n")
-        stdout.flush()
+            stdout.write(f"\nvous> {message.text}\n")
+        output.send_reply(message, reply)
     stdout.write("Au revoir !\n")
     return 0

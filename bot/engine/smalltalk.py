@@ -11,8 +11,8 @@ import re
 import zlib
 from collections.abc import Mapping
 
+from bot.engine.text import STOP_WORDS, fold, tokenize
 from bot.knowledge import SmallTalkIntent
-from bot.text import STOP_WORDS, fold, tokenize
 
 # Words that add tone but no topic (« merci *beaucoup* », « t'es *vraiment* nul »).
 _FILLER = frozenset(

@@ -1,8 +1,9 @@
-"""Privacy helpers: pseudonymous user keys, the secret behind them, and text scrubbing.
+"""Privacy helpers: pseudonymous user keys and the secret behind them.
 
 Raw Telegram ids are never stored: every table holds an HMAC of the id instead, so a copy of
 the database alone cannot be joined back to Telegram accounts, yet one user's rows can still be
-found (to export or forget them) by anyone holding the secret.
+found (to export or forget them) by anyone holding the secret. Text scrubbing lives in
+:mod:`bot.knowledge.scrub`.
 """
 
 from __future__ import annotations
@@ -12,14 +13,12 @@ import hashlib
 import hmac
 import logging
 import os
-import re
 import secrets
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
 PSEUDONYM_LENGTH = 32
-REDACTED = "[retiré]"
 _MEMORY_DATABASES = frozenset({"", ":memory:"})
 _process_secret: str | None = None
 
@@ -83,23 +82,3 @@ def _create_key_file(key_file: Path) -> None:
             os.link(tmp, key_file)
     finally:
         tmp.unlink(missing_ok=True)
-
-
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-# 0X XX XX XX XX with optional spaces, dots or dashes; +33 / 0033, optionally « (0) ».
-_PHONE = re.compile(
-    r"(?<![0-9])(?:(?:\+|00)33[ .-]?(?:\(0\)[ .-]?)?|0)[1-9](?:[ .-]?[0-9]{2}){4}(?![0-9])"
-)
-# Long digit runs: account, customer, social-security or card numbers.
-_DIGIT_RUN = re.compile(r"[0-9]{9,}")
-
-
-def scrub_personal_data(text: str) -> str:
-    """``text`` with e-mail addresses, phone numbers and long digit runs replaced.
-
-    Used before a staff member turns a user's message into a new FAQ phrasing, so nobody's
-    contact details end up in the shared knowledge base.
-    """
-    for pattern in (_EMAIL, _PHONE, _DIGIT_RUN):
-        text = pattern.sub(REDACTED, text)
-    return text

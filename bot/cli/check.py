@@ -12,8 +12,8 @@ from typing import TextIO
 
 from bot.config import Config
 from bot.engine import Engine
+from bot.engine.reply import ReplyKind
 from bot.knowledge import Knowledge, KnowledgeError, load_knowledge
-from bot.reply import ReplyKind
 
 
 def phrasing_warnings(knowledge: Knowledge, engine: Engine) -> list[str]:

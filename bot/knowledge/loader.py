@@ -8,180 +8,44 @@ decides to keep serving it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-PLACE_TYPES: dict[str, str] = {
-    "coworking": "Espace de coworking",
-    "fablab": "Fab lab",
-    "telecentre": "Télécentre",
-    "centre-affaires": "Centre d'affaires",
-    "pepiniere": "Pépinière d'entreprises",
-    "tiers-lieu": "Tiers-lieu",
-}
-PLACE_STATUSES: dict[str, str] = {
-    "ouvert": "ouvert",
-    "projet": "en projet",
-    "ferme": "fermé",
-    "inconnu": "statut inconnu",
-}
-AUDIENCES = frozenset({"tous", "usagers", "porteurs"})
-STAFF_CONTACT_ID = "equipe"
-_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_FACTS_DATE = re.compile(r"^\d{4}(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
+from bot.knowledge.model import (
+    AUDIENCES,
+    PLACE_STATUSES,
+    PLACE_TYPES,
+    STAFF_CONTACT_ID,
+    Commune,
+    Contact,
+    FaqEntry,
+    Knowledge,
+    KnowledgeError,
+    LearnedPhrasing,
+    Place,
+    Problem,
+    SmallTalkIntent,
+)
+from bot.knowledge.validation import (
+    _CONTACT_KEYS,
+    _FAQ_KEYS,
+    _PLACE_KEYS,
+    _checked_id,
+    _cross_check,
+    _Entry,
+)
 
 
 def default_knowledge_path() -> Path:
     """The knowledge shipped with the bot: inside the wheel, or the repository's folder."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # the bot package
     for candidate in (here / "_knowledge", here.parent / "knowledge"):
         if (candidate / "faq").is_dir():
             return candidate
     return here.parent / "knowledge"
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One thing wrong in the knowledge, located as precisely as possible."""
-
-    file: str
-    message: str
-    entry: str | None = None
-    field: str | None = None
-    line: int | None = None
-
-    def __str__(self) -> str:
-        where = self.file + (f":{self.line}" if self.line else "")
-        what = ", ".join(
-            p for p in (self.entry and f"entrée « {self.entry} »", self.field and f"champ « {self.field} »") if p
-        )
-        return f"{where}: {what + ' : ' if what else ''}{self.message}"
-
-
-class KnowledgeError(Exception):
-    """The knowledge cannot be used; :attr:`problems` says everything that is wrong."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
-
-
-@dataclass(frozen=True, slots=True)
-class Source:
-    title: str
-    url: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class FaqEntry:
-    id: str
-    theme: str
-    questions: tuple[str, ...]
-    answer: str
-    sources: tuple[Source, ...]
-    facts_date: str
-    checked_on: str
-    file: str
-    line: int | None = None
-    audience: tuple[str, ...] = ("tous",)
-    keywords: tuple[str, ...] = ()
-    related: tuple[str, ...] = ()
-    contact: str | None = None
-    place: str | None = None
-
-    @property
-    def question(self) -> str:
-        """The canonical question (the first phrasing): used for buttons."""
-        return self.questions[0]
-
-
-@dataclass(frozen=True, slots=True)
-class Place:
-    id: str
-    name: str
-    commune: str | None
-    type: str
-    status: str
-    sources: tuple[Source, ...]
-    facts_date: str
-    checked_on: str
-    area: str | None = None
-    aliases: tuple[str, ...] = ()
-    operator: str | None = None
-    description: str | None = None
-    services: tuple[str, ...] = ()
-    address: str | None = None
-    website: str | None = None
-    faq: str | None = None
-    line: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Contact:
-    id: str
-    name: str
-    description: str | None = None
-    website: str | None = None
-    email: str | None = None
-    phone: str | None = None
-    address: str | None = None
-    sources: tuple[Source, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Commune:
-    name: str
-    aliases: tuple[str, ...] = ()
-    lat: float | None = None
-    lon: float | None = None
-    communes: tuple[str, ...] = ()  # for an area: the communes it spreads over
-    is_area: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class SmallTalkIntent:
-    id: str
-    patterns: tuple[str, ...]
-    replies: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class LearnedPhrasing:
-    entry_id: str
-    question: str
-    added_on: str = ""
-    added_by: str = ""
-
-
-@dataclass(frozen=True)
-class Knowledge:
-    """Everything the assistant knows, validated and immutable."""
-
-    faq: dict[str, FaqEntry]
-    themes: dict[str, str]
-    places: dict[str, Place] = field(default_factory=dict)
-    contacts: dict[str, Contact] = field(default_factory=dict)
-    communes: tuple[Commune, ...] = ()
-    terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    sms: dict[str, str] = field(default_factory=dict)
-    place_types: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    smalltalk: dict[str, SmallTalkIntent] = field(default_factory=dict)
-    learned: tuple[LearnedPhrasing, ...] = ()
-    path: Path | None = None
-
-    def phrasings(self, entry_id: str) -> tuple[str, ...]:
-        """Hand-written and staff-accepted phrasings of one entry."""
-        learned = tuple(p.question for p in self.learned if p.entry_id == entry_id)
-        return self.faq[entry_id].questions + learned
-
-    def commune(self, name: str) -> Commune | None:
-        return next((c for c in self.communes if c.name == name), None)
 
 
 # --------------------------------------------------------------------------- YAML with lines
@@ -229,102 +93,6 @@ def _rel(path: Path, root: Path) -> str:
         return str(path)
 
 
-# --------------------------------------------------------------------------- field checks
-
-
-class _Entry:
-    """Typed access to one YAML mapping that records problems instead of raising."""
-
-    def __init__(self, data: dict, file: str, problems: list[Problem], label: str | None) -> None:
-        self.data, self.file, self.problems = data, file, problems
-        self.label = label
-        self.line = getattr(data, "line", None)
-
-    def problem(self, field_name: str | None, message: str) -> None:
-        self.problems.append(Problem(self.file, message, self.label, field_name, self.line))
-
-    def text(self, name: str, required: bool = True) -> str | None:
-        value = self.data.get(name)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if required:
-                self.problem(name, "champ obligatoire manquant ou vide")
-            return None
-        if not isinstance(value, str | int | float):
-            self.problem(name, "texte attendu")
-            return None
-        return " ".join(str(value).split()) if name != "answer" else str(value).strip()
-
-    def url(self, name: str) -> str | None:
-        """An optional web address: it must be absolute, or users get a dead link."""
-        value = self.text(name, required=False)
-        if value and not value.startswith(("http://", "https://")):
-            self.problem(name, "l'adresse du site doit commencer par http:// ou https://")
-            return None
-        return value
-
-    def texts(self, name: str, required: bool = False, minimum: int = 0) -> tuple[str, ...]:
-        value = self.data.get(name)
-        if value is None:
-            if required:
-                self.problem(name, "champ obligatoire manquant")
-            return ()
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(
-            isinstance(v, str | int | float) and str(v).strip() for v in value
-        ):
-            self.problem(name, "liste de textes non vides attendue")
-            return ()
-        if len(value) < minimum:
-            self.problem(name, f"au moins {minimum} élément(s) attendu(s)")
-        return tuple(" ".join(str(v).split()) for v in value)
-
-    def date_text(self, name: str, full: bool = False) -> str:
-        value = self.data.get(name)
-        if isinstance(value, date):
-            return value.isoformat()
-        if isinstance(value, int):
-            value = str(value)
-        if not isinstance(value, str) or not _FACTS_DATE.match(value.strip()):
-            self.problem(
-                name,
-                "date attendue au format AAAA-MM-JJ"
-                if full
-                else "date attendue au format AAAA, AAAA-MM ou AAAA-MM-JJ (entre guillemets)",
-            )
-            return ""
-        if full and len(value.strip()) != 10:
-            self.problem(name, "date complète attendue (AAAA-MM-JJ)")
-        return value.strip()
-
-    def sources(self) -> tuple[Source, ...]:
-        value = self.data.get("sources")
-        if not value:
-            self.problem("sources", "au moins une source est obligatoire")
-            return ()
-        if not isinstance(value, list):
-            self.problem("sources", "liste attendue")
-            return ()
-        out = []
-        for i, item in enumerate(value, 1):
-            if isinstance(item, str):
-                out.append(Source(title=item, url=item if item.startswith("http") else None))
-            elif isinstance(item, dict) and isinstance(item.get("title"), str):
-                url = item.get("url")
-                if url is not None and not (isinstance(url, str) and url.startswith("http")):
-                    self.problem("sources", f"source n°{i} : l'url doit commencer par http")
-                    url = None
-                out.append(Source(title=" ".join(item["title"].split()), url=url))
-            else:
-                self.problem("sources", f"source n°{i} : il faut au moins un titre (title)")
-        return tuple(out)
-
-    def unknown_keys(self, allowed: set[str]) -> None:
-        for key in self.data:
-            if key not in allowed:
-                self.problem(str(key), "champ inconnu (faute de frappe ?)")
-
-
 def _list_of_mappings(data: Any, file: str, problems: list[Problem]) -> Iterator[dict]:
     if data is None:
         return
@@ -336,30 +104,6 @@ def _list_of_mappings(data: Any, file: str, problems: list[Problem]) -> Iterator
             yield item
         else:
             problems.append(Problem(file, f"l'élément n°{i} n'est pas une entrée (id, …)"))
-
-
-_FAQ_KEYS = {
-    "id", "theme", "audience", "questions", "keywords", "answer", "sources", "facts_date",
-    "checked_on", "related", "contact", "place",
-}
-_PLACE_KEYS = {
-    "id", "name", "aliases", "commune", "area", "type", "status", "operator", "description",
-    "services", "address", "website", "faq", "sources", "facts_date", "checked_on",
-}
-_CONTACT_KEYS = {"id", "name", "description", "website", "email", "phone", "address", "sources"}
-
-
-def _checked_id(entry: _Entry, seen: dict[str, str], kind: str) -> str | None:
-    raw = entry.data.get("id")
-    if not isinstance(raw, str) or not _ID.match(raw):
-        entry.problem("id", "identifiant attendu : minuscules, chiffres et tirets (ex. mon-entree)")
-        return None
-    entry.label = raw
-    if raw in seen:
-        entry.problem("id", f"identifiant déjà utilisé par une autre {kind} ({seen[raw]})")
-        return None
-    seen[raw] = f"{entry.file}:{entry.line}"
-    return raw
 
 
 def _load_faq(root: Path, problems: list[Problem]) -> dict[str, FaqEntry]:
@@ -582,39 +326,6 @@ def _load_learned(root: Path, path: Path, faq: dict[str, FaqEntry],
                 )
             )
     return tuple(out)
-
-
-def _cross_check(k: Knowledge, problems: list[Problem]) -> None:
-    """References between files: themes, related, contacts, places."""
-    for entry in k.faq.values():
-        def bad(field_name: str, message: str, entry: FaqEntry = entry) -> None:
-            problems.append(Problem(entry.file, message, entry.id, field_name, entry.line))
-
-        if entry.theme and entry.theme not in k.themes:
-            bad("theme", f"thème « {entry.theme} » absent de themes.yaml")
-        for rid in entry.related:
-            if rid not in k.faq:
-                bad("related", f"« {rid} » n'est pas une entrée de la FAQ")
-            elif rid == entry.id:
-                bad("related", "une entrée ne peut pas renvoyer vers elle-même")
-        if entry.contact and entry.contact != STAFF_CONTACT_ID and entry.contact not in k.contacts:
-            bad("contact", f"« {entry.contact} » absent de contacts.yaml")
-        if entry.place and entry.place not in k.places:
-            bad("place", f"« {entry.place} » absent de places.yaml")
-    for place in k.places.values():
-        if place.faq and place.faq not in k.faq:
-            problems.append(
-                Problem("knowledge/places.yaml", f"« {place.faq} » n'est pas une entrée de la FAQ",
-                        place.id, "faq", place.line)
-            )
-    for area in (c for c in k.communes if c.is_area):
-        for name in area.communes:
-            known = k.commune(name)
-            if known is None or known.is_area:
-                problems.append(
-                    Problem("knowledge/communes.yaml", f"« {name} » n'est pas une commune",
-                            area.name, "communes")
-                )
 
 
 def load_knowledge(

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from bot.engine.text import STOP_WORDS, tokenize
 from bot.knowledge import PLACE_STATUSES, PLACE_TYPES, Commune, Knowledge, Place
-from bot.text import STOP_WORDS, tokenize
 
 _MAX_SPAN = 4
 

@@ -18,7 +18,7 @@ from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bot.cli import CliError, _config
+from bot.cli.common import CliError, _config
 from bot.storage import ReviewGroup, Stats, Storage, StorageError
 
 REVIEW_CSV_COLUMNS = ("count", "last_seen", "reason", "suggested_id", "score", "message")
@@ -170,7 +170,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from bot.csv_import import import_csv
+    from bot.knowledge.csv_import import import_csv
 
     config = _config(args)
     report = import_csv(args.knowledge or config.knowledge.path or None, args.file,

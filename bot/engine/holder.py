@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.config import ContactConfig
-from bot.engine import Engine
+from bot.engine.decision import Engine
 from bot.knowledge import (
     Knowledge,
     KnowledgeError,

@@ -27,7 +27,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from bot.text import Normaliser
+from bot.engine.text import Normaliser
 
 _GLUED_ELISIONS = ("qu", "l", "d", "j", "m", "n", "s", "t", "c")
 SCAFFOLDING = frozenset({"definition", "quoi", "comment", "quel", "quell", "quels"})

@@ -1,0 +1,209 @@
+"""Composing replies: answers, place and contact cards, directory results, suggestions.
+
+:class:`Composer` is the half of :class:`bot.engine.decision.Engine` that turns what was
+decided into a :class:`Reply`; the decision itself lives in :mod:`bot.engine.decision`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.config import ContactConfig
+from bot.engine.matching import Match
+from bot.engine.places import DirectoryResult, status_label, type_label
+from bot.engine.reply import (
+    Candidate,
+    ContactCard,
+    PlaceCard,
+    Reply,
+    ReplyKind,
+    SourceRef,
+    Suggestion,
+)
+from bot.knowledge import STAFF_CONTACT_ID, FaqEntry, Knowledge, Place
+
+
+class Composer:
+    """Replies, cards and suggestions built from the knowledge (mixed into the Engine)."""
+
+    knowledge: Knowledge
+    staff_contact: ContactConfig
+
+    def answer(self, entry_id: str, question: str = "", score: float = 100.0,
+               candidates: tuple[Candidate, ...] = ()) -> Reply:
+        """The reply for a known entry (also used by buttons)."""
+        entry = self.knowledge.faq[entry_id]
+        place = self.knowledge.places.get(entry.place or "")
+        return Reply(
+            kind=ReplyKind.ANSWER,
+            text=entry.answer,
+            question=question or entry.question,
+            entry_id=entry.id,
+            score=score,
+            candidates=candidates,
+            suggestions=self._related(entry),
+            sources=tuple(SourceRef(s.title, s.url) for s in entry.sources),
+            facts_date=entry.facts_date,
+            contacts=self._contacts(entry.contact),
+            places=(self._card(place),) if place else (),
+        )
+
+    def staff_contact_card(self) -> ContactCard | None:
+        c = self.staff_contact
+        if not c.is_set:
+            return None
+        return ContactCard(
+            id=STAFF_CONTACT_ID,
+            name=c.name or "L'équipe qui gère cet assistant",
+            email=c.email or None,
+            phone=c.phone or None,
+            website=c.website or None,
+        )
+
+    def contact_cards(self) -> tuple[ContactCard, ...]:
+        """Every contact, the deployment's own first (for ``/contact``)."""
+        staff = self.staff_contact_card()
+        rest = tuple(self._contact_card(c.id) for c in self.knowledge.contacts.values())
+        return ((staff,) if staff else ()) + tuple(c for c in rest if c)
+
+    def _more_details(self, entry_id: str, message: str) -> Reply:
+        """« plus de détails »: the sources with their links, the contact and related questions,
+        rather than the same answer twice."""
+        base = self.answer(entry_id, message)
+        lines = ["Pour aller plus loin, voici les sources de cette réponse :"]
+        lines += [f"• {s.title}" + (f" — {s.url}" if s.url else "") for s in base.sources]
+        if base.suggestions:
+            lines.append("Vous pouvez aussi consulter les questions liées ci-dessous.")
+        return replace(
+            base,
+            text="\n".join(lines),
+            contacts=base.contacts or self._contacts(STAFF_CONTACT_ID),
+            sources=(),
+        )
+
+    def _named_places(self, places: list[Place], message: str,
+                      candidates: tuple[Candidate, ...]) -> Reply:
+        """A place the user named that has no FAQ entry of its own: its directory card."""
+        first = places[0]
+        names = " et ".join(dict.fromkeys(p.name for p in places))
+        return Reply(
+            kind=ReplyKind.PLACES,
+            text=f"Voici ce que je sais de {names} :",
+            question=message,
+            candidates=candidates,
+            places=tuple(self._card(p) for p in places),
+            commune=first.commune or first.area or "",
+            sources=tuple(SourceRef(s.title, s.url) for s in first.sources),
+            facts_date=first.facts_date,
+        )
+
+    def _places_reply(self, result: DirectoryResult, question: str) -> Reply:
+        where = result.where.name
+        what = type_label(result.place_type).lower() if result.place_type else "lieu"
+        caveat = (
+            "Ces informations viennent de sources de 2014 à 2019 : vérifiez qu'un lieu est "
+            "toujours ouvert avant de vous déplacer."
+        )
+        if result.local and not result.other_types_here:
+            intro = f"Voici les lieux que je connais à {where} :"
+            text = f"{intro}\n{caveat}"
+            cards = [self._card(p) for p in result.local]
+        else:
+            intro = f"Je ne connais aucun {what} à {where} dans mes sources."
+            cards = []
+            if result.other_types_here:
+                intro += f" Voici d'abord les autres lieux cités à {where}"
+                intro += ", puis les plus proches ailleurs :" if result.nearby else " :"
+                cards = [self._card(p) for p in result.local]
+            elif result.nearby:
+                intro += " Voici les lieux connus les plus proches :"
+            text = f"{intro}\n{caveat}"
+            cards += [self._card(p, d) for p, d in result.nearby]
+        text += (
+            "\nPour un lieu récent ou absent de cette liste, renseignez-vous auprès de votre "
+            "mairie ou du contact proposé."
+        )
+        return Reply(
+            kind=ReplyKind.PLACES,
+            text=text,
+            question=question,
+            places=tuple(cards),
+            commune=where,
+            place_type=result.place_type,
+            contacts=self._contacts(STAFF_CONTACT_ID),
+            suggestions=tuple(
+                Suggestion(i, self.knowledge.faq[i].question)
+                for i in ("trouver-tiers-lieu", "tarifs")
+                if i in self.knowledge.faq
+            ),
+        )
+
+    def _ask_for_commune(self, question: str, place_type: str | None) -> Reply:
+        return Reply(
+            kind=ReplyKind.CLARIFY,
+            text="Dans quelle commune des Hauts-de-Seine cherchez-vous ? Écrivez par exemple "
+            "« coworking à Nanterre » ou « /lieux Malakoff ».",
+            question=question,
+            place_type=place_type,
+        )
+
+    def _with_candidates(self, reply: Reply, candidates: tuple[Candidate, ...]) -> Reply:
+        return replace(reply, candidates=candidates)
+
+    def _candidates(self, matches: list[Match]) -> tuple[Candidate, ...]:
+        faq = self.knowledge.faq
+        return tuple(
+            Candidate(m.entry_id, faq[m.entry_id].question, m.score)
+            for m in matches
+            if m.entry_id in faq
+        )[:3]
+
+    def _related(self, entry: FaqEntry) -> tuple[Suggestion, ...]:
+        faq = self.knowledge.faq
+        return tuple(Suggestion(r, faq[r].question) for r in entry.related if r in faq)[:4]
+
+    def _contacts(self, contact_id: str | None) -> tuple[ContactCard, ...]:
+        if not contact_id:
+            return ()
+        if contact_id == STAFF_CONTACT_ID:
+            staff = self.staff_contact_card()
+            if staff:
+                return (staff,)
+            contact_id = "departement-92"
+        card = self._contact_card(contact_id)
+        return (card,) if card else ()
+
+    def _contact_card(self, contact_id: str) -> ContactCard | None:
+        c = self.knowledge.contacts.get(contact_id)
+        if c is None:
+            return None
+        return ContactCard(c.id, c.name, c.description, c.website, c.email, c.phone, c.address)
+
+    def _card(self, place: Place, distance: float | None = None) -> PlaceCard:
+        return PlaceCard(
+            id=place.id,
+            name=place.name,
+            commune=place.commune or place.area or "",
+            area=place.area,
+            type=place.type,
+            type_label=type_label(place.type),
+            status=place.status,
+            status_label=status_label(place),
+            operator=place.operator,
+            description=place.description,
+            address=place.address,
+            website=place.website,
+            faq_id=place.faq,
+            facts_date=place.facts_date,
+            distance_km=distance,
+        )
+
+    def _closest_themes(self, matches: list[Match]) -> tuple[tuple[str, str], ...]:
+        themes = self.knowledge.themes
+        seen: list[str] = []
+        for m in matches:
+            entry = self.knowledge.faq.get(m.entry_id)
+            if entry and entry.theme in themes and entry.theme not in seen:
+                seen.append(entry.theme)
+        seen += [t for t in themes if t not in seen]
+        return tuple((t, themes[t]) for t in seen[:3])
