@@ -23,23 +23,22 @@ from telegram.error import BadRequest, NetworkError
 from telegram.ext import Application, CallbackContext
 from telegram.request import BaseRequest, RequestData
 
-from bot import handlers, render
-from bot import staff_handlers as staff
 from bot.config import Config, KnowledgeConfig, RateLimit, StorageConfig, TelegramConfig
 from bot.engine.holder import KnowledgeHolder
 from bot.engine.reply import Reply, ReplyKind
-from bot.flood import FloodGuard, Verdict
 from bot.knowledge.learned import LearnedStore
-from bot.ratelimit import Pacer, PoliteRateLimiter
 from bot.storage import NullStorage, Storage
 from bot.storage.privacy import pseudonymise
-from bot.telegram_app import (
+from bot.telegram import citizens, render, services, staff
+from bot.telegram.app import (
     RedactingFilter,
     build_application,
     heartbeat,
     register_commands,
     webhook_secret,
 )
+from bot.telegram.flood import FloodGuard, Verdict
+from bot.telegram.ratelimit import Pacer, PoliteRateLimiter
 
 TOKEN = "987654:SECRET-token-never-in-logs"
 USER = 1111
@@ -251,7 +250,7 @@ async def test_hesitations_go_to_review_with_the_best_candidate(
 
 def test_review_reasons() -> None:
     def reason(kind: ReplyKind, score: float = 0.0, suggestions: tuple = ()) -> str | None:
-        return handlers.review_reason(Reply(kind=kind, text="x", score=score,
+        return citizens.review_reason(Reply(kind=kind, text="x", score=score,
                                             suggestions=suggestions))
 
     assert reason(ReplyKind.FALLBACK) == "unanswered"
@@ -308,7 +307,7 @@ async def test_every_button_press_is_answered(app: Application, transport: FakeT
 async def test_flood_gets_one_notice_then_silence_until_the_minute_passes(
         app: Application, transport: FakeTransport) -> None:
     now = [0.0]
-    handlers.services(app).flood = FloodGuard(3, clock=lambda: now[0])
+    services.services(app).flood = FloodGuard(3, clock=lambda: now[0])
     for _ in range(5):
         await send(app, "Qu'est-ce qu'un tiers-lieu ?")
     texts = transport.texts(USER)
@@ -336,7 +335,7 @@ def test_flood_guard_counts_a_sliding_minute() -> None:
 async def test_typing_is_shown_when_the_answer_takes_a_moment(
         app: Application, transport: FakeTransport, storage: RecordingStorage,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(handlers, "TYPING_DELAY", 0.01)
+    monkeypatch.setattr(services, "TYPING_DELAY", 0.01)
     storage.delay = 0.2
     await send(app, "Qu'est-ce qu'un tiers-lieu ?")
     endpoints = [e for e, _ in transport.calls if e in ("sendChatAction", "sendMessage")]
@@ -361,7 +360,7 @@ async def test_long_replies_are_split_with_buttons_on_the_last_part(
     update = Update.de_json({"update_id": 1, "message": {
         "message_id": 1, "date": 0, "chat": {"id": USER, "type": "private"}, "text": "x"}},
         app.bot)
-    await handlers.deliver(update, CallbackContext(app, chat_id=USER, user_id=USER), reply)
+    await services.deliver(update, CallbackContext(app, chat_id=USER, user_id=USER), reply)
     parts = transport.sent(USER)
     assert len(parts) > 1
     assert all(render.visible_length(p["text"]) <= 4096 for p in parts)
@@ -386,8 +385,8 @@ def test_addressed_text_strips_our_mention_only() -> None:
         "text": "🎉 @other @tl_bot tarifs ?",
         "entities": [{"type": "mention", "offset": 3, "length": 6},
                      {"type": "mention", "offset": 10, "length": 7}]}, None)
-    assert handlers.addressed_text(message, "tl_bot") == "🎉 @other  tarifs ?"
-    assert handlers.addressed_text(message, "someone_else") is None
+    assert services.addressed_text(message, "tl_bot") == "🎉 @other  tarifs ?"
+    assert services.addressed_text(message, "someone_else") is None
 
 
 async def test_my_data_is_not_shown_in_groups(app: Application, transport: FakeTransport) -> None:
@@ -406,8 +405,8 @@ async def test_errors_are_logged_with_context_and_the_user_is_told(
     with caplog.at_level(logging.ERROR):
         await send(app, "/mesdonnees")
     assert transport.texts(USER) == [render.ERROR_APOLOGY]
-    [record] = [r for r in caplog.records if r.name == "bot.handlers"]
-    pseudonym = pseudonymise(USER, handlers.services(app).secret)[:10]
+    [record] = [r for r in caplog.records if r.name == "bot.telegram.services"]
+    pseudonym = pseudonymise(USER, services.services(app).secret)[:10]
     assert f"chat={pseudonym}" in record.getMessage() and record.exc_info
     assert str(USER) not in record.getMessage()  # no raw Telegram id in the logs
 
@@ -441,7 +440,7 @@ async def test_an_admin_who_never_wrote_is_skipped_with_a_warning(
         (200, {"ok": True, "result": True}),  # the groups' menu
         (400, {"ok": False, "error_code": 400, "description": "Bad Request: chat not found"}),
     ]
-    svc = handlers.services(app)
+    svc = services.services(app)
     with caplog.at_level(logging.WARNING):
         await register_commands(app, svc)
     default, groups, scoped = transport.sent(endpoint="setMyCommands")
@@ -594,7 +593,7 @@ async def test_forgetting_is_only_offered_in_private(
 
 async def test_button_presses_and_edits_count_against_the_flood_limit(
         app: Application, transport: FakeTransport) -> None:
-    handlers.services(app).flood = FloodGuard(3, clock=lambda: 0.0)
+    services.services(app).flood = FloodGuard(3, clock=lambda: 0.0)
     for _ in range(5):
         await press(app, "a:tarifs")
     answers = transport.answers()
@@ -653,7 +652,7 @@ async def db_app(holder: KnowledgeHolder, transport: FakeTransport) -> AsyncIter
 async def test_a_report_in_the_review_queue_is_marked_done_not_learned(
         db_app: Application, transport: FakeTransport) -> None:
     await send(db_app, "/signaler Casaco a fermé")
-    storage = handlers.services(db_app).storage
+    storage = services.services(db_app).storage
     [group] = await storage.review_queue()
     await press(db_app, render.cb_review("o", group.item_id), chat_id=ADMIN)
     view = transport.sent(ADMIN, "editMessageText")[-1]
@@ -744,7 +743,7 @@ async def test_storage_trouble_in_the_queue_keeps_the_interaction_id(
 
     storage.enqueue_review = broken  # type: ignore[method-assign]
     reply = Reply(kind=ReplyKind.ANSWER, text="x", entry_id="tarifs", score=40)
-    assert await handlers.record(handlers.services(app), USER, "tarifs ?", reply, 0.0) == 1
+    assert await citizens.record(services.services(app), USER, "tarifs ?", reply, 0.0) == 1
 
 
 async def test_only_html_refusals_are_resent_as_plain_text(

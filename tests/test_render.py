@@ -11,9 +11,9 @@ import re
 
 import pytest
 
-from bot import render
 from bot.engine import Engine
 from bot.engine.reply import ContactCard, PlaceCard, Reply, ReplyKind, SourceRef, Suggestion
+from bot.telegram import render
 from tests.e2e.fake_bot_api import ApiError, parse_html, utf16_len
 
 HOSTILE = "<b>x</b> & </i> <script>alert('1')</script> &amp; \x00\x07 \u202e ‮ 😀 > <"

@@ -93,7 +93,7 @@ def _write(output: str | None, text: str) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from bot.telegram_app import run_bot
+    from bot.telegram.app import run_bot
 
     config = _config(args)
     if not config.token:

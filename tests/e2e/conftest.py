@@ -18,7 +18,7 @@ from bot.engine.holder import KnowledgeHolder
 from bot.knowledge import default_knowledge_path
 from bot.knowledge.learned import LearnedStore
 from bot.storage.privacy import pseudonymise
-from bot.telegram_app import build_application, running
+from bot.telegram.app import build_application, running
 from tests.e2e.fake_bot_api import TOKEN, FakeBotApi, SentMessage
 
 ADMIN = 9001

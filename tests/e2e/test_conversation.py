@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from telegram.ext import CallbackContext
 
-from bot import render
-from bot.telegram_app import heartbeat
+from bot.telegram import render
+from bot.telegram.app import heartbeat
 from tests.e2e.conftest import ADMIN, Harness
 
 USER = 4242

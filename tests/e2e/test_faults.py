@@ -99,7 +99,7 @@ async def test_webhook_mode_answers_and_checks_the_secret(api: FakeBotApi, tmp_p
 
     import httpx
 
-    from bot.telegram_app import webhook_secret
+    from bot.telegram.app import webhook_secret
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -1,10 +1,11 @@
-"""What the user-facing Telegram callbacks share: services, sending, answering, errors.
+"""What the Telegram callbacks share: services, sending, delivering a reply, errors.
 
 The callbacks themselves are thin adapters between updates, the engine and storage: the
-commands and their buttons in :mod:`bot.user_commands`, free text, other messages and the
-buttons under answers in :mod:`bot.message_handlers`. Every callback reads the update, asks
-the engine (or storage), and hands a rendered reply to :func:`send`. Decisions live in
-:mod:`bot.engine`, wording and markup in :mod:`bot.render`.
+citizens' commands and their buttons in :mod:`bot.telegram.citizen_commands`, free text, other
+messages and the buttons under answers in :mod:`bot.telegram.citizens`, staff in
+:mod:`bot.telegram.staff`. Every callback reads the update, asks the engine (or storage), and
+hands a rendered reply to :func:`send`. This module imports none of them. Decisions live in
+:mod:`bot.engine`, wording and markup in :mod:`bot.telegram.render`.
 """
 
 from __future__ import annotations
@@ -12,27 +13,36 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from collections import OrderedDict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 
-from telegram import CallbackQuery, Chat, Message, MessageEntity, Update
+from telegram import (
+    CallbackQuery,
+    Chat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    MessageEntity,
+    ReplyParameters,
+    Update,
+)
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import CallbackContext, ContextTypes
 
-from bot import render
 from bot.config import Config
 from bot.engine import Conversation, Engine
+from bot.engine.channel import UserMessage
 from bot.engine.holder import KnowledgeHolder
 from bot.engine.reply import Reply, ReplyKind
-from bot.flood import FloodGuard
 from bot.knowledge.learned import LearnedStore
-from bot.notify import NO_PREVIEW, markup, send
-from bot.render import Button, Keyboard, OutMessage
 from bot.storage import StorageProtocol
 from bot.storage.privacy import pseudonymise
+from bot.telegram import render
+from bot.telegram.flood import FloodGuard
+from bot.telegram.render import Button, Keyboard, OutMessage
 
 __all__ = ["NO_PREVIEW", "Context", "Services", "markup", "send", "services"]
 
@@ -40,7 +50,6 @@ log = logging.getLogger(__name__)
 
 TYPING_DELAY = 0.6  # seconds before a « typing… » action is worth sending
 TYPING_BUSY = 8  # answers in progress beyond which « typing… » is skipped (load shedding)
-LOW_CONFIDENCE = 60.0  # answers below this score go to the review queue too
 MAX_STORED_CHARS = 2000
 MAX_VOTES_REMEMBERED = 10_000  # (user, message, entry) triples kept against double votes
 
@@ -107,6 +116,52 @@ def conversation_of(context: CallbackContext) -> Conversation:
 
 
 # ----------------------------------------------------------------------------- sending
+
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+# Refusals that plain text without buttons can get past; any other BadRequest (chat not found,
+# message too long…) would fail the same way again.
+_RECOVERABLE = ("can't parse entities", "unsupported start tag", "button", "reply markup",
+                "inline keyboard")
+
+
+def markup(rows: Keyboard) -> InlineKeyboardMarkup | None:
+    if not rows:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.text, callback_data=b.data) for b in row] for row in rows]
+    )
+
+
+def recoverable(exc: BadRequest) -> bool:
+    """True if Telegram refused our HTML or our buttons (plain text will then go through)."""
+    text = str(exc).lower()
+    return any(marker in text for marker in _RECOVERABLE)
+
+
+async def send(context: CallbackContext, chat_id: int, messages: Sequence[OutMessage],
+               reply_to: int | None = None) -> list[Message]:
+    """Send rendered messages in order; if Telegram refuses our HTML, send plain text."""
+    sent = []
+    for n, out in enumerate(messages):
+        reply_parameters = (
+            ReplyParameters(reply_to, allow_sending_without_reply=True)
+            if reply_to and n == 0 else None
+        )
+        try:
+            message = await context.bot.send_message(
+                chat_id, out.html, parse_mode=ParseMode.HTML, reply_markup=markup(out.keyboard),
+                link_preview_options=NO_PREVIEW, reply_parameters=reply_parameters,
+            )
+        except BadRequest as exc:
+            if not recoverable(exc):
+                raise
+            log.error("Telegram refused a rendered message (%s): sending it as plain text", exc)
+            message = await context.bot.send_message(
+                chat_id, render.visible_text(out.html), parse_mode=None,
+                reply_parameters=reply_parameters,
+            )
+        sent.append(message)
+    return sent
 
 
 def rows_of(message: object) -> list[tuple[Button, ...]]:
@@ -201,43 +256,6 @@ def quote_id(update: Update) -> int | None:
 # ----------------------------------------------------------------------------- answering
 
 
-def review_reason(reply: Reply) -> str | None:
-    """Why a reply should go to the staff review queue, if it should."""
-    if reply.kind is ReplyKind.FALLBACK:
-        return "unanswered"
-    if reply.kind is ReplyKind.CLARIFY and reply.suggestions:
-        return "low_confidence"
-    if reply.kind is ReplyKind.ANSWER and reply.score < LOW_CONFIDENCE:
-        return "low_confidence"
-    return None
-
-
-async def record(svc: Services, user_id: int, message: str, reply: Reply,
-                 started: float) -> int | None:
-    """Log the interaction (and queue it for review); storage trouble never blocks a reply."""
-    text = message[:MAX_STORED_CHARS]
-    response_ms = round((time.perf_counter() - started) * 1000)
-    interaction_id = None
-    try:
-        interaction_id = await svc.storage.record_interaction(
-            user_id, text, str(reply.kind),
-            reply.entry_id if reply.kind is ReplyKind.ANSWER else None, reply.score, response_ms,
-        )
-    except Exception:
-        log.exception("could not record an interaction")
-    reason = review_reason(reply)
-    if reason and text.strip():  # a blank message is nothing staff could act on
-        try:
-            await svc.storage.enqueue_review(
-                user_id, text, " ".join(svc.engine.normaliser(text)), reason,
-                suggested_id=reply.candidates[0].id if reply.candidates else None,
-                score=reply.score,
-            )
-        except Exception:
-            log.exception("could not queue an interaction for review")
-    return interaction_id or None
-
-
 def answer_title(engine: Engine, reply: Reply) -> str | None:
     entry = engine.knowledge.faq.get(reply.entry_id or "")
     return entry.question if entry and reply.kind is ReplyKind.ANSWER else None
@@ -251,14 +269,22 @@ async def deliver(update: Update, context: Context, reply: Reply, *,
     await send(context, update.effective_chat.id, messages, reply_to=quote_id(update))
 
 
-async def answer_question(update: Update, context: Context, text: str) -> None:
-    """The engine's reply to a question, recorded, with « typing… » if it takes a while."""
-    started = time.perf_counter()
-    svc = services(context)
-    reply = svc.engine.reply(text, conversation_of(context))  # before any await: keeps order
-    async with typing(context, update.effective_chat.id):
-        interaction_id = await record(svc, update.effective_user.id, text, reply, started)
-        await deliver(update, context, reply, interaction_id=interaction_id)
+def user_message(update: Update, text: str) -> UserMessage:
+    """The engine's view of a Telegram message: its text, who wrote it and in which chat."""
+    user, chat = update.effective_user, update.effective_chat
+    return UserMessage(text, user.id if user else None, chat.id if chat else None)
+
+
+@dataclass(slots=True)
+class TelegramOutput:
+    """The Telegram output channel: a reply rendered to HTML and sent to the update's chat."""
+
+    update: Update
+    context: Context
+
+    async def send_reply(self, to: UserMessage, reply: Reply, *,
+                         interaction_id: int | None = None) -> None:
+        await deliver(self.update, self.context, reply, interaction_id=interaction_id)
 
 
 # ----------------------------------------------------------------------------- addressing

@@ -4,11 +4,11 @@ Everything here is plain data (no ``telegram`` import), so it is tested without 
 handlers turn :class:`Button` rows into ``InlineKeyboardMarkup``. The building blocks live in
 small modules, re-exported here so callers only need ``from bot import render``:
 
-* :mod:`bot.telegram_html` — valid HTML for Telegram: every piece of text goes through
+* :mod:`bot.telegram.html` — valid HTML for Telegram: every piece of text goes through
   :func:`esc`, and a message never exceeds 4 096 UTF-16 units (:func:`split_html` cuts at
   paragraphs, then lines, then words, closing and reopening tags around each cut);
-* :mod:`bot.callback_data` — ``callback_data`` never exceeds 64 bytes (:func:`pack`);
-* :mod:`bot.fixed_texts` — command menus and fixed notices.
+* :mod:`bot.telegram.callback_data` — ``callback_data`` never exceeds 64 bytes (:func:`pack`);
+* :mod:`bot.telegram.fixed_texts` — command menus and fixed notices.
 """
 
 from __future__ import annotations
@@ -22,7 +22,20 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.callback_data import (
+from bot.engine.reply import (
+    ContactCard,
+    PlaceCard,
+    Reply,
+    ReplyKind,
+    SourceRef,
+    Suggestion,
+    contact_details,
+    footer_line,
+    place_details,
+    place_where,
+)
+from bot.knowledge import Knowledge
+from bot.telegram.callback_data import (
     CB_FORGET_NO,
     CB_FORGET_YES,
     CB_NONE_OF_THESE,
@@ -40,19 +53,7 @@ from bot.callback_data import (
     resolve,
     unpack,
 )
-from bot.engine.reply import (
-    ContactCard,
-    PlaceCard,
-    Reply,
-    ReplyKind,
-    SourceRef,
-    Suggestion,
-    contact_details,
-    footer_line,
-    place_details,
-    place_where,
-)
-from bot.fixed_texts import (
+from bot.telegram.fixed_texts import (
     EDITED,
     ERROR_APOLOGY,
     FLOOD_NOTICE,
@@ -64,8 +65,7 @@ from bot.fixed_texts import (
     UNKNOWN_COMMAND,
     USER_COMMANDS,
 )
-from bot.knowledge import Knowledge
-from bot.telegram_html import (
+from bot.telegram.html import (
     MAX_BUTTON_LABEL,
     MAX_MESSAGE_UNITS,
     Button,

@@ -1,28 +1,34 @@
-"""Messages that are not commands, and the buttons under answers.
+"""The path of a citizen's message, and the buttons under answers.
 
-Free text in private chats and groups, locations, stickers and other non-text messages,
-edits, unknown commands, the flood guard run before every handler, and the buttons that
-follow an answer (question buttons, 👍/👎 feedback and its reasons, « none of these »,
-stale buttons). Shared helpers live in :mod:`bot.handlers`, commands in
-:mod:`bot.user_commands`.
+One straight path: receive → (flood guard, a pending /signaler prompt) → ``engine.reply`` →
+render → send → record. Free text in private chats and groups, /signaler and its prompt,
+locations, stickers and other non-text messages, edits, unknown commands, the flood guard run
+before every handler, and the buttons that follow an answer (question buttons, 👍/👎 feedback
+and its reasons, « none of these », stale buttons). Shared helpers live in
+:mod:`bot.telegram.services`, the other commands in :mod:`bot.telegram.citizen_commands`.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 
-from telegram import Chat, Update
+from telegram import Chat, ForceReply, Message, Update
 from telegram.ext import ApplicationHandlerStop
 
-from bot import render
-from bot.flood import Verdict
-from bot.handlers import (
+from bot.engine.reply import Reply, ReplyKind
+from bot.telegram import render
+from bot.telegram.citizen_commands import start
+from bot.telegram.flood import Verdict
+from bot.telegram.notify import notify_report
+from bot.telegram.services import (
+    MAX_STORED_CHARS,
     Context,
     PendingVote,
     Services,
+    TelegramOutput,
     ack,
     addressed_text,
-    answer_question,
     conversation_of,
     deliver,
     edit_keyboard,
@@ -30,12 +36,14 @@ from bot.handlers import (
     reply_html,
     rows_of,
     services,
+    typing,
+    user_message,
 )
-from bot.user_commands import consume_report_prompt, file_report, start
 
 log = logging.getLogger(__name__)
 
 VOTE_REASON_WAIT = 120.0  # how long a 👎 waits for its optional reason before being recorded
+LOW_CONFIDENCE = 60.0  # answers below this score go to the review queue too
 
 
 # ----------------------------------------------------------------------------- messages
@@ -63,6 +71,121 @@ async def on_group_text(update: Update, context: Context) -> None:
         await start(update, context)
         return
     await answer_question(update, context, text)
+
+
+# ----------------------------------------------------------------------------- answering
+
+
+async def answer_question(update: Update, context: Context, text: str) -> None:
+    """The engine's reply to a question, recorded, with « typing… » if it takes a while."""
+    started = time.perf_counter()
+    svc = services(context)
+    message = user_message(update, text)
+    reply = svc.engine.reply(message.text, conversation_of(context))  # before any await: keeps order
+    async with typing(context, update.effective_chat.id):
+        interaction_id = await record(svc, message.sender_id, message.text, reply, started)
+        await TelegramOutput(update, context).send_reply(message, reply,
+                                                         interaction_id=interaction_id)
+
+
+def review_reason(reply: Reply) -> str | None:
+    """Why a reply should go to the staff review queue, if it should."""
+    if reply.kind is ReplyKind.FALLBACK:
+        return "unanswered"
+    if reply.kind is ReplyKind.CLARIFY and reply.suggestions:
+        return "low_confidence"
+    if reply.kind is ReplyKind.ANSWER and reply.score < LOW_CONFIDENCE:
+        return "low_confidence"
+    return None
+
+
+async def record(svc: Services, user_id: int, message: str, reply: Reply,
+                 started: float) -> int | None:
+    """Log the interaction (and queue it for review); storage trouble never blocks a reply."""
+    text = message[:MAX_STORED_CHARS]
+    response_ms = round((time.perf_counter() - started) * 1000)
+    interaction_id = None
+    try:
+        interaction_id = await svc.storage.record_interaction(
+            user_id, text, str(reply.kind),
+            reply.entry_id if reply.kind is ReplyKind.ANSWER else None, reply.score, response_ms,
+        )
+    except Exception:
+        log.exception("could not record an interaction")
+    reason = review_reason(reply)
+    if reason and text.strip():  # a blank message is nothing staff could act on
+        try:
+            await svc.storage.enqueue_review(
+                user_id, text, " ".join(svc.engine.normaliser(text)), reason,
+                suggested_id=reply.candidates[0].id if reply.candidates else None,
+                score=reply.score,
+            )
+        except Exception:
+            log.exception("could not queue an interaction for review")
+    return interaction_id or None
+
+
+# ----------------------------------------------------------------------------- /signaler
+
+
+REPORT_PROMPT = (
+    "Que voulez-vous signaler ? Une réponse inexacte, un lieu fermé, un lieu à ajouter… "
+    "Répondez à ce message : votre texte sera transmis à l'équipe."
+)
+
+
+async def report(update: Update, context: Context) -> None:
+    """/signaler TEXT: a wrong answer or a missing place, for the staff review queue."""
+    text = command_argument(update.effective_message)
+    if text:
+        await file_report(update, context, text)
+        return
+    sent = await update.effective_message.reply_text(
+        REPORT_PROMPT,
+        reply_markup=ForceReply(selective=True, input_field_placeholder="Votre signalement"),
+    )
+    # Message ids are numbered per chat: the chat is part of the prompt's identity.
+    context.user_data["report_prompt"] = (sent.chat_id, sent.message_id)
+
+
+def command_argument(message: Message) -> str:
+    """The text after the leading command (« /signaler@bot\nligne 1\nligne 2 » → the lines)."""
+    text = message.text or ""
+    if not is_command(message):
+        return text.strip()
+    end = message.entities[0].offset + message.entities[0].length
+    # Entity offsets count UTF-16 units.
+    return text.encode("utf-16-le")[end * 2:].decode("utf-16-le").strip()
+
+
+def consume_report_prompt(message: Message, context: Context) -> bool:
+    """True (once) if ``message`` replies to this user's pending /signaler prompt."""
+    prompt = context.user_data.get("report_prompt") if context.user_data is not None else None
+    replied = message.reply_to_message
+    if prompt is None or replied is None or (replied.chat_id, replied.message_id) != prompt:
+        return False
+    del context.user_data["report_prompt"]
+    return True
+
+
+async def file_report(update: Update, context: Context, text: str) -> None:
+    """Queue a report for staff, thank the user and notify every admin."""
+    svc = services(context)
+    text = text[:MAX_STORED_CHARS]
+    about = conversation_of(context).last_entry_id
+    try:
+        await svc.storage.enqueue_review(
+            update.effective_user.id, text, " ".join(svc.engine.normaliser(text)), "report",
+            suggested_id=about,
+        )
+    except Exception:
+        log.exception("could not store a report")
+    await reply_html(update, context, "Merci ! Votre signalement est transmis à l'équipe, "
+                                      "qui le lira avec attention.")
+    await notify_report(context, text, about)
+
+
+# ----------------------------------------------------------------------------- other messages
 
 
 async def on_location(update: Update, context: Context) -> None:

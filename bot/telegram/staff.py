@@ -15,13 +15,13 @@ from typing import Any
 from telegram import Chat, Message, Update
 from telegram.ext import filters
 
-from bot import render
 from bot.engine import Engine
-from bot.handlers import Context, Services, ack, edit, reply_html, send, services
 from bot.knowledge.scrub import scrub_personal_data
-from bot.notify import notify_admins
-from bot.render import Button, OutMessage, cb_review, esc, quote, shorten
 from bot.storage import Stats
+from bot.telegram import render
+from bot.telegram.notify import notify_admins
+from bot.telegram.render import Button, OutMessage, cb_review, esc, quote, shorten
+from bot.telegram.services import Context, Services, ack, edit, reply_html, send, services
 
 log = logging.getLogger(__name__)
 

@@ -1,9 +1,9 @@
 """Wiring: build the python-telegram-bot ``Application`` and run it (polling or webhook).
 
-This module only assembles parts: handlers (:mod:`bot.user_commands`,
-:mod:`bot.message_handlers`, :mod:`bot.staff_handlers`, the error handler of
-:mod:`bot.handlers`), the rate limiter (:mod:`bot.ratelimit`), storage and jobs. Nothing here
-decides what to say.
+This module only assembles parts: handlers (:mod:`bot.telegram.citizen_commands`,
+:mod:`bot.telegram.citizens`, :mod:`bot.telegram.staff`, the error handler of
+:mod:`bot.telegram.services`), the rate limiter (:mod:`bot.telegram.ratelimit`), storage and
+jobs. Nothing here decides what to say.
 """
 
 from __future__ import annotations
@@ -31,18 +31,17 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import handlers as h
-from bot import message_handlers as msg
-from bot import render
-from bot import staff_handlers as staff
-from bot import user_commands as cmd
 from bot.config import Config
 from bot.engine.holder import KnowledgeHolder
-from bot.flood import FloodGuard
 from bot.knowledge.learned import LearnedStore
-from bot.ratelimit import PoliteRateLimiter
 from bot.storage import Storage, StorageProtocol
 from bot.storage.privacy import pseudonymise, resolve_secret
+from bot.telegram import citizen_commands as cmd
+from bot.telegram import citizens as msg
+from bot.telegram import render, staff
+from bot.telegram import services as h
+from bot.telegram.flood import FloodGuard
+from bot.telegram.ratelimit import PoliteRateLimiter
 
 # Opt in to PTB 23's time periods as ``timedelta``: otherwise PTB 22 itself emits a
 # deprecation warning every time Telegram answers 429 (``RetryAfter.__init__`` reads the
@@ -115,7 +114,7 @@ def add_handlers(app: Application) -> None:
         ("themes", cmd.themes),
         ("lieux", cmd.places),
         ("contact", cmd.contact),
-        ("signaler", cmd.report),
+        ("signaler", msg.report),
         ("oubli", cmd.forget),
         ("mesdonnees", cmd.my_data),
         ("stats", staff.stats),

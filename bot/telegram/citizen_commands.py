@@ -1,33 +1,32 @@
-"""The user commands (/start, /aide, /themes, /lieux, /contact, /signaler, /oubli,
-/mesdonnees) and the buttons that continue them (theme browser, communes, /oubli confirmation).
+"""The citizens' commands (/start, /aide, /themes, /lieux, /contact, /oubli, /mesdonnees) and
+the buttons that continue them (theme browser, communes, /oubli confirmation).
 
-Shared helpers (services, sending, answering) live in :mod:`bot.handlers`.
+/signaler and its prompt are part of the message path, in :mod:`bot.telegram.citizens`. Shared
+helpers (services, sending, delivering a reply) live in :mod:`bot.telegram.services`.
 """
 
 from __future__ import annotations
 
 import logging
 
-from telegram import Chat, ForceReply, Message, Update
+from telegram import Chat, Update
 
-from bot import render
 from bot.engine import Engine
 from bot.engine.places import type_label
-from bot.handlers import (
-    MAX_STORED_CHARS,
+from bot.knowledge import PLACE_TYPES
+from bot.telegram import render
+from bot.telegram.render import Button, OutMessage
+from bot.telegram.services import (
     Context,
     ack,
     conversation_of,
     deliver,
     edit,
-    is_command,
     quote_id,
     reply_html,
+    send,
     services,
 )
-from bot.knowledge import PLACE_TYPES
-from bot.notify import notify_report, send
-from bot.render import Button, OutMessage
 
 log = logging.getLogger(__name__)
 
@@ -95,63 +94,6 @@ async def contact(update: Update, context: Context) -> None:
     """Who to turn to."""
     messages = render.render_contacts(services(context).engine.contact_cards())
     await send(context, update.effective_chat.id, messages, reply_to=quote_id(update))
-
-
-REPORT_PROMPT = (
-    "Que voulez-vous signaler ? Une réponse inexacte, un lieu fermé, un lieu à ajouter… "
-    "Répondez à ce message : votre texte sera transmis à l'équipe."
-)
-
-
-async def report(update: Update, context: Context) -> None:
-    """/signaler TEXT: a wrong answer or a missing place, for the staff review queue."""
-    text = command_argument(update.effective_message)
-    if text:
-        await file_report(update, context, text)
-        return
-    sent = await update.effective_message.reply_text(
-        REPORT_PROMPT,
-        reply_markup=ForceReply(selective=True, input_field_placeholder="Votre signalement"),
-    )
-    # Message ids are numbered per chat: the chat is part of the prompt's identity.
-    context.user_data["report_prompt"] = (sent.chat_id, sent.message_id)
-
-
-def command_argument(message: Message) -> str:
-    """The text after the leading command (« /signaler@bot\nligne 1\nligne 2 » → the lines)."""
-    text = message.text or ""
-    if not is_command(message):
-        return text.strip()
-    end = message.entities[0].offset + message.entities[0].length
-    # Entity offsets count UTF-16 units.
-    return text.encode("utf-16-le")[end * 2:].decode("utf-16-le").strip()
-
-
-def consume_report_prompt(message: Message, context: Context) -> bool:
-    """True (once) if ``message`` replies to this user's pending /signaler prompt."""
-    prompt = context.user_data.get("report_prompt") if context.user_data is not None else None
-    replied = message.reply_to_message
-    if prompt is None or replied is None or (replied.chat_id, replied.message_id) != prompt:
-        return False
-    del context.user_data["report_prompt"]
-    return True
-
-
-async def file_report(update: Update, context: Context, text: str) -> None:
-    """Queue a report for staff, thank the user and notify every admin."""
-    svc = services(context)
-    text = text[:MAX_STORED_CHARS]
-    about = conversation_of(context).last_entry_id
-    try:
-        await svc.storage.enqueue_review(
-            update.effective_user.id, text, " ".join(svc.engine.normaliser(text)), "report",
-            suggested_id=about,
-        )
-    except Exception:
-        log.exception("could not store a report")
-    await reply_html(update, context, "Merci ! Votre signalement est transmis à l'équipe, "
-                                      "qui le lira avec attention.")
-    await notify_report(context, text, about)
 
 
 async def forget(update: Update, context: Context) -> None:
