@@ -134,7 +134,7 @@ def test_terminal_chat_keeps_context_and_numbered_suggestions(engine: Engine) ->
 def test_independent_sets_do_not_regress(
     engine: Engine, name: str, accuracy: float, wrong: float
 ) -> None:
-    items = yaml.safe_load((Path(__file__).parents[1] / "eval" / name).read_text("utf-8"))
+    items = yaml.safe_load((Path(__file__).parents[2] / "eval" / name).read_text("utf-8"))
     replies = [engine.reply(str(item["q"])).to_json() for item in items]
     result = score(items, replies, to_json_data(engine.knowledge)["places"])
     assert result.decision_accuracy >= accuracy
