@@ -1,7 +1,7 @@
 """The path of a citizen's message, and the buttons under answers.
 
 One straight path: receive → (flood guard, a pending /signaler prompt) → ``engine.reply`` →
-render → send → record. Free text in private chats and groups, /signaler and its prompt,
+record → render → send (recorded first: the 👍/👎 buttons carry the interaction id). Free text in private chats and groups, /signaler and its prompt,
 locations, stickers and other non-text messages, edits, unknown commands, the flood guard run
 before every handler, and the buttons that follow an answer (question buttons, 👍/👎 feedback
 and its reasons, « none of these », stale buttons). Shared helpers live in
