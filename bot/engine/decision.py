@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from bot.config import ContactConfig
 from bot.engine.compose import Composer
-from bot.engine.matching import SCAFFOLDING, FaqIndex, Match
-from bot.engine.places import Directory
+from bot.engine.confidence import MODEL_FILE, Calibrator, Judgement, fingerprint, judge
+from bot.engine.matching import SCAFFOLDING
+from bot.engine.reading import Reading, build_matchers, entry_phrasings, load_negatives, read
 from bot.engine.reply import (
     Candidate,
     Reply,
@@ -23,35 +24,11 @@ from bot.engine.reply import (
     Suggestion,
 )
 from bot.engine.smalltalk import SmallTalk
-from bot.engine.text import Normaliser, tokenize
-from bot.knowledge import STAFF_CONTACT_ID, Commune, Knowledge, Place
+from bot.engine.text import tokenize
+from bot.knowledge import STAFF_CONTACT_ID, Commune, Knowledge, default_knowledge_path
 
-PLACES_PSEUDO_ENTRY = "__places__"
-LOCATION_TERM = "loc92"  # has a digit: survives stemming unchanged on both sides
 MAX_MESSAGE_CHARS = 2000
 
-# Generic ways of asking for somewhere to work in a given town. They live in the same index as
-# the FAQ, so that « quels services proposer dans un tiers-lieu à Clamart ? » (an FAQ question
-# that happens to name a town) and « un tiers-lieu à Clamart ? » (a search) compete fairly.
-_PLACE_SEARCH_PHRASINGS = (
-    "coworking localite",
-    "chercher un coworking a localite",
-    "je cherche un espace de travail a localite",
-    "y a-t-il un tiers-lieu a localite",
-    "existe-t-il un tiers-lieu a localite ca existe",
-    "ou travailler a localite hors de chez moi",
-    "un fablab a localite",
-    "bureau partagé localite",
-    "quels coworkings me conseillez-vous a localite",
-    "adresse d'un lieu pour travailler a localite",
-    "tiers-lieu dans la ville de localite",
-    "un endroit ou travailler vers localite",
-    "un centre d'affaires a localite",
-    "un telecentre a localite",
-    "une pepiniere d'entreprises a localite",
-    "un lieu pour teletravailler a localite",
-    "louer un bureau a localite",
-)
 _MORE_DETAILS = re.compile(
     r"\b(?:plus de (?:details?|precisions?|infos?|informations?)|en savoir plus|"
     r"dites m en plus|en dire plus|developpe[zr]?|detaille[zr]?|precise[zr]?|la suite)\b"
@@ -67,34 +44,14 @@ _EXAMPLES = (
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
-    """Confidence levels (0–100), measured on the dev set: see ``python -m bot eval``."""
+    """Levels on the index's raw scores (0–100) for the place decisions only: whether a message
+    looks like a search in the directory. Whether an FAQ entry answers it is a probability
+    learned from data (:mod:`bot.engine.confidence`)."""
 
-    answer: float = 50.0  # at least this to answer…
-    margin: float = 4.0  # …and this far ahead of the runner-up…
-    sure: float = 70.0  # …unless this high
-    clarify: float = 38.0  # below: fall back honestly
-    clear_lead: float = 10.0  # a lower score still answers when this far ahead…
-    clear_lead_floor: float = 46.0  # …and at least this high
+    answer: float = 50.0  # a place search this strong needs no place word
+    sure: float = 70.0  # an FAQ entry this strong beats a named place
+    clarify: float = 38.0  # a place search weaker than this is no search
     places_margin: float = 4.0  # a place search wins unless an FAQ entry is this far ahead
-
-
-@dataclass(frozen=True, slots=True)
-class _Reading:
-    """One message, normalised and looked at every way the decision needs."""
-
-    words: list[str]
-    terms: list[str]
-    location: Commune | None
-    place_type: str | None
-    place_cue: bool  # names a kind of place, even the generic « tiers-lieu »
-    faq_matches: list[Match]
-    search_score: float  # how much it looks like a place search
-    candidates: tuple[Candidate, ...]
-    named: list[Place]  # places it names
-
-    @property
-    def top(self) -> Match | None:
-        return self.faq_matches[0] if self.faq_matches else None
 
 
 @dataclass(slots=True)
@@ -114,6 +71,28 @@ class Conversation:
             self.last_commune, self.last_type = reply.commune, reply.place_type
 
 
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """A message read, and its FAQ candidates judged."""
+
+    reading: Reading
+    judged: list[Judgement]
+    candidates: tuple[Candidate, ...]  # the best three, their confidence in percent
+    best: Judgement | None
+    sure: bool  # the best candidate is likely enough to be answered
+
+    def confidence_in(self, entry_id: str) -> float:
+        return next((c.score for c in self.candidates if c.id == entry_id), 0.0)
+
+
+def load_calibrator(knowledge: Knowledge) -> Calibrator:
+    """The knowledge's own trained model, else the one shipped with the package."""
+    for root in (knowledge.path, default_knowledge_path()):
+        if root is not None and (root / MODEL_FILE).is_file():
+            return Calibrator.load(root / MODEL_FILE)
+    raise FileNotFoundError(f"{MODEL_FILE} introuvable : lancez « python -m bot train »")
+
+
 class Engine(Composer):
     """Answers one message at a time from an immutable :class:`Knowledge`."""
 
@@ -122,41 +101,23 @@ class Engine(Composer):
         knowledge: Knowledge,
         staff_contact: ContactConfig | None = None,
         thresholds: Thresholds | None = None,
+        calibrator: Calibrator | None = None,
     ) -> None:
         self.knowledge = knowledge
         self.staff_contact = staff_contact or ContactConfig()
         self.thresholds = thresholds or Thresholds()
-        self.normaliser = Normaliser(knowledge.sms, knowledge.terms)
-        phrasings: dict[str, list[str]] = {
-            entry_id: [*knowledge.phrasings(entry_id), " ".join(entry.keywords)]
-            for entry_id, entry in knowledge.faq.items()
-        }
-        phrasings[PLACES_PSEUDO_ENTRY] = [
-            p.replace("localite", LOCATION_TERM) for p in _PLACE_SEARCH_PHRASINGS
-        ]
-        place_words = [
-            w
-            for c in knowledge.communes
-            for text in (c.name, *c.aliases)
-            for w in tokenize(text)
-        ]
-        # Real words the FAQ phrasings may not use, so that typo correction leaves them alone
-        # (« étymologie » must not become « typologie » before synonyms.yaml can map it).
-        vocabulary_words = [
-            w
-            for texts in (*knowledge.terms.values(), *knowledge.place_types.values(),
-                          tuple(knowledge.terms), tuple(knowledge.sms.values()))
-            for text in texts
-            for w in tokenize(text)
-        ]
-        self.index = FaqIndex(
-            phrasings, self.normaliser, extra_vocabulary=[*place_words, *vocabulary_words]
-        )
-        faq_words = frozenset(self.index.vocabulary.words) - frozenset(place_words)
-        self.directory = Directory(knowledge, known_words=faq_words)
+        self.calibrator = calibrator or load_calibrator(knowledge)
+        self.matchers = build_matchers(knowledge)
+        self.normaliser = self.matchers.normaliser
+        self.index = self.matchers.index
+        self.directory = self.matchers.directory
         self.smalltalk = SmallTalk(knowledge.smalltalk)
 
     # ------------------------------------------------------------------ public API
+
+    def fingerprint(self) -> str:
+        """Of what the confidence model depends on; ``bot check`` compares it with the model's."""
+        return fingerprint(entry_phrasings(self.knowledge), load_negatives(self.knowledge))
 
     def reply(self, message: str, conversation: Conversation | None = None) -> Reply:
         """The reply to one user message; never raises on any text."""
@@ -221,60 +182,74 @@ class Engine(Composer):
         if text.startswith("/"):  # an unknown command: read what follows it
             text = text.split(maxsplit=1)[1] if " " in text else ""
             if not text:
-                return self._fallback(message, [])
+                return self._fallback(message)
         reading = self._read(text)
         if all(term in SCAFFOLDING for term in reading.terms):  # « quoi ? », « comment ? »
-            return self._fallback(message, [])
+            return self._fallback(message)
         if _is_more_details(reading.words) and conversation.last_entry_id in self.knowledge.faq:
             return self._more_details(conversation.last_entry_id, message)
+        turn = self._turn(reading)
+        chatter = self._smalltalk_beside(turn, text)
+        if chatter:
+            return self._smalltalk(chatter, message)
         return (
-            self._about_named_place(reading, message)
-            or self._place_search(reading, message, conversation)
-            or self._faq_decision(message, reading.faq_matches, reading.candidates)
+            self._about_named_place(turn, message)
+            or self._place_search(turn, message, conversation)
+            or self._faq_decision(turn, message)
         )
 
-    def _read(self, text: str) -> _Reading:
-        """Normalise once, then look at the message every way the decision needs."""
-        words = self.normaliser.words(text)
-        location = self.directory.find_location(words)
-        place_type = self.directory.find_type(words)
-        terms = self.normaliser.terms(self.index.vocabulary.correct_all(words))
-        if location:
-            terms.append(LOCATION_TERM)
-        matches = self.index.search(terms, limit=6)
-        faq_matches = [m for m in matches if m.entry_id != PLACES_PSEUDO_ENTRY]
-        search = next((m.score for m in matches if m.entry_id == PLACES_PSEUDO_ENTRY), 0.0)
-        return _Reading(
-            words=words,
-            terms=terms,
-            location=location,
-            place_type=place_type,
-            place_cue=place_type is not None or self.directory.mentions_type(words),
-            faq_matches=faq_matches,
-            search_score=search,
-            candidates=self._candidates(faq_matches),
-            named=self.directory.find_places(words, location),
-        )
+    def _read(self, text: str) -> Reading:
+        return read(self.matchers, text)
 
-    def _about_named_place(self, r: _Reading, message: str) -> Reply | None:
+    def judge(self, r: Reading) -> list[Judgement]:
+        """The FAQ candidates of a message, each with the probability that it is right."""
+        return judge(r.evidence, self.index, self.matchers.second, self.calibrator)
+
+    def _turn(self, r: Reading) -> Turn:
+        judged = self.judge(r)
+        faq = self.knowledge.faq
+        candidates = tuple(
+            Candidate(j.entry_id, faq[j.entry_id].question, round(100 * j.probability, 1))
+            for j in judged[:3]
+        )
+        best = judged[0] if judged else None
+        sure = best is not None and best.probability >= self.calibrator.answer_at
+        return Turn(r, judged, candidates, best, sure)
+
+    def _smalltalk_beside(self, turn: Turn, text: str) -> str | None:
+        """« merci beaucoup, c'est très clair », « bonjour, j'espère que vous allez bien »:
+        small talk with extra words, when nothing else in the message has a likely answer."""
+        r, best = turn.reading, turn.best
+        if r.location is not None or r.named:
+            return None
+        intent, topical = self.smalltalk.detect_within(text)
+        if intent is None:
+            return None
+        weak = best is None or best.probability < self.calibrator.clarify_at
+        return intent if weak or (topical <= 2 and not turn.sure) else None
+
+    def _about_named_place(self, turn: Turn, message: str) -> Reply | None:
         """« casaco c koi », « kwerk boulogne »: the place's entry, or its card."""
+        r, best = turn.reading, turn.best
         if not r.named:
             return None
-        t, top = self.thresholds, r.top
         entry_id = r.named[0].faq
         if entry_id in self.knowledge.faq:
-            if top is None or top.entry_id == entry_id or top.score < t.sure:
-                return self.answer(entry_id, message, top.score if top else 0.0, r.candidates)
+            other_is_sure = (best is not None and best.entry_id != entry_id and turn.sure
+                             and best.score >= self.thresholds.sure)
+            if not other_is_sure:
+                return self.answer(entry_id, message, turn.confidence_in(entry_id),
+                                   turn.candidates)
             return None
-        if top is None or top.score < t.answer:
-            return self._named_places(r.named, message, r.candidates)
+        if not turn.sure:
+            return self._named_places(r.named, message, turn.candidates)
         return None
 
-    def _place_search(self, r: _Reading, message: str,
+    def _place_search(self, turn: Turn, message: str,
                       conversation: Conversation) -> Reply | None:
         """The directory, when the message looks for somewhere to work in a commune or area,
         or follows up on the previous search (« et à Nanterre ? », « et pour un fablab ? »)."""
-        t = self.thresholds
+        t, r = self.thresholds, turn.reading
         best_faq = r.top.score if r.top else 0.0
         if r.location is None:
             if (
@@ -284,7 +259,7 @@ class Engine(Composer):
                 and len(r.terms) <= 2  # nothing but the type
             ):
                 reply = self.places(conversation.last_commune, r.place_type, message)
-                return self._with_candidates(reply, r.candidates)
+                return self._with_candidates(reply, turn.candidates)
             return None
         asks_why = not _WHY_WORDS.isdisjoint(r.words)  # « pourquoi La Défense… » is no search
         wants_place = (r.place_cue or r.search_score >= t.answer) and (
@@ -293,42 +268,36 @@ class Engine(Composer):
         if wants_place and (
             (r.search_score >= t.clarify and r.search_score + t.places_margin >= best_faq)
             # an explicit kind of place (« imprimante 3d à Issy ») and no confident answer
-            or (r.place_type is not None and best_faq < t.answer)
+            or (r.place_type is not None and not turn.sure)
             # « je cherche un fab lab à Gennevilliers pour… »: a search, whatever follows
             or (r.place_cue and _SEARCH_TERM in r.terms)
         ):
             return self._with_candidates(self.places(r.location, r.place_type, message),
-                                         r.candidates)
-        if conversation.last_kind is ReplyKind.PLACES and _is_follow_up(r.terms, best_faq, t):
+                                         turn.candidates)
+        if conversation.last_kind is ReplyKind.PLACES and len(r.terms) <= 3 and not turn.sure:
+            # « et à Nanterre ? », « et pour un fablab ? »: short, and not an FAQ question
             reply = self.places(r.location, r.place_type or conversation.last_type, message)
-            return self._with_candidates(reply, r.candidates)
+            return self._with_candidates(reply, turn.candidates)
         return None
 
-    def _faq_decision(self, message: str, matches: list[Match],
-                      candidates: tuple[Candidate, ...]) -> Reply:
-        t = self.thresholds
-        if not matches or matches[0].score < t.clarify:
-            return self._fallback(message, matches)
-        top = matches[0]
-        runner_up = matches[1].score if len(matches) > 1 else 0.0
-        lead = top.score - runner_up
-        if (
-            top.score >= t.sure
-            or (top.score >= t.answer and lead >= t.margin)
-            or (top.score >= t.clear_lead_floor and lead >= t.clear_lead)
-        ):
-            return self.answer(top.entry_id, message, top.score, candidates)
-        close = [m for m in matches[:3] if m.score >= max(t.clarify, top.score - 12)]
+    def _faq_decision(self, turn: Turn, message: str) -> Reply:
+        best, cal = turn.best, self.calibrator
+        if best is None or best.probability < cal.clarify_at:
+            return self._fallback(message, turn)
+        if turn.sure:
+            return self.answer(best.entry_id, message, turn.candidates[0].score, turn.candidates)
+        close = [j for j in turn.judged[:3]
+                 if j.probability >= max(cal.clarify_at / 2, best.probability / 3)]
         if len(close) < 2:
-            close = matches[:2]
+            close = turn.judged[:2]
         faq = self.knowledge.faq
         return Reply(
             kind=ReplyKind.CLARIFY,
             text="Je ne suis pas certain d'avoir bien compris. Vouliez-vous dire :",
             question=message,
-            score=top.score,
-            candidates=candidates,
-            suggestions=tuple(Suggestion(m.entry_id, faq[m.entry_id].question) for m in close),
+            score=turn.candidates[0].score,
+            candidates=turn.candidates,
+            suggestions=tuple(Suggestion(j.entry_id, faq[j.entry_id].question) for j in close),
         )
 
     # ------------------------------------------------------------------ composition
@@ -346,37 +315,31 @@ class Engine(Composer):
             suggestions=self.examples(),
         )
 
-    def _fallback(self, message: str, matches: list[Match]) -> Reply:
-        themes = self._closest_themes(matches)
-        contact = self._contacts(STAFF_CONTACT_ID)
+    def _fallback(self, message: str, turn: Turn | None = None) -> Reply:
+        judged = turn.judged if turn else []
+        faq = self.knowledge.faq
         text = (
             "Je n'ai pas de réponse sûre à cette question. Je connais la politique des "
             "tiers-lieux des Hauts-de-Seine (coworkings, fab labs, télécentres), les lieux cités "
             "dans mes sources et les démarches pour monter un projet. Reformulez votre question, "
             "parcourez les thèmes (/themes) ou adressez-vous au contact ci-dessous."
         )
-        faq = self.knowledge.faq
         suggestions = tuple(
-            Suggestion(m.entry_id, faq[m.entry_id].question)
-            for m in matches[:2]
-            if m.score >= self.thresholds.clarify - 10 and m.entry_id in faq
+            Suggestion(j.entry_id, faq[j.entry_id].question)
+            for j in judged[:2]
+            if j.probability >= self.calibrator.clarify_at / 2
         ) or self.examples()
         return Reply(
             kind=ReplyKind.FALLBACK,
             text=text,
             question=message,
-            score=matches[0].score if matches else 0.0,
-            candidates=self._candidates(matches),
+            score=turn.candidates[0].score if turn and turn.candidates else 0.0,
+            candidates=turn.candidates if turn else (),
             suggestions=suggestions,
-            contacts=contact,
-            themes=themes,
+            contacts=self._contacts(STAFF_CONTACT_ID),
+            themes=self._closest_themes([j.entry_id for j in judged]),
         )
 
 
 def _is_more_details(words: list[str]) -> bool:
     return len(words) <= 6 and bool(_MORE_DETAILS.search(" ".join(words)))
-
-
-def _is_follow_up(terms: list[str], best_faq: float, t: Thresholds) -> bool:
-    """« et à Nanterre ? », « et pour un fablab ? »: short, and not an FAQ question."""
-    return len(terms) <= 3 and best_faq < t.answer

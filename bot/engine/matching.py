@@ -60,7 +60,7 @@ class Vocabulary:
     def __init__(self, words: Iterable[str]) -> None:
         self.words = frozenset(w for w in words if w)
         by_shape: dict[tuple[int, str], list[str]] = defaultdict(list)
-        for w in self.words:
+        for w in sorted(self.words):  # sorted: ties resolve the same way in every process
             if w.isalpha():
                 by_shape[len(w), w[0]].append(w)
         self._by_shape = dict(by_shape)
@@ -157,6 +157,10 @@ class FaqIndex:
 
     def idf(self, stem: str) -> float:
         return self._idf.get(stem, self._unknown_idf)
+
+    def entry_terms(self, entry_id: str) -> frozenset[str]:
+        """Every stem of every phrasing of one entry."""
+        return self._entry_terms.get(entry_id, frozenset())
 
     def knows(self, stem: str) -> bool:
         return stem in self._idf
