@@ -24,11 +24,15 @@ def default_sets(knowledge_path: Path | None) -> list[Path]:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from bot.engine.training import labelled_items, train, write_model
+    from bot.cli.common import CliError
+    from bot.engine.training import TrainingError, labelled_items, train, write_model
 
     knowledge = _knowledge(args, _config(args))
     sets = [Path(p) for p in args.set] if args.set else default_sets(knowledge.path)
-    model = train(knowledge, labelled_items(sets))
+    try:
+        model = train(knowledge, labelled_items(sets))
+    except (TrainingError, OSError) as exc:
+        raise CliError(str(exc)) from exc
     cv = model["cross_validation"]
     print(f"Appris sur {model['trained_on']['messages']} messages "
           f"({model['trained_on']['out_of_scope']} hors sujet) ; jeux : "

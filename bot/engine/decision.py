@@ -10,11 +10,19 @@ It knows nothing of Telegram: the Telegram handlers, the terminal chat and the C
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.config import ContactConfig
-from bot.engine.compose import Composer
+from bot.engine.compound import CompoundDecisions
 from bot.engine.confidence import MODEL_FILE, Calibrator, Judgement, fingerprint, judge
+from bot.engine.geo import Geography
+from bot.engine.intents import (
+    creation_intent,
+    looks_english,
+    price_intent,
+    question_sentence,
+    split_questions,
+)
 from bot.engine.matching import SCAFFOLDING
 from bot.engine.reading import Reading, build_matchers, entry_phrasings, load_negatives, read
 from bot.engine.reply import (
@@ -25,7 +33,8 @@ from bot.engine.reply import (
 )
 from bot.engine.smalltalk import SmallTalk
 from bot.engine.text import tokenize
-from bot.knowledge import STAFF_CONTACT_ID, Commune, Knowledge, default_knowledge_path
+from bot.engine.where import PRICE_ENTRY, Conversation, WhereDecisions, wants_somewhere
+from bot.knowledge import STAFF_CONTACT_ID, Commune, Knowledge, Place, default_knowledge_path
 
 MAX_MESSAGE_CHARS = 2000
 
@@ -35,6 +44,7 @@ _MORE_DETAILS = re.compile(
 )
 _SEARCH_TERM = "chercher"  # canonical word of synonyms.yaml for chercher / trouver / dénicher…
 _WHY_WORDS = frozenset({"pourquoi", "raison", "raisons", "qui", "quand", "interet", "role"})
+_PROJECT_ENTRY = "creer-tiers-lieu"
 _EXAMPLES = (
     "definition-tiers-lieu",
     "trouver-tiers-lieu",
@@ -54,23 +64,6 @@ class Thresholds:
     places_margin: float = 4.0  # a place search wins unless an FAQ entry is this far ahead
 
 
-@dataclass(slots=True)
-class Conversation:
-    """What a follow-up needs to know about the previous turn (« et à Nanterre ? »)."""
-
-    last_kind: ReplyKind | None = None
-    last_entry_id: str | None = None
-    last_commune: str | None = None
-    last_type: str | None = None
-
-    def remember(self, reply: Reply) -> None:
-        self.last_kind = reply.kind
-        if reply.kind is ReplyKind.ANSWER:
-            self.last_entry_id = reply.entry_id
-        if reply.kind is ReplyKind.PLACES:
-            self.last_commune, self.last_type = reply.commune, reply.place_type
-
-
 @dataclass(frozen=True, slots=True)
 class Turn:
     """A message read, and its FAQ candidates judged."""
@@ -80,6 +73,7 @@ class Turn:
     candidates: tuple[Candidate, ...]  # the best three, their confidence in percent
     best: Judgement | None
     sure: bool  # the best candidate is likely enough to be answered
+    focus: str | None = None  # the sentence that asks, in a long message
 
     def confidence_in(self, entry_id: str) -> float:
         return next((c.score for c in self.candidates if c.id == entry_id), 0.0)
@@ -93,7 +87,7 @@ def load_calibrator(knowledge: Knowledge) -> Calibrator:
     raise FileNotFoundError(f"{MODEL_FILE} introuvable : lancez « python -m bot train »")
 
 
-class Engine(Composer):
+class Engine(CompoundDecisions, WhereDecisions):
     """Answers one message at a time from an immutable :class:`Knowledge`."""
 
     def __init__(
@@ -112,6 +106,7 @@ class Engine(Composer):
         self.index = self.matchers.index
         self.directory = self.matchers.directory
         self.smalltalk = SmallTalk(knowledge.smalltalk)
+        self.geo = Geography(knowledge, self.directory)
 
     # ------------------------------------------------------------------ public API
 
@@ -142,10 +137,10 @@ class Engine(Composer):
         return self.directory.find_type(tokenize(text))
 
     def nearest_places(self, lat: float, lon: float) -> Reply:
-        found = self.directory.nearest(lat, lon)
+        found = self.geo.nearest(lat, lon)
         text = (
-            "Voici les lieux connus les plus proches de la position partagée "
-            "(distances approximatives, calculées depuis le centre des communes) :"
+            "Voici les lieux connus les plus proches de la position partagée (à vol d'oiseau, "
+            "depuis l'adresse du lieu quand elle est connue, sinon le centre de sa commune) :"
             if found
             else "Je ne connais aucun lieu avec une position dans mon annuaire."
         )
@@ -183,20 +178,125 @@ class Engine(Composer):
             text = text.split(maxsplit=1)[1] if " " in text else ""
             if not text:
                 return self._fallback(message)
+        words = tokenize(text)
+        if looks_english(words):
+            return self._in_english(text, message, conversation)
+        parts = split_questions(text)
+        if len(parts) == 2:
+            both = self._two_questions(parts, message, conversation)
+            if both is not None:
+                return both
+        return self._one(text, message, conversation)
+
+    def _one(self, text: str, message: str, conversation: Conversation) -> Reply:
+        """One question: follow-ups, small talk, intent, where, then the FAQ."""
         reading = self._read(text)
         if all(term in SCAFFOLDING for term in reading.terms):  # « quoi ? », « comment ? »
             return self._fallback(message)
-        if _is_more_details(reading.words) and conversation.last_entry_id in self.knowledge.faq:
-            return self._more_details(conversation.last_entry_id, message)
-        turn = self._turn(reading)
+        follow = self._follow_up(reading, message, conversation)
+        if follow is not None:
+            return follow
+        turn = self._focus(self._turn(reading), text)
         chatter = self._smalltalk_beside(turn, text)
         if chatter:
             return self._smalltalk(chatter, message)
+        if creation_intent(reading.words) and reading.location is not None:
+            return self._project(turn, message)
+        if reading.location is None and price_intent(reading.words):
+            place = self._place_in_view(reading, conversation)
+            if (place is not None and (not turn.sure or self._about_a_place(turn))) or (
+                    not turn.sure and self._about_prices(turn)):
+                return self._price_of(place, message)
         return (
-            self._about_named_place(turn, message)
+            self._somewhere(turn, message)
+            or self._about_named_place(turn, message)
             or self._place_search(turn, message, conversation)
             or self._faq_decision(turn, message)
         )
+
+    def _follow_up(self, r: Reading, message: str, conversation: Conversation) -> Reply | None:
+        more = _is_more_details(r.words)
+        if more and conversation.last_kind is ReplyKind.ANSWER and (
+                conversation.last_entry_id in self.knowledge.faq):
+            return self._more_details(conversation.last_entry_id, message)  # the sources
+        if conversation.places_in_view and conversation.last_places:
+            follow = self._follow_up_on_places(r, message, conversation.last_places)
+            if follow is not None:
+                return follow
+        if more and conversation.last_entry_id in self.knowledge.faq:
+            return self._more_details(conversation.last_entry_id, message)
+        return None
+
+    def _focus(self, turn: Turn, text: str) -> Turn:
+        """A long message is judged on its question, not drowned by its context."""
+        question = question_sentence(text)
+        if question is None:
+            return turn
+        focused = self._turn(self._read(question))
+        if focused.sure or (not turn.sure and focused.best and (
+                turn.best is None or focused.best.probability > turn.best.probability)):
+            return Turn(turn.reading, focused.judged, focused.candidates, focused.best,
+                        focused.sure, question)
+        return replace(turn, focus=question)
+
+    def _project(self, turn: Turn, message: str) -> Reply:
+        """« je veux ouvrir un coworking à Colombes »: a project, the commune remembered."""
+        r, best = turn.reading, turn.best
+        generic = (best is not None and best.entry_id == _PROJECT_ENTRY
+                   and best.probability >= self.calibrator.clarify_at)
+        if turn.sure or generic:
+            reply = self._faq_decision(replace(turn, sure=True), message)
+        else:
+            reply = self._faq_decision(turn, message)
+        return replace(reply, commune=r.location.name if r.location else None)
+
+    def _about_prices(self, turn: Turn) -> bool:
+        """« c'est combien ? » alone, or a price question the price entry could answer —
+        not « combien coûte la cantine » (out of scope: the price entry is no candidate)."""
+        if len(turn.reading.terms) <= 2:
+            return True
+        return any(j.entry_id == PRICE_ENTRY and j.probability >= self.calibrator.clarify_at
+                   for j in turn.judged[:3])
+
+    def _about_a_place(self, turn: Turn) -> bool:
+        """The best answer presents a place (« c combien casaco » asks its price)."""
+        entry = self.knowledge.faq.get(turn.best.entry_id) if turn.best else None
+        return bool(entry and entry.place) or bool(turn.reading.named)
+
+    def _place_in_view(self, r: Reading, conversation: Conversation) -> Place | None:
+        """The place a price question is about: named now, or the one just discussed."""
+        if r.named:
+            return r.named[0]
+        entry = self.knowledge.faq.get(conversation.last_entry_id or "")
+        if entry and entry.place in self.knowledge.places:
+            return self.knowledge.places[entry.place]
+        if conversation.places_in_view and conversation.last_places:
+            return self.knowledge.places.get(conversation.last_places[0])
+        return None
+
+    def _somewhere(self, turn: Turn, message: str) -> Reply | None:
+        """Stations, communes outside the 92, and two communes of the 92 in one message."""
+        r = turn.reading
+        if not wants_somewhere(r, self.thresholds.clarify):
+            return None
+        # where the question is asked, not where the context says the user lives or works
+        words = self.normaliser.words(turn.focus) if turn.focus else r.words
+        communes = list(dict.fromkeys(
+            f.value for f in self.directory.location_finder.find(words)))
+        if len(communes) >= 2 and not r.named:
+            return self._with_candidates(self._several_communes(communes, r, message),
+                                         turn.candidates)
+        if turn.sure and r.place_type is None and _SEARCH_TERM not in r.terms:
+            return None  # « …mes clients sont à Paris. Qu'est-ce qu'un tiers-lieu ? »
+        located = self.geo.locate(words)
+        if located is not None and located.spot is not None:
+            if located.spot.kind == "station":
+                return self._with_candidates(self._near_station(located.spot, r, message),
+                                             turn.candidates)
+            if r.location is None:
+                return self._with_candidates(self._outside(located.spot, r, message),
+                                             turn.candidates)
+        return None
 
     def _read(self, text: str) -> Reading:
         return read(self.matchers, text)
@@ -252,13 +352,14 @@ class Engine(Composer):
         t, r = self.thresholds, turn.reading
         best_faq = r.top.score if r.top else 0.0
         if r.location is None:
-            if (
-                r.place_type
-                and conversation.last_kind is ReplyKind.PLACES
-                and conversation.last_commune
-                and len(r.terms) <= 2  # nothing but the type
-            ):
-                reply = self.places(conversation.last_commune, r.place_type, message)
+            last = conversation.last_commune
+            follows = (r.place_type and conversation.last_kind is ReplyKind.PLACES
+                       and len(r.terms) <= 2)  # « et pour un fablab ? »: nothing but the type
+            # « y a des coworkings là-bas ? » after « je veux ouvrir un tiers-lieu à Colombes »
+            searches = r.place_cue and not turn.sure and (
+                r.search_score >= t.clarify or _SEARCH_TERM in r.terms or len(r.terms) <= 4)
+            if last and (follows or searches):
+                reply = self.places(last, r.place_type, message)
                 return self._with_candidates(reply, turn.candidates)
             return None
         asks_why = not _WHY_WORDS.isdisjoint(r.words)  # « pourquoi La Défense… » is no search

@@ -55,10 +55,12 @@ class SmallTalk:
         """The small-talk intent of a message that says more (« merci infiniment, vous m'avez
         bien dépanné »), and how many words with a topic are left beside it. The engine uses
         it only when no FAQ entry is a likely answer."""
-        intent, rest = self._scan(message)
+        intent, rest = self._scan(message, lenient=True)
         return intent, sum(1 for w in rest if w not in _FILLER)
 
-    def _scan(self, message: str) -> tuple[str | None, list[str]]:
+    def _scan(self, message: str, lenient: bool = False) -> tuple[str | None, list[str]]:
+        """The intents found and the words left. ``lenient``: inside a longer message, only
+        phrases with a real word count (« a+ » must not turn every « à » into a goodbye)."""
         text = fold(message).strip()
         if text in self._literal:
             return self._literal[text], []
@@ -67,10 +69,14 @@ class SmallTalk:
         intents: list[str] = []
         rest = list(words)
         for literal, intent in self._literal.items():
+            if lenient and not re.search(r"[a-z]{3}", literal):
+                continue
             if literal and re.search(rf"(?<!\S){re.escape(literal)}(?!\S)", text):
                 intents.append(intent)
                 rest = [w for w in rest if w not in tokenize(literal)]
         for tokens, intent in self._phrases:
+            if lenient and all(t in STOP_WORDS or len(t) <= 2 for t in tokens):
+                continue
             i = _find(rest, tokens)
             while i is not None:
                 intents.append(intent)

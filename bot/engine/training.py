@@ -47,6 +47,10 @@ WRONG_COST = 4.0  # a wrong answer is worth this many unanswered questions
 REGULARISATION = 1.0
 
 
+class TrainingError(ValueError):
+    """The knowledge gives too little to learn from (said in French)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Row:
     group: int  # one message
@@ -179,6 +183,13 @@ def cross_validate(rows: Sequence[Row]) -> list[float]:
     for fold in range(FOLDS):
         train = [r for r in rows if r.fold != fold]
         test = [i for i, r in enumerate(rows) if r.fold == fold]
+        if not test:
+            continue
+        if len({r.right for r in train}) < 2:  # a tiny knowledge: the base rate is all we know
+            rate = sum(r.right for r in train) / max(len(train), 1)
+            for i in test:
+                probs[i] = rate
+            continue
         model = _fit(train)
         for i, p in zip(test, model.predict_proba([rows[i].features for i in test])[:, 1],
                         strict=True):
@@ -189,6 +200,11 @@ def cross_validate(rows: Sequence[Row]) -> list[float]:
 def train(knowledge: Knowledge, extra: Sequence[tuple[str, str | None]] = ()) -> dict:
     """The confidence model as the JSON-ready dictionary written to :data:`MODEL_FILE`."""
     rows = training_rows(knowledge, extra)
+    if len({r.right for r in rows}) < 2:
+        raise TrainingError(
+            "Pas assez d'exemples pour apprendre : il faut des formulations qui se ressemblent "
+            "d'une entrée à l'autre et des messages hors sujet (knowledge/training/negatives.yaml)."
+        )
     groups = _best_per_group(rows, cross_validate(rows))
     answer_at, clarify_at = choose_levels(groups)
     answered = [(ok, oos) for p, ok, oos, _ in groups if p >= answer_at]
