@@ -129,7 +129,7 @@ def candidate_features(ev: Evidence, index: FaqIndex, second: CentroidModel,
     rows = []
     for rank, m in enumerate(matches):
         union = index.entry_terms(m.entry_id)
-        phrasing = dict.fromkeys(index.normaliser(m.phrasing))
+        phrasing = index.stems_of(m.phrasing)
         matched = [t for t in terms if t in union]
         on_phrasing = sum(weights[t] for t in terms if t in phrasing)
         phrasing_weight = sum(index.idf(t) for t in phrasing) or 1.0

@@ -150,6 +150,7 @@ class FaqIndex:
             sum(self.idf(s) for s in stems) or 1.0 for _, _, stems in self._phrasings
         ]
         self._phrasing_text = [" ".join(stems) for _, _, stems in self._phrasings]
+        self._stems_of = {text: stems for _, text, stems in self._phrasings}
 
 
     def __len__(self) -> int:
@@ -157,6 +158,11 @@ class FaqIndex:
 
     def idf(self, stem: str) -> float:
         return self._idf.get(stem, self._unknown_idf)
+
+    def stems_of(self, phrasing: str) -> tuple[str, ...]:
+        """The stems of an indexed phrasing (as a :class:`Match` names it)."""
+        stems = self._stems_of.get(phrasing)
+        return stems if stems is not None else tuple(dict.fromkeys(self.normaliser(phrasing)))
 
     def entry_terms(self, entry_id: str) -> frozenset[str]:
         """Every stem of every phrasing of one entry."""

@@ -39,9 +39,10 @@ class PhraseFinder:
             key = " ".join(tokenize(text))
             if key and (len(key) >= 4 or " " in key):
                 self._exact.setdefault(key, value)
-        self._by_size: dict[int, list[str]] = {}
+        # candidates for typos by number of words and first letter (typos rarely touch it)
+        self._by_size: dict[tuple[int, str], list[str]] = {}
         for key in self._exact:
-            self._by_size.setdefault(len(key.split()), []).append(key)
+            self._by_size.setdefault((len(key.split()), key[0]), []).append(key)
         self._known_words = known_words
 
     def find(self, words: Sequence[str], fuzzy: bool = True) -> list[Found]:
@@ -74,7 +75,9 @@ class PhraseFinder:
         if len(key) < 5 or all(w in self._known_words for w in words):
             return None
         best = None
-        for candidate in self._by_size.get(len(words), ()):
+        for candidate in self._by_size.get((len(words), key[0]), ()):
+            if abs(len(candidate) - len(key)) > 3:  # a ratio of 87 allows no more
+                continue
             parts = candidate.split()
             if all(w == p or w not in self._known_words for w, p in zip(words, parts, strict=True)):
                 score = fuzz.ratio(key, candidate)

@@ -136,9 +136,12 @@ class Reading:
         )
 
 
+MAX_WORDS = 120  # longer messages are read on their first words: bounded work per message
+
+
 def read(m: Matchers, text: str) -> Reading:
     """Normalise once, then look at the message every way the decision needs."""
-    words = m.normaliser.words(text)
+    words = m.normaliser.words(text)[:MAX_WORDS]
     location = m.directory.find_location(words)
     place_type = m.directory.find_type(words)
     terms = m.normaliser.terms(m.index.vocabulary.correct_all(words))

@@ -74,8 +74,10 @@ class SmallTalk:
             if literal and re.search(rf"(?<!\S){re.escape(literal)}(?!\S)", text):
                 intents.append(intent)
                 rest = [w for w in rest if w not in tokenize(literal)]
+        present = set(rest)
         for tokens, intent in self._phrases:
-            if lenient and all(t in STOP_WORDS or len(t) <= 2 for t in tokens):
+            if tokens[0] not in present or (
+                    lenient and all(t in STOP_WORDS or len(t) <= 2 for t in tokens)):
                 continue
             i = _find(rest, tokens)
             while i is not None:

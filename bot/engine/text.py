@@ -46,8 +46,10 @@ STOP_WORDS = STOP_WORDS - {"ou"}
 _stemmer = snowballstemmer.stemmer("french")
 
 
+@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
-    """Lower-case, accent-free, apostrophe-normalised text (no other change)."""
+    """Lower-case, accent-free, apostrophe-normalised text (no other change); cached, as every
+    message is folded by several readers (small talk, places, the index)."""
     text = unicodedata.normalize("NFKC", text or "")[:_MAX_CHARS]
     text = _INVISIBLE.sub("", text)
     text = text.translate(_APOSTROPHES).translate(_LIGATURES).lower()
