@@ -25,6 +25,10 @@ _PRICE = frozenset({
     "payer", "paie", "paye", "abonnement", "abonnements", "euros", "euro", "eur", "€",
     "gratuit", "gratuite", "forfait",
 })
+_A_PRICE = re.compile(
+    r"(?:co[uû]t\w*|tarif\w*|adh[ée]sion|abonnement)[^.;]{0,50}?\d[\d\s\u202f]*(?:,\d+)?\s?€"
+    r"|\d[\d\s\u202f]*(?:,\d+)?\s?€(?:\s?HT)?\s?(?:par|/)\s?(?:mois|jour|an|heure|semaine)"
+)
 _COUNT_NOUNS = re.compile(r"\bcombien (?:de|d|y a|il y a|existe)\b")
 _ENGLISH = frozenset({
     "the", "is", "what", "where", "how", "can", "you", "are", "there", "any", "near", "my",
@@ -57,8 +61,14 @@ def price_intent(words: Sequence[str]) -> bool:
     """« c'est combien ? », « quel tarif », « ça coûte cher ? » — not « combien de lieux »."""
     if _PRICE.intersection(words):
         return True
-    text = " ".join(words)
-    return "combien" in words and not _COUNT_NOUNS.search(text)
+    # « c'est combien ? », « c combien casaco », « ça fait combien » — not « combien Casaco
+    # a-t-il reçu » nor « combien de lieux »
+    return "combien" in words and len(words) <= 4 and not _COUNT_NOUNS.search(" ".join(words))
+
+
+def gives_a_price(answer: str) -> bool:
+    """An answer that states a price (« un poste coûtait 250 € HT par mois »), not a grant."""
+    return bool(_A_PRICE.search(answer))
 
 
 def looks_english(words: Sequence[str]) -> bool:

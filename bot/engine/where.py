@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from bot.engine.compose import Composer
 from bot.engine.geo import STATIONS_SOURCE, Geography, Spot
-from bot.engine.intents import price_intent
+from bot.engine.intents import gives_a_price, price_intent
 from bot.engine.places import Directory
 from bot.engine.reading import Reading
 from bot.engine.reply import Reply, ReplyKind, SourceRef, Suggestion
@@ -176,6 +176,9 @@ class WhereDecisions(Composer):
 
     def _price_of(self, place: Place | None, message: str) -> Reply:
         """The price question: the general entry, saying what the sources give for a place."""
+        own = self.knowledge.faq.get(place.faq or "") if place else None
+        if own is not None and gives_a_price(own.answer):  # its entry gives a dated price
+            return self.answer(own.id, message, 100.0)
         entry = self.knowledge.faq.get(PRICE_ENTRY)
         if entry is None:
             return self._fallback(message)  # type: ignore[attr-defined]
