@@ -18,6 +18,7 @@ from bot.engine.confidence import MODEL_FILE, Calibrator, Judgement, fingerprint
 from bot.engine.geo import Geography
 from bot.engine.intents import (
     creation_intent,
+    is_price_or_grammar,
     looks_english,
     price_intent,
     question_sentence,
@@ -259,9 +260,12 @@ class Engine(CompoundDecisions, WhereDecisions):
                    for j in turn.judged[:3])
 
     def _about_a_place(self, turn: Turn) -> bool:
-        """The best answer presents a place (« c combien casaco » asks its price)."""
-        entry = self.knowledge.faq.get(turn.best.entry_id) if turn.best else None
-        return bool(entry and entry.place) or bool(turn.reading.named)
+        """« c combien casaco », « prix casaco »: the price of a place and nothing else (not
+        « Intencity adresse et tarifs », which its own entry answers)."""
+        r = turn.reading
+        named = {w for p in r.named for name in (p.name, *p.aliases) for w in tokenize(name)}
+        rest = [w for w in r.words if w not in named and not is_price_or_grammar(w)]
+        return bool(r.named) and not rest
 
     def _place_in_view(self, r: Reading, conversation: Conversation) -> Place | None:
         """The place a price question is about: named now, or the one just discussed."""

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from bot.engine.text import STOP_WORDS
+
 _CREATE = re.compile(
     r"^(?:ouvr(?:ir|e|es|ent|ons|ez|irai|ira)?|ouverture|cre(?:er|e|es|ent|ons|ez|ation)|"
     r"mont(?:er|e|es|ent|ons|ez|age)|lanc(?:er|e|es|ent|ons|ez|ement)|"
@@ -64,6 +66,10 @@ def price_intent(words: Sequence[str]) -> bool:
     # « c'est combien ? », « c combien casaco », « ça fait combien » — not « combien Casaco
     # a-t-il reçu » nor « combien de lieux »
     return "combien" in words and len(words) <= 4 and not _COUNT_NOUNS.search(" ".join(words))
+
+
+def is_price_or_grammar(word: str) -> bool:
+    return word in _PRICE or word in STOP_WORDS or word in {"combien", "c", "ca", "fait", "cest"}
 
 
 def gives_a_price(answer: str) -> bool:
