@@ -73,7 +73,9 @@ def test_every_entry_is_sourced_dated_and_has_enough_phrasings(knowledge: Knowle
 
 def test_urls_emails_and_phones_come_from_the_sources(knowledge: Knowledge) -> None:
     source = sources_text()
-    source_urls = {bare_url(u) for u in URL.findall(source)}
+    # The national listing gives some websites without their scheme (« www.kwerk.fr »).
+    bare_sites = re.findall(r"\bwww\.[^\s,<>\"')»]+", source)
+    source_urls = {bare_url(u) for u in URL.findall(source) + ["http://" + s for s in bare_sites]}
     source_digits = digits(source)
     for where, text in readable_texts(knowledge):
         for url in URL.findall(text):
