@@ -12,7 +12,8 @@ import unicodedata
 import pytest
 
 from bot.engine import Engine
-from bot.knowledge import Knowledge
+from bot.knowledge import CLOSED_STATUSES, Knowledge
+from bot.knowledge.export import to_json_data
 from tests.conftest import SHARED
 
 SOURCES = SHARED / "sources"
@@ -90,6 +91,7 @@ def test_every_listing_row_of_the_92_has_its_card_with_the_listing_address(
         assert fold(row["ADRESSE"]) in fold(place.address), place.id
         assert row["CP"] in place.address, place.id
         assert any("mission_coworking" in (s.url or "") for s in place.sources), place.id
+        assert (place.lat, place.lon) == (float(row["LAT"]), float(row["LONG"])), place.id
         if row["WEB"] and row["WEB"] != "www.lecube.comfr":
             bare = re.sub(r"^(https?://)?(www\.)?", "", row["WEB"]).rstrip("/")
             assert place.website and bare in place.website, place.id
@@ -135,6 +137,28 @@ def test_a_search_in_a_busy_commune_lists_at_least_three_places_there(
     result = engine.directory.search(engine.knowledge.commune(commune), None)
     here = [p for p in result.local if p.commune == commune]
     assert len(here) >= 3
+
+
+def test_closed_and_renamed_places_come_after_the_open_ones(engine: Engine) -> None:
+    directory, knowledge = engine.directory, engine.knowledge
+    for where in ("Issy-les-Moulineaux", "La Défense", "Courbevoie"):
+        result = directory.search(knowledge.commune(where), None)
+        closed = [p.status in CLOSED_STATUSES for p in result.local]
+        assert any(closed), where
+        assert closed == sorted(closed), where  # every open place before the first closed one
+    nearby = [p.status in CLOSED_STATUSES for p, _ in directory.nearest(48.89, 2.24, limit=60)]
+    assert nearby == sorted(nearby)
+
+
+def test_distances_use_the_place_coordinates_when_the_sources_give_them(engine: Engine) -> None:
+    # 10, rue Gaston-Lévy (Sceaux Smart): the nearest card is the one at that very position.
+    place, km = engine.directory.nearest(48.777866, 2.28692, limit=1)[0]
+    assert place.id == "sceaux-smart" and km == 0.0
+
+
+def test_the_json_export_carries_the_coordinates(knowledge: Knowledge) -> None:
+    [casaco] = [p for p in to_json_data(knowledge)["places"] if p["id"] == "casaco"]
+    assert (casaco["lat"], casaco["lon"]) == (48.82161, 2.303004)
 
 
 # --------------------------------------------------------------------------- style
