@@ -22,6 +22,7 @@ SEED = SOURCES / "synthese-prospective-cahier12-p64-65.txt"
 pytestmark = pytest.mark.skipif(not SOURCES.is_dir(), reason="shared/ is not beside the repo")
 
 MAX_SENTENCE_WORDS = 40
+MAX_SENTENCES = 6
 COPIED_RUN = 8  # words in a row identical to the seed text
 
 
@@ -32,7 +33,8 @@ def fold(text: str) -> str:
 
 
 def sentences(text: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[.!?…])\s+", " ".join(text.split())) if s]
+    # « A+ c'est mieux ! » is a name, not the end of a sentence
+    return [s for s in re.split(r"(?<=[.!?…])\s+(?!»)", " ".join(text.split())) if s]
 
 
 def listing_rows() -> list[dict[str, str]]:
@@ -162,6 +164,11 @@ def test_the_json_export_carries_the_coordinates(knowledge: Knowledge) -> None:
 
 
 # --------------------------------------------------------------------------- style
+
+
+def test_answers_have_at_most_six_sentences(knowledge: Knowledge) -> None:
+    for entry in knowledge.faq.values():
+        assert len(sentences(entry.answer)) <= MAX_SENTENCES, entry.id
 
 
 def test_no_sentence_is_longer_than_forty_words(knowledge: Knowledge) -> None:
