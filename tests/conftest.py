@@ -9,7 +9,11 @@ import pytest
 from bot.engine import Engine
 from bot.knowledge import Knowledge, load_knowledge
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+# ``shared/`` beside the repository (or beside a folder of worktrees, e.g. /work/wt/<name>).
+SHARED = next(
+    (p / "shared" for p in Path(__file__).resolve().parents[1:] if (p / "shared" / "sources").is_dir()),
+    Path(__file__).resolve().parents[2] / "shared",
+)
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from bot.engine.text import STOP_WORDS, tokenize
-from bot.knowledge import PLACE_STATUSES, PLACE_TYPES, Commune, Knowledge, Place
+from bot.knowledge import CLOSED_STATUSES, PLACE_STATUSES, PLACE_TYPES, Commune, Knowledge, Place
 
 _MAX_SPAN = 4
 
@@ -162,6 +162,9 @@ class Directory:
     # -- search ----------------------------------------------------------------------------
 
     def location_of(self, place: Place) -> Commune | None:
+        """Where a place is, for distances: its own coordinates, else its commune's centre."""
+        if place.lat is not None and place.lon is not None:
+            return Commune(name=place.name, lat=place.lat, lon=place.lon)
         return self.communes.get(place.commune or "") or self.communes.get(place.area or "")
 
     def is_in(self, place: Place, where: Commune) -> bool:
@@ -186,13 +189,14 @@ class Directory:
 
         # The overlapping area's places are a bonus, not the answer: a few are enough.
         local = typed_first(inside) + typed_first(around)[: max(0, around_limit - len(inside))]
+        local.sort(key=lambda p: p.status in CLOSED_STATUSES)  # closed or renamed: last
         has_type = place_type is None or any(p.type == place_type for p in local)
         others = [p for p in self.places if p not in local]
         if place_type:
             others = [p for p in others if p.type == place_type] or others
         ranked = sorted(
             ((p, _distance_km(where, loc)) for p in others if (loc := self.location_of(p))),
-            key=lambda pd: (pd[1], pd[0].name),
+            key=lambda pd: (pd[0].status in CLOSED_STATUSES, pd[1], pd[0].name),
         )
         return DirectoryResult(
             where=where,
@@ -203,11 +207,12 @@ class Directory:
         )
 
     def nearest(self, lat: float, lon: float, limit: int = 5) -> list[tuple[Place, float]]:
-        """Places nearest to a shared location (commune-level precision)."""
+        """Places nearest to a shared location (a place's own coordinates when the sources
+        give them, else its commune's centre); closed or renamed places last."""
         here = Commune(name="", lat=lat, lon=lon)
         ranked = sorted(
             ((p, _distance_km(here, loc)) for p in self.places if (loc := self.location_of(p))),
-            key=lambda pd: pd[1],
+            key=lambda pd: (pd[0].status in CLOSED_STATUSES, pd[1]),
         )
         return [(p, round(d, 1)) for p, d in ranked[:limit] if d != math.inf]
 

@@ -177,6 +177,7 @@ def _load_places(root: Path, communes: dict[str, Commune], problems: list[Proble
         if status and status not in PLACE_STATUSES:
             e.problem("status", f"« {status} » inconnu ({', '.join(PLACE_STATUSES)})")
         website = e.url("website")
+        lat, lon = e.coordinates()
         place = Place(
             id=place_id or "",
             name=e.text("name") or "",
@@ -193,6 +194,8 @@ def _load_places(root: Path, communes: dict[str, Commune], problems: list[Proble
             services=e.texts("services"),
             address=e.text("address", required=False),
             website=website,
+            lat=lat,
+            lon=lon,
             faq=e.text("faq", required=False),
             line=e.line,
         )
@@ -237,12 +240,7 @@ def _load_communes(root: Path, problems: list[Problem]) -> tuple[Commune, ...]:
         for item in _list_of_mappings(data.get(section) or [], rel, problems):
             e = _Entry(item, rel, problems, str(item.get("name", "?")))
             name = e.text("name")
-            lat, lon = item.get("lat"), item.get("lon")
-            if (lat is None) != (lon is None) or any(
-                v is not None and not isinstance(v, int | float) for v in (lat, lon)
-            ):
-                e.problem("lat", "lat et lon : deux nombres, ou aucun")
-                lat = lon = None
+            lat, lon = e.coordinates()
             if name:
                 out.append(
                     Commune(

@@ -44,6 +44,19 @@ class _Entry:
             return None
         return value
 
+    def coordinates(self) -> tuple[float | None, float | None]:
+        """Optional ``lat``/``lon`` (WGS84 degrees): both numbers in range, or neither."""
+        lat, lon = self.data.get("lat"), self.data.get("lon")
+        if lat is None and lon is None:
+            return None, None
+        if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (lat, lon)):
+            self.problem("lat", "lat et lon : deux nombres, ou aucun")
+            return None, None
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            self.problem("lat", "lat entre -90 et 90, lon entre -180 et 180 (degrés WGS84)")
+            return None, None
+        return float(lat), float(lon)
+
     def texts(self, name: str, required: bool = False, minimum: int = 0) -> tuple[str, ...]:
         value = self.data.get(name)
         if value is None:
@@ -113,7 +126,7 @@ _FAQ_KEYS = {
 }
 _PLACE_KEYS = {
     "id", "name", "aliases", "commune", "area", "type", "status", "operator", "description",
-    "services", "address", "website", "faq", "sources", "facts_date", "checked_on",
+    "services", "address", "website", "lat", "lon", "faq", "sources", "facts_date", "checked_on",
 }
 _CONTACT_KEYS = {"id", "name", "description", "website", "email", "phone", "address", "sources"}
 
