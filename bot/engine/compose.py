@@ -99,8 +99,12 @@ class Composer:
     def _places_reply(self, result: DirectoryResult, question: str) -> Reply:
         where = result.where.name
         what = type_label(result.place_type).lower() if result.place_type else "lieu"
+        shown = [*result.local, *(p for p, _ in result.nearby)]
+        years = sorted({p.facts_date[:4] for p in shown if p.facts_date})
+        span = (f"de {years[0]}" if len(years) == 1 else f"de {years[0]} à {years[-1]}"
+                ) if years else "datées"
         caveat = (
-            "Ces informations viennent de sources de 2014 à 2019 : vérifiez qu'un lieu est "
+            f"Ces informations viennent de sources {span} : vérifiez qu'un lieu est "
             "toujours ouvert avant de vous déplacer."
         )
         if result.local and not result.other_types_here:
