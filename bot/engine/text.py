@@ -32,13 +32,19 @@ _NON_WORD = re.compile(r"[^a-z0-9/]+")
 _MAX_CHARS = 2000
 # « Qu'est-ce que X ? » asks for a definition; once elisions and stop words are gone nothing
 # would be left of it, so it becomes one word that synonyms.yaml can map (kesako).
-_WHAT_IS = re.compile(r"\bqu ?'? ?est[ -]?ce (?:que|qu'|qu )")  # nobody asks a question in more; longer input is cut, not rejected
+_WHAT_IS = re.compile(  # « ce qu'est un fab lab » too, not « ce qu'est devenu le Wic »
+    r"\bqu ?'? ?est[ -]?ce (?:que|qu'|qu )|\bce qu ?'? ?(?:est|sont) (?!devenu)(?=\w)"
+)
 
 # Stop words: grammar that carries no topic. Question words (comment, pourquoi, combien, quand,
 # où/ou, qui, quoi, quel…) are deliberately absent: « combien » vs « comment » is the whole
 # difference between the price question and the how-to question.
 STOP_WORDS = frozenset(
-    ["a", "à", "ai", "aie", "aient", "aies", "ait", "as", "au", "aux", "avec", "avez", "avoir", "avons", "ayant", "c", "ca", "ce", "ceci", "cela", "celle", "celles", "celui", "ces", "cet", "cette", "ceux", "chez", "d", "dans", "de", "des", "donc", "du", "e", "elle", "elles", "en", "es", "est", "et", "etc", "etaient", "etait", "etant", "ete", "etes", "etre", "eu", "eux", "fait", "faut", "il", "ils", "j", "je", "l", "la", "le", "les", "leur", "leurs", "lui", "m", "ma", "mais", "me", "meme", "mes", "moi", "mon", "n", "ne", "ni", "nos", "notre", "nous", "on", "ont", "ou", "par", "pas", "peu", "peut", "peuvent", "peux", "plus", "pour", "s", "sa", "sans", "se", "ses", "si", "sois", "soit", "sommes", "son", "sont", "sous", "suis", "sur", "t", "ta", "te", "tes", "toi", "ton", "tu", "un", "une", "unes", "uns", "vos", "votre", "vous", "y", "qu", "que", "cest", "sil", "svp", "stp", "merci", "bonjour", "bonsoir", "salut", "hello", "coucou", "svp", "ok", "oui", "non", "vraiment", "tres", "bien", "alors", "aussi", "deja", "encore", "exactement", "franchement", "svp", "plait", "sil-vous-plait", "juste", "trop", "tout", "tous", "toute", "toutes", "quelque", "quelques", "chose", "choses", "genre", "truc", "trucs", "ben", "bah", "euh", "hein", "voila", "voici", "ici", "la-bas", "ya", "y-a-t-il", "t-il", "t-elle"]
+    ["a", "à", "ai", "aie", "aient", "aies", "ait", "as", "au", "aux", "avec", "avez", "avoir", "avons", "ayant", "c", "ca", "ce", "ceci", "cela", "celle", "celles", "celui", "ces", "cet", "cette", "ceux", "chez", "d", "dans", "de", "des", "donc", "du", "e", "elle", "elles", "en", "es", "est", "et", "etc", "etaient", "etait", "etant", "ete", "etes", "etre", "eu", "eux", "fait", "faut", "il", "ils", "j", "je", "l", "la", "le", "les", "leur", "leurs", "lui", "m", "ma", "mais", "me", "meme", "mes", "moi", "mon", "n", "ne", "ni", "nos", "notre", "nous", "on", "ont", "ou", "par", "pas", "peu", "peut", "peuvent", "peux", "plus", "pour", "s", "sa", "sans", "se", "ses", "si", "sois", "soit", "sommes", "son", "sont", "sous", "suis", "sur", "t", "ta", "te", "tes", "toi", "ton", "tu", "un", "une", "unes", "uns", "vos", "votre", "vous", "y", "qu", "que", "cest", "sil", "svp", "stp", "merci", "bonjour", "bonsoir", "salut", "hello", "coucou", "svp", "ok", "oui", "non", "vraiment", "tres", "bien", "alors", "aussi", "deja", "encore", "exactement", "franchement", "svp", "plait", "sil-vous-plait", "juste", "trop", "tout", "tous", "toute", "toutes", "quelque", "quelques", "chose", "choses", "genre", "truc", "trucs", "ben", "bah", "euh", "hein", "voila", "voici", "ici", "la-bas", "ya", "y-a-t-il", "t-il", "t-elle",
+     # asking politely carries no topic (« pouvez-vous définir… », « je voudrais savoir… »)
+     "pouvez", "pourriez", "pourrais", "pourrait", "pouvoir", "pouvons", "puis", "voudrais",
+     "voudrait", "voudrions", "aimerais", "aimerait", "souhaiterais", "souhaiterait", "selon",
+     "concretement", "dire"]
 )
 # « ou » (or) and « où » (where) fold to the same word; keep it: « où » matters for places.
 STOP_WORDS = STOP_WORDS - {"ou"}

@@ -82,3 +82,22 @@ def test_check_warns_when_phrasings_changed_since_training(tmp_path: Path, capsy
                    encoding="utf-8")
     assert main(["check", "--knowledge", str(folder)]) == 0
     assert "python -m bot train" in capsys.readouterr().out
+
+
+def test_the_same_knowledge_gives_the_same_decisions_in_every_process() -> None:
+    """Set iteration order changes with PYTHONHASHSEED: decisions must not."""
+    import os
+    import subprocess
+    import sys
+
+    messages = "\n".join([
+        "c koi un tiers lieu", "coworking pas cher a nanterre", "quel statu juridik pour un fablab",
+        "les aides de la region", "un coworking près du métro Pont de Sèvres", "recette de crêpes",
+    ]) + "\n"
+    outputs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run([sys.executable, "-m", "bot", "ask", "--json"], input=messages,
+                              capture_output=True, text=True, env=env, timeout=120, check=True)
+        outputs.append(done.stdout)
+    assert outputs[0] == outputs[1]

@@ -157,3 +157,12 @@ def test_a_price_in_an_answer_is_told_from_a_grant() -> None:
     assert gives_a_price("en 2017 un poste coûtait 250 € HT par mois")
     assert gives_a_price("En 2018, l'adhésion coûtait 20 € par mois.")
     assert not gives_a_price("soutenu par une subvention de 67 000 € en 2014")
+
+
+@pytest.mark.parametrize(("message", "entry_id"), [
+    ("Pouvez-vous définir ce qu'est, selon vous, un tiers-lieu ?", "definition-tiers-lieu"),
+    ("Je voudrais savoir ce qu'est une SCIC", "definition-scic"),
+])
+def test_formal_definitional_questions(engine: Engine, message: str, entry_id: str) -> None:
+    reply = engine.reply(message)
+    assert (reply.kind, reply.entry_id) == (ReplyKind.ANSWER, entry_id)
