@@ -59,30 +59,42 @@ class CentroidModel:
                  words: Callable[[str], list[str]]) -> None:
         """``texts``: class → its example messages; ``words``: the engine's normalisation."""
         self._words = words
-        bags: list[tuple[str, Counter[str]]] = []
-        df: Counter[str] = Counter()
+        columns: dict[str, int] = {}
+        labels: list[str] = []
+        doc_of, col_of, count_of = [], [], []  # one row per (text, feature)
         for label, examples in texts.items():
             for text in examples:
                 bag = Counter(ngram_features(words(text)))
-                if bag:
-                    bags.append((label, bag))
-                    df.update(bag.keys())
-        n = len(bags) + 1
-        # scikit-learn's smooth idf, so that the figures match a TfidfVectorizer
-        self._idf = {f: math.log(n / (d + 1)) + 1.0 for f, d in df.items()}
-        self._columns = {f: i for i, f in enumerate(sorted(df))}
-        sums: dict[str, dict[int, float]] = {}
-        for label, bag in bags:
-            vec = self._vector(bag)
-            acc = sums.setdefault(label, {})
-            for col, value in vec.items():
-                acc[col] = acc.get(col, 0.0) + value
+                if not bag:
+                    continue
+                doc = len(labels)
+                labels.append(label)
+                for feature, count in bag.items():
+                    doc_of.append(doc)
+                    col_of.append(columns.setdefault(feature, len(columns)))
+                    count_of.append(count)
+        docs = np.asarray(doc_of, dtype=np.int64)
+        cols = np.asarray(col_of, dtype=np.int64)
+        df = np.bincount(cols, minlength=len(columns))
+        # scikit-learn's smooth idf and sublinear tf, so the figures match a TfidfVectorizer
+        idf = np.log((len(labels) + 1) / (df + 1)) + 1.0
+        weights = (1.0 + np.log(np.asarray(count_of, dtype=np.float64))) * idf[cols]
+        norms = np.sqrt(np.bincount(docs, weights * weights, minlength=len(labels)))
+        weights /= norms[docs]
+        self._columns = columns
+        self._idf = idf
+        # each class's centroid: the sum of its texts' vectors, l2-normalised
+        names = sorted(set(labels))
+        label_ids = np.asarray([names.index(x) for x in labels] if labels else [], dtype=np.int64)
+        keys = label_ids[docs] * max(len(columns), 1) + cols
+        unique, inverse = np.unique(keys, return_inverse=True)
+        sums = np.bincount(inverse, weights, minlength=len(unique))
+        owner, column = np.divmod(unique, max(len(columns), 1))
         self._centroids: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        for label, acc in sums.items():
-            cols = np.fromiter(sorted(acc), dtype=np.int64, count=len(acc))
-            values = np.array([acc[c] for c in cols.tolist()], dtype=np.float64)
-            norm = float(np.linalg.norm(values)) or 1.0
-            self._centroids[label] = (cols, values / norm)
+        bounds = np.searchsorted(owner, np.arange(len(names) + 1))
+        for i, name in enumerate(names):
+            c, v = column[bounds[i]:bounds[i + 1]], sums[bounds[i]:bounds[i + 1]]
+            self._centroids[name] = (c, v / (float(np.linalg.norm(v)) or 1.0))
 
     @property
     def labels(self) -> frozenset[str]:
@@ -90,9 +102,9 @@ class CentroidModel:
 
     def _vector(self, bag: Counter[str]) -> dict[int, float]:
         raw = {
-            self._columns[f]: (1.0 + math.log(c)) * self._idf[f]
+            col: (1.0 + math.log(c)) * float(self._idf[col])
             for f, c in bag.items()
-            if f in self._columns
+            if (col := self._columns.get(f)) is not None
         }
         norm = math.sqrt(sum(v * v for v in raw.values())) or 1.0
         return {col: v / norm for col, v in raw.items()}
