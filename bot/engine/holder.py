@@ -96,6 +96,12 @@ class KnowledgeHolder:
             self._snapshot = snapshot  # do not report the same broken files every few seconds
             log.warning("knowledge reload refused: %d problem(s)", len(exc.problems))
             return ReloadResult(ok=False, problems=tuple(exc.problems))
+        except Exception as exc:  # anything else too: keep serving, report it once
+            self._snapshot = snapshot
+            log.exception("knowledge reload failed")
+            problem = Problem(str(self.path), "erreur inattendue pendant le rechargement "
+                                              f"({type(exc).__name__}) : prévenez l'équipe technique")
+            return ReloadResult(ok=False, problems=(problem,))
         self._engine = engine
         self._snapshot = snapshot
         summary = (

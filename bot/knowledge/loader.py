@@ -8,11 +8,11 @@ decides to keep serving it.
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from bot.knowledge.model import (
     AUDIENCES,
@@ -37,6 +37,9 @@ from bot.knowledge.validation import (
     _cross_check,
     _Entry,
 )
+from bot.knowledge.yamlread import quote_hint, read_yaml, rel_path
+
+log = logging.getLogger(__name__)
 
 
 def default_knowledge_path() -> Path:
@@ -48,49 +51,57 @@ def default_knowledge_path() -> Path:
     return here.parent / "knowledge"
 
 
-# --------------------------------------------------------------------------- YAML with lines
+class _Problems(list):
+    """The problems found so far, and the files that could not be read or parsed at all
+    (their relative path → their raw text, for :func:`_without_cascade`)."""
 
-
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that remembers the line of every mapping (for precise error messages)."""
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
-    mapping = _LineDict(loader.construct_mapping(node, deep=True))
-    mapping.line = node.start_mark.line + 1
-    return mapping
-
-
-class _LineDict(dict):
-    line: int | None = None
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    def __init__(self) -> None:
+        super().__init__()
+        self.broken: dict[str, str] = {}
 
 
 def _read_yaml(path: Path, root: Path, problems: list[Problem]) -> Any:
-    rel = _rel(path, root)
-    try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
-    except FileNotFoundError:
-        problems.append(Problem(rel, "fichier manquant"))
-    except UnicodeDecodeError:
-        problems.append(Problem(rel, "le fichier doit être enregistré en UTF-8"))
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        problems.append(
-            Problem(rel, f"YAML invalide : {exc.problem}", line=mark.line + 1 if mark else None)
-        )
-    except yaml.YAMLError as exc:
-        problems.append(Problem(rel, f"YAML invalide : {exc}"))
-    return None
+    before = len(problems)
+    data = read_yaml(path, root, problems)
+    if len(problems) > before and isinstance(problems, _Problems):
+        try:
+            raw = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
+        except OSError:
+            raw = ""
+        problems.broken[_rel(path, root)] = raw
+    return data
+
+
+_ID_LINE = re.compile(r"""^\s*(?:-\s*)?id\s*:\s*["']?([a-z0-9-]+)""", re.MULTILINE)
+_QUOTED = re.compile(r"« (.+?) »")
+
+
+def _without_cascade(problems: _Problems) -> list[Problem]:
+    """A file that failed to parse is reported once: the references to what it holds (FAQ ids
+    named in it, places, contacts, themes, communes) are not reported as missing elsewhere."""
+    if not problems.broken:
+        return list(problems)
+    faq_ids = {i for rel, raw in problems.broken.items() if "/faq/" in f"/{rel}"
+               for i in _ID_LINE.findall(raw)}
+    broken_names = {rel.rsplit("/", 1)[-1] for rel in problems.broken}
+    kept = []
+    for p in problems:
+        quoted = _QUOTED.search(p.message)
+        target = quoted.group(1) if quoted else ""
+        if p.message.endswith("n'est pas une entrée de la FAQ") and target in faq_ids:
+            continue
+        if p.message.startswith("cette entrée de FAQ n'existe pas") and p.entry in faq_ids:
+            continue
+        if any(p.message.endswith(f"absent de {name}") for name in broken_names):
+            continue
+        if "communes.yaml" in broken_names and p.message.endswith(" de communes.yaml"):
+            continue
+        kept.append(p)
+    return kept
 
 
 def _rel(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root.parent))
-    except ValueError:
-        return str(path)
+    return rel_path(path, root)
 
 
 def _list_of_mappings(data: Any, file: str, problems: list[Problem]) -> Iterator[dict]:
@@ -280,10 +291,25 @@ def _string_lists(data: Any, file: str, section: str, problems: list[Problem]) -
     for key, values in data.items():
         if isinstance(values, str):
             values = [values]
-        if not isinstance(values, list) or not all(isinstance(v, str | int) for v in values):
-            problems.append(Problem(file, "liste de textes attendue", entry=str(key), field=section))
+        hints = [quote_hint(v) for v in values] if isinstance(values, list) else []
+        hint = next((h for h in hints if h), None)
+        if hint or not isinstance(values, list) or not all(isinstance(v, str | int) for v in values):
+            problems.append(Problem(file, "liste de textes attendue" + (f" : {hint}" if hint else ""),
+                                    entry=str(key), field=section))
             continue
         out[str(key)] = tuple(str(v) for v in values)
+    return out
+
+
+def _sms(data: dict, file: str, problems: list[Problem]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in data.items():
+        hint = quote_hint(value) or quote_hint(key)
+        if hint or not isinstance(value, str | int):
+            problems.append(Problem(file, "texte attendu" + (f" : {hint}" if hint else ""),
+                                    entry=str(key), field="sms"))
+            continue
+        out[str(key)] = str(value)
     return out
 
 
@@ -338,11 +364,27 @@ def load_knowledge(
     data volume.
     """
     root = Path(path) if path else default_knowledge_path()
-    problems: list[Problem] = []
     if not root.is_dir():
         raise KnowledgeError([Problem(str(root), "dossier de connaissances introuvable")])
+    try:
+        return _load_all(root, Path(learned_path) if learned_path else root / "learned.yaml")
+    except KnowledgeError:
+        raise
+    except Exception as exc:  # a bug or a hostile file must not escape as a traceback
+        log.exception("unexpected error while loading the knowledge")
+        raise KnowledgeError([Problem(str(root), "erreur inattendue pendant le chargement "
+                                                 f"({type(exc).__name__}) : prévenez l'équipe technique")]) from exc
+
+
+def _load_all(root: Path, learned_path: Path) -> Knowledge:
+    problems = _Problems()
     themes_raw = _load_mapping(root, "themes.yaml", problems)
-    themes = {str(k): str(v) for k, v in themes_raw.items()}
+    themes = {}
+    for key, label in themes_raw.items():
+        if not isinstance(label, str) or not label.strip():
+            problems.append(Problem(_rel(root / "themes.yaml", root),
+                                    "intitulé du thème attendu (un texte)", entry=str(key)))
+        themes[str(key)] = str(label)
     if not themes and not (root / "themes.yaml").exists():
         problems.append(Problem(_rel(root / "themes.yaml", root), "fichier manquant"))
     communes = _load_communes(root, problems)
@@ -361,11 +403,10 @@ def load_knowledge(
         contacts=_load_contacts(root, problems),
         communes=communes,
         terms=_string_lists(synonyms.get("terms"), syn_file, "terms", problems),
-        sms={str(k): str(v) for k, v in sms_raw.items()},
+        sms=_sms(sms_raw, syn_file, problems),
         place_types=_string_lists(synonyms.get("place_types"), syn_file, "place_types", problems),
         smalltalk=_load_smalltalk(root, problems),
-        learned=_load_learned(root, Path(learned_path) if learned_path else root / "learned.yaml",
-                              faq, problems),
+        learned=_load_learned(root, learned_path, faq, problems),
         path=root,
     )
     for type_id in knowledge.place_types:
@@ -373,5 +414,5 @@ def load_knowledge(
             problems.append(Problem(syn_file, f"type « {type_id} » inconnu", field="place_types"))
     _cross_check(knowledge, problems)
     if problems:
-        raise KnowledgeError(problems)
+        raise KnowledgeError(_without_cascade(problems))
     return knowledge

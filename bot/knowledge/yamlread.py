@@ -1,0 +1,256 @@
+"""Read one hand-written YAML file safely and fast, with French errors located at the mistake.
+
+* libyaml's C parser (``CSafeLoader``, about ten times faster than the pure-Python one) when it
+  is installed; every mapping still remembers its line, from the C composer's marks.
+* Anchors and aliases are refused before anything is built: PyYAML expands them, and nine
+  nested ``&a [*b, …]`` levels take minutes and gigabytes. Hand-written knowledge needs none.
+* Nesting deeper than :data:`MAX_DEPTH` is refused (a 20 000-deep file would exhaust the
+  stack); so are directories, unreadable files, non-UTF-8 text and files over :data:`MAX_BYTES`.
+* A syntax error is one message at the line of the mistake: an unclosed quote is reported where
+  it opens, not where the parser finally gave up, with a hint to quote the whole text.
+* YAML 1.1 reads ``yes``/``no``/``on``/``off`` as booleans and ``12:30`` as 750: such values are
+  marked (:class:`Sexagesimal`) so that a field expecting text can refuse them with a hint.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.knowledge.model import Problem
+
+MAX_DEPTH = 40
+MAX_BYTES = 20_000_000
+_Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_ScanLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class LineDict(dict):
+    """A mapping that knows the line it starts on (1-based)."""
+
+    line: int | None = None
+
+
+class Sexagesimal(int):
+    """An integer YAML 1.1 read from ``12:30``-like text (750): :attr:`text` is what was typed."""
+
+    text: str = ""
+
+
+class _LineLoader(_Base):  # type: ignore[misc, valid-type]
+    """Safe loader (C-accelerated when possible) that records the line of every mapping."""
+
+
+def _construct_mapping(loader: Any, node: yaml.MappingNode) -> dict:
+    mapping = LineDict(loader.construct_mapping(node, deep=True))
+    mapping.line = node.start_mark.line + 1
+    return mapping
+
+
+def _construct_int(loader: Any, node: yaml.ScalarNode) -> int:
+    value = loader.construct_yaml_int(node)
+    if ":" in str(node.value) and not isinstance(value, bool):
+        marked = Sexagesimal(value)
+        marked.text = str(node.value)
+        return marked
+    return value
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
+
+def quote_hint(value: Any) -> str | None:
+    """Why a non-text value was probably meant as text, and how to write it; else None."""
+    if isinstance(value, bool):
+        return (f"YAML lit ce mot comme le booléen {'vrai' if value else 'faux'} "
+                "(yes, no, on, off, true, false) : mettez-le entre guillemets, ex. \"oui\"")
+    if isinstance(value, Sexagesimal):
+        return (f"YAML lit « {value.text} » comme le nombre {int(value)} : "
+                f"mettez-le entre guillemets, ex. \"{value.text}\"")
+    if isinstance(value, dict) and len(value) == 1:
+        key, rest = next(iter(value.items()))
+        return (f"« {key} : {rest} » contient « : » suivi d'un espace, que YAML lit comme "
+                f"« clé : valeur » : mettez tout le texte entre guillemets, ex. \"{key} : {rest}\"")
+    if isinstance(value, list | dict):
+        return None
+    if value is not None and not isinstance(value, str | int | float):
+        return f"YAML lit « {value} » comme une date ou un nombre : mettez-le entre guillemets"
+    return None
+
+
+def rel_path(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root.parent))
+    except ValueError:
+        return str(path)
+
+
+def read_bytes(path: Path, rel: str, problems: list[Problem]) -> bytes | None:
+    """The file's bytes, or None with a French problem (missing, a folder, unreadable, huge)."""
+    try:
+        if path.is_dir():
+            problems.append(Problem(rel, "c'est un dossier, pas un fichier YAML : renommez-le "
+                                         "ou déplacez-le"))
+            return None
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            problems.append(Problem(rel, f"fichier trop gros ({size // 1_000_000} Mo, au plus "
+                                         f"{MAX_BYTES // 1_000_000} Mo)"))
+            return None
+        return path.read_bytes()
+    except FileNotFoundError:
+        problems.append(Problem(rel, "fichier manquant"))
+    except PermissionError:
+        problems.append(Problem(rel, "fichier illisible : droits d'accès insuffisants"))
+    except OSError as exc:
+        problems.append(Problem(rel, f"fichier illisible (erreur système n°{exc.errno})"))
+    return None
+
+
+def parse(data: bytes, rel: str, problems: list[Problem]) -> Any:
+    """The YAML document in ``data``, or None with exactly one located French problem."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems.append(Problem(rel, "le fichier doit être enregistré en UTF-8", line=line))
+        return None
+    text = text.removeprefix("\ufeff")
+    refused = _structure_problem(text, rel)
+    if refused is not None:
+        problems.append(refused)
+        return None
+    try:
+        return yaml.load(text, Loader=_LineLoader)  # a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        problems.append(_syntax_problem(text, rel, exc))
+    except yaml.YAMLError as exc:
+        problems.append(Problem(rel, f"Erreur de syntaxe YAML dans {_short(rel)} : {exc}"))
+    except RecursionError:
+        problems.append(Problem(rel, "imbrication trop profonde"))
+    return None
+
+
+def read_yaml(path: Path, root: Path, problems: list[Problem]) -> Any:
+    rel = rel_path(path, root)
+    data = read_bytes(path, rel, problems)
+    return None if data is None else parse(data, rel, problems)
+
+
+# --------------------------------------------------------------------------- structure guard
+
+def _depth_bound(text: str) -> int:
+    """A cheap upper bound of the nesting depth: flow brackets, indentation, dashes on a line."""
+    flow = text.count("[") + text.count("{")
+    if flow > MAX_DEPTH:
+        return flow  # maybe only inside quoted text: the exact scan decides
+    deepest = 0
+    for line in text.splitlines():
+        stripped = line.lstrip(" ")
+        indent = len(line) - len(stripped)
+        dashes = stripped.count("- ") + stripped.count(": ")
+        deepest = max(deepest, indent + dashes)
+    return flow + 2 * deepest + 2
+
+
+def _structure_problem(text: str, rel: str) -> Problem | None:
+    """Anchors, aliases, tags and excessive nesting, found from the parser's events only
+    (nothing is built), or None when the text has none."""
+    suspicious = "&" in text or "*" in text
+    if not suspicious and _depth_bound(text) <= MAX_DEPTH:
+        return None
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_ScanLoader):
+            line = event.start_mark.line + 1 if event.start_mark else None
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                return Problem(rel, "les ancres et alias YAML (« &nom », « *nom ») ne sont pas "
+                                    "acceptés : recopiez le texte ; s'il commence par & ou *, "
+                                    "mettez-le entre guillemets", line=line)
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return Problem(rel, f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux)",
+                                   line=line)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # the real parse reports the syntax error, located
+    return None
+
+
+# --------------------------------------------------------------------------- syntax errors
+
+def _short(rel: str) -> str:
+    return rel.removeprefix("knowledge/")
+
+
+_PROBLEMS_FR = (
+    ("found unexpected end of stream", "fin du fichier atteinte dans un texte entre guillemets"),
+    ("found character '\\t' that cannot start any token",
+     "tabulation interdite : indentez avec des espaces"),
+    ("mapping values are not allowed here",
+     "« : » suivi d'un espace au milieu d'un texte : mettez tout le texte entre guillemets"),
+    ("expected <block end>, but found", "texte inattendu après la fin d'une valeur"),
+    ("could not find expected ':'", "« : » attendu après le nom du champ"),
+    ("found undefined alias", "alias YAML (« *nom ») non accepté"),
+    ("expected ',' or ']'", "« ] » ou « , » attendu : crochet non refermé ?"),
+    ("expected ',' or '}'", "« } » ou « , » attendu : accolade non refermée ?"),
+    ("found unexpected ':'", "« : » inattendu : mettez le texte entre guillemets"),
+    ("found duplicate", "champ en double"),
+    ("maximum nesting depth", f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux)"),
+)
+
+
+def _french(problem: str) -> str:
+    for english, french in _PROBLEMS_FR:
+        if english in problem:
+            return french
+    return f"structure incorrecte ({problem})"
+
+
+def _syntax_problem(text: str, rel: str, exc: yaml.MarkedYAMLError) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else None
+    message = _french(str(exc.problem or exc.context or ""))
+    opened = _unclosed_quote(text, exc)
+    if opened is not None:
+        line, message = opened
+    where = f", ligne {line}" if line else ""
+    return Problem(rel, f"Erreur de syntaxe YAML dans {_short(rel)}{where} : {message}", line=line)
+
+
+def _unclosed_quote(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str] | None:
+    """When the parser stumbles on text right after a quoted scalar, the mistake is usually the
+    quote: never closed (the scalar ran over several lines), or a text that only *starts* with
+    a quotation. Returns (line, message) for that case."""
+    mark = exc.problem_mark
+    if mark is None:
+        return None
+    last = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.index >= mark.index:
+                break
+            last = token
+    except yaml.YAMLError:
+        pass
+    if isinstance(last, yaml.ScalarToken) and last.style in ("'", '"'):
+        start, end = last.start_mark.line, last.end_mark.line
+        q = last.style
+        other = "'" if q == '"' else '"'
+        if start != end:
+            return start + 1, (f"le guillemet {q} ouvert ligne {start + 1} n'est refermé que "
+                               f"ligne {end + 1} : guillemet fermant oublié ?")
+        return start + 1, ("un texte qui commence par un guillemet doit être entièrement entre "
+                           f"guillemets : entourez toute la ligne de guillemets {other}…{other}")
+    if "expected ','" in str(exc.problem or "") and exc.context_mark:  # [ or { never closed
+        line = exc.context_mark.line + 1
+        return line, f"{_french(str(exc.problem))} (ouvert ligne {line})"
+    if "found unexpected end of stream" in str(exc.problem or "") and exc.context_mark:
+        line = exc.context_mark.line + 1
+        return line, f"guillemet ouvert ligne {line} jamais refermé"
+    return None
