@@ -20,6 +20,7 @@ from bot.knowledge import (
     default_knowledge_path,
     load_knowledge,
 )
+from bot.knowledge.cache import DiskCache, FileMemo, default_cache_dir, digest
 
 log = logging.getLogger(__name__)
 
@@ -51,12 +52,18 @@ class KnowledgeHolder:
 
     def __init__(self, path: str | Path | None = None,
                  staff_contact: ContactConfig | None = None,
-                 learned_path: str | Path | None = None) -> None:
+                 learned_path: str | Path | None = None,
+                 cache_dir: str | Path | bool | None = None) -> None:
+        """``cache_dir``: where the start-up cache lives (None: the default place, see
+        :mod:`bot.knowledge.cache`; False: no cache on disk, files still cached in memory)."""
         self.path = Path(path) if path else default_knowledge_path()
         self.learned_path = Path(learned_path) if learned_path else self.path / "learned.yaml"
         self.staff_contact = staff_contact or ContactConfig()
-        self._engine = Engine(self._load(), staff_contact=self.staff_contact)
+        directory = default_cache_dir() if cache_dir is None else cache_dir or None
+        self._disk = DiskCache(Path(directory) if directory else None)
+        self._memo = FileMemo(self._disk, scope=f"{self.path.resolve()}\0{self.learned_path}")
         self._snapshot = self._files_state()
+        self._engine = self._build()
         # Reloads run in worker threads (/recharger, /annuler, accepted phrasings, the watcher):
         # one at a time, so a slow reload that read the files earlier cannot install its older
         # engine after a newer one.
@@ -77,7 +84,57 @@ class KnowledgeHolder:
         return state
 
     def _load(self) -> Knowledge:
-        return load_knowledge(self.path, self.learned_path)
+        return load_knowledge(self.path, self.learned_path, memo=self._memo)
+
+    def _state_key(self) -> str:
+        """A hash of every knowledge file's contents, the paths and the staff contact."""
+        parts: list[bytes | str] = [str(self.path.resolve()), str(self.learned_path),
+                                    repr(self.staff_contact)]
+        for file in [*sorted(self.path.rglob("*.y*ml")), self.learned_path]:
+            try:
+                parts += [str(file), file.read_bytes()]
+            except OSError:
+                parts += [str(file), "-"]
+        return digest(*parts)
+
+    def _build(self) -> Engine:
+        """The engine for the files as they are: from the cache when they have not changed
+        since it was stored, else loaded (only the changed FAQ files re-read) and built."""
+        slot = digest(str(self.path.resolve()), str(self.learned_path))
+        key = self._state_key() if self._disk.directory else ""
+        if key:
+            cached = self._disk.load("engine", slot, key)
+            if isinstance(cached, Engine):
+                return cached
+        engine = Engine(self._load(), staff_contact=self.staff_contact)
+        if key:
+            # Written after the answer is ready, in the background: the next start is warm.
+            phrasings = dict(engine.normaliser.memo) if not hasattr(self, "_engine") else None
+            self.flush_cache()
+            self._writer = threading.Thread(target=self._store, name="knowledge-cache",
+                                            args=(slot, key, engine, phrasings))
+            self._writer.start()
+        return engine
+
+    def _store(self, slot: str, key: str, engine: Engine, phrasings: dict | None) -> None:
+        self._disk.store("engine", slot, key, engine)
+        if phrasings is not None:
+            self._disk.store("phrasings", slot, engine.normaliser.fingerprint, phrasings)
+
+    def flush_cache(self) -> None:
+        """Wait until the start-up cache is written (tests, benchmarks, shutdown)."""
+        writer: threading.Thread | None = getattr(self, "_writer", None)
+        if writer is not None:
+            writer.join()
+
+    def _warm_memo(self) -> None:
+        """After a start from the cache, the normalised phrasings come from disk too."""
+        normaliser = self._engine.normaliser
+        if not normaliser.memo and self._disk.directory:
+            slot = digest(str(self.path.resolve()), str(self.learned_path))
+            stored = self._disk.load("phrasings", slot, normaliser.fingerprint)
+            if isinstance(stored, dict):
+                normaliser.memo.update(stored)
 
     def changed_on_disk(self) -> bool:
         return self._files_state() != self._snapshot
@@ -90,8 +147,9 @@ class KnowledgeHolder:
     def _reload(self) -> ReloadResult:
         snapshot = self._files_state()
         try:
-            knowledge = self._load()
-            engine = Engine(knowledge, staff_contact=self.staff_contact)
+            self._warm_memo()
+            engine = self._build()
+            knowledge = engine.knowledge
         except KnowledgeError as exc:
             self._snapshot = snapshot  # do not report the same broken files every few seconds
             log.warning("knowledge reload refused: %d problem(s)", len(exc.problems))

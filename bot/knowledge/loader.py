@@ -9,13 +9,19 @@ decides to keep serving it.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from bot.knowledge.cache import FileMemo
+from bot.knowledge.faqfiles import (
+    Problems,
+    list_of_mappings,
+    load_faq,
+    read_tracked,
+    without_cascade,
+)
 from bot.knowledge.model import (
-    AUDIENCES,
     PLACE_STATUSES,
     PLACE_TYPES,
     STAFF_CONTACT_ID,
@@ -31,13 +37,12 @@ from bot.knowledge.model import (
 )
 from bot.knowledge.validation import (
     _CONTACT_KEYS,
-    _FAQ_KEYS,
     _PLACE_KEYS,
     _checked_id,
     _cross_check,
     _Entry,
 )
-from bot.knowledge.yamlread import quote_hint, read_yaml, rel_path
+from bot.knowledge.yamlread import quote_hint, rel_path
 
 log = logging.getLogger(__name__)
 
@@ -51,107 +56,16 @@ def default_knowledge_path() -> Path:
     return here.parent / "knowledge"
 
 
-class _Problems(list):
-    """The problems found so far, and the files that could not be read or parsed at all
-    (their relative path → their raw text, for :func:`_without_cascade`)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.broken: dict[str, str] = {}
-
-
-def _read_yaml(path: Path, root: Path, problems: list[Problem]) -> Any:
-    before = len(problems)
-    data = read_yaml(path, root, problems)
-    if len(problems) > before and isinstance(problems, _Problems):
-        try:
-            raw = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
-        except OSError:
-            raw = ""
-        problems.broken[_rel(path, root)] = raw
-    return data
-
-
-_ID_LINE = re.compile(r"""^\s*(?:-\s*)?id\s*:\s*["']?([a-z0-9-]+)""", re.MULTILINE)
-_QUOTED = re.compile(r"« (.+?) »")
-
-
-def _without_cascade(problems: _Problems) -> list[Problem]:
-    """A file that failed to parse is reported once: the references to what it holds (FAQ ids
-    named in it, places, contacts, themes, communes) are not reported as missing elsewhere."""
-    if not problems.broken:
-        return list(problems)
-    faq_ids = {i for rel, raw in problems.broken.items() if "/faq/" in f"/{rel}"
-               for i in _ID_LINE.findall(raw)}
-    broken_names = {rel.rsplit("/", 1)[-1] for rel in problems.broken}
-    kept = []
-    for p in problems:
-        quoted = _QUOTED.search(p.message)
-        target = quoted.group(1) if quoted else ""
-        if p.message.endswith("n'est pas une entrée de la FAQ") and target in faq_ids:
-            continue
-        if p.message.startswith("cette entrée de FAQ n'existe pas") and p.entry in faq_ids:
-            continue
-        if any(p.message.endswith(f"absent de {name}") for name in broken_names):
-            continue
-        if "communes.yaml" in broken_names and p.message.endswith(" de communes.yaml"):
-            continue
-        kept.append(p)
-    return kept
-
-
 def _rel(path: Path, root: Path) -> str:
     return rel_path(path, root)
 
 
+def _read_yaml(path: Path, root: Path, problems: list[Problem]) -> Any:
+    return read_tracked(path, root, problems)
+
+
 def _list_of_mappings(data: Any, file: str, problems: list[Problem]) -> Iterator[dict]:
-    if data is None:
-        return
-    if not isinstance(data, list):
-        problems.append(Problem(file, "le fichier doit contenir une liste d'entrées (« - id: … »)"))
-        return
-    for i, item in enumerate(data, 1):
-        if isinstance(item, dict):
-            yield item
-        else:
-            problems.append(Problem(file, f"l'élément n°{i} n'est pas une entrée (id, …)"))
-
-
-def _load_faq(root: Path, problems: list[Problem]) -> dict[str, FaqEntry]:
-    faq: dict[str, FaqEntry] = {}
-    seen: dict[str, str] = {}
-    files = sorted((root / "faq").glob("*.yaml")) + sorted((root / "faq").glob("*.yml"))
-    if not files:
-        problems.append(Problem(_rel(root / "faq", root), "aucun fichier de FAQ (faq/*.yaml)"))
-    for path in files:
-        rel = _rel(path, root)
-        for data in _list_of_mappings(_read_yaml(path, root, problems), rel, problems):
-            e = _Entry(data, rel, problems, None)
-            entry_id = _checked_id(e, seen, "entrée")
-            e.unknown_keys(_FAQ_KEYS)
-            audience = e.texts("audience") or ("tous",)
-            for a in audience:
-                if a not in AUDIENCES:
-                    e.problem("audience", f"« {a} » inconnu (tous, usagers ou porteurs)")
-            entry = FaqEntry(
-                id=entry_id or "",
-                theme=e.text("theme") or "",
-                questions=e.texts("questions", required=True, minimum=1),
-                answer=e.text("answer") or "",
-                sources=e.sources(),
-                facts_date=e.date_text("facts_date"),
-                checked_on=e.date_text("checked_on", full=True),
-                file=rel,
-                line=e.line,
-                audience=audience,
-                keywords=e.texts("keywords"),
-                related=e.texts("related"),
-                contact=e.text("contact", required=False),
-                place=e.text("place", required=False),
-            )
-            if entry_id:
-                faq[entry_id] = entry
-    return faq
+    yield from list_of_mappings(data, file, problems)
 
 
 def _records(root: Path, name: str, kind: str, keys: set[str],
@@ -355,19 +269,21 @@ def _load_learned(root: Path, path: Path, faq: dict[str, FaqEntry],
 
 
 def load_knowledge(
-    path: str | Path | None = None, learned_path: str | Path | None = None
+    path: str | Path | None = None, learned_path: str | Path | None = None,
+    memo: FileMemo | None = None,
 ) -> Knowledge:
     """Load and validate the whole knowledge folder, or raise :class:`KnowledgeError`.
 
     ``learned_path`` (default: ``learned.yaml`` in the folder) lets a deployment keep the
     hand-written knowledge read-only, e.g. inside an image, and the phrasings staff accept on a
-    data volume.
+    data volume. ``memo`` keeps each FAQ file's validated entries by content: a reload after
+    one edit re-reads only that file (see :mod:`bot.knowledge.cache`).
     """
     root = Path(path) if path else default_knowledge_path()
     if not root.is_dir():
         raise KnowledgeError([Problem(str(root), "dossier de connaissances introuvable")])
     try:
-        return _load_all(root, Path(learned_path) if learned_path else root / "learned.yaml")
+        return _load_all(root, Path(learned_path) if learned_path else root / "learned.yaml", memo)
     except KnowledgeError:
         raise
     except Exception as exc:  # a bug or a hostile file must not escape as a traceback
@@ -376,8 +292,8 @@ def load_knowledge(
                                                  f"({type(exc).__name__}) : prévenez l'équipe technique")]) from exc
 
 
-def _load_all(root: Path, learned_path: Path) -> Knowledge:
-    problems = _Problems()
+def _load_all(root: Path, learned_path: Path, memo: FileMemo | None) -> Knowledge:
+    problems = Problems(memo)
     themes_raw = _load_mapping(root, "themes.yaml", problems)
     themes = {}
     for key, label in themes_raw.items():
@@ -389,7 +305,7 @@ def _load_all(root: Path, learned_path: Path) -> Knowledge:
         problems.append(Problem(_rel(root / "themes.yaml", root), "fichier manquant"))
     communes = _load_communes(root, problems)
     by_name = {c.name: c for c in communes}
-    faq = _load_faq(root, problems)
+    faq = load_faq(root, problems, memo)
     synonyms = _load_mapping(root, "synonyms.yaml", problems)
     syn_file = _rel(root / "synonyms.yaml", root)
     sms_raw = synonyms.get("sms") or {}
@@ -414,5 +330,5 @@ def _load_all(root: Path, learned_path: Path) -> Knowledge:
             problems.append(Problem(syn_file, f"type « {type_id} » inconnu", field="place_types"))
     _cross_check(knowledge, problems)
     if problems:
-        raise KnowledgeError(_without_cascade(problems))
+        raise KnowledgeError(without_cascade(problems))
     return knowledge
