@@ -21,6 +21,8 @@ from bot.knowledge import (
     load_knowledge,
 )
 from bot.knowledge.cache import DiskCache, FileMemo, default_cache_dir, digest
+from bot.knowledge.faqfiles import FaqFile
+from bot.knowledge.yamlread import rel_path
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +107,7 @@ class KnowledgeHolder:
         if key:
             cached = self._disk.load("engine", slot, key)
             if isinstance(cached, Engine):
+                self._seed_memo(cached.knowledge)
                 return cached
         engine = Engine(self._load(), staff_contact=self.staff_contact)
         if key:
@@ -126,6 +129,21 @@ class KnowledgeHolder:
         writer: threading.Thread | None = getattr(self, "_writer", None)
         if writer is not None:
             writer.join()
+
+    def _seed_memo(self, knowledge: Knowledge) -> None:
+        """A cached engine was built from exactly these files, so each FAQ file's validated
+        entries are known without reading the file's cache: the first reload stays cheap."""
+        by_file: dict[str, list] = {}
+        for entry in knowledge.faq.values():
+            by_file.setdefault(entry.file, []).append(entry)
+        for path in sorted((self.path / "faq").glob("*.y*ml")):
+            rel = rel_path(path, self.path)
+            try:
+                raw = path.read_bytes()
+            except OSError:
+                continue
+            self._memo.remember(rel, digest("faq", rel, raw),
+                                FaqFile(tuple(by_file.get(rel, ())), ()))
 
     def _warm_memo(self) -> None:
         """After a start from the cache, the normalised phrasings come from disk too."""

@@ -160,8 +160,9 @@ class FaqIndex:
             elif s in normaliser.canonical_words:
                 self._idf[s] *= self.weights.topic
         self._unknown_idf = math.log((n + 1) / 0.5) * self.weights.unknown
+        idf, unknown = self._idf.get, self._unknown_idf  # self.idf, without a call per stem
         self._phrasing_weight = [
-            sum(self.idf(s) for s in stems) or 1.0 for _, _, stems in self._phrasings
+            sum([idf(s, unknown) for s in stems]) or 1.0 for _, _, stems in self._phrasings
         ]
         self._phrasing_text = [" ".join(stems) for _, _, stems in self._phrasings]
 

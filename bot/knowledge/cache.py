@@ -97,13 +97,15 @@ class DiskCache:
                 st = os.fstat(f.fileno())
                 if st.st_uid != os.getuid() or st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
                     return None
-                stored_key, value = pickle.load(f)  # private folder, content-keyed: see the module docstring
+                if pickle.load(f) != key:  # the key first: a stale slot is not read further
+                    return None
+                value = pickle.load(f)  # private folder, content-keyed: see the module docstring
         except FileNotFoundError:
             return None
         except Exception as exc:  # corrupt, truncated, from another version: no cache
             log.debug("knowledge cache %s unreadable: %s", path, exc)
             return None
-        return value if stored_key == key else None
+        return value
 
     def store(self, kind: str, slot: str, key: str, value: Any) -> None:
         """Replace what ``slot`` holds (one file per slot: the cache never grows with edits)."""
@@ -114,7 +116,8 @@ class DiskCache:
         try:
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pickle")
             with os.fdopen(fd, "wb") as f:
-                pickle.dump((key, value), f, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(key, f, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, path)
             tmp = None
         except Exception as exc:
@@ -151,3 +154,7 @@ class FileMemo:
     def put(self, name: str, key: str, value: Any) -> None:
         self._memory[name] = (key, value)
         self.disk.store("file", self._slot(name), key, value)
+
+    def remember(self, name: str, key: str, value: Any) -> None:
+        """In memory only (the value is already known to be what ``key`` would give)."""
+        self._memory[name] = (key, value)
