@@ -206,6 +206,8 @@ class Normaliser:
         """What the synonym regex does, for text of ``[a-z0-9/_ ]`` only: at each word start
         (after a space, a slash or the start), the longest variant that ends at a word end."""
         assert self._by_first is not None
+        if self._by_first.keys().isdisjoint(_PIECE.findall(text)):
+            return text  # no variant starts with any of its words
         out: list[str] = []
         pos, n = 0, len(text)
         for piece in _PIECE.finditer(text):
