@@ -139,17 +139,24 @@ def questions(limit: int, dev: Path | None = None) -> list[str]:
     return found[:limit] if limit else found
 
 
-def per_question(fn, inputs: list[str], repeat: int = 3) -> tuple[float, float]:
-    """Median and mean time per question in ms (each question: the best of ``repeat`` calls)."""
-    times = []
+def _best(fn, item: str, repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn(item)
+        best = min(best, time.perf_counter() - start)
+    return best * 1000
+
+
+def per_question(fns: list, inputs: list[str], repeat: int = 3) -> list[tuple[float, float]]:
+    """For each function, the median and mean time per question in ms (each question: the best
+    of ``repeat`` calls). The functions take turns on each question, so that a change of load
+    on a shared machine weighs on all of them alike."""
+    times: list[list[float]] = [[] for _ in fns]
     for item in inputs:
-        best = float("inf")
-        for _ in range(repeat):
-            start = time.perf_counter()
-            fn(item)
-            best = min(best, time.perf_counter() - start)
-        times.append(best * 1000)
-    return statistics.median(times), statistics.fmean(times)
+        for fn, out in zip(fns, times, strict=True):
+            out.append(_best(fn, item, repeat))
+    return [(statistics.median(t), statistics.fmean(t)) for t in times]
 
 
 def _forget_in_process_memos() -> None:
@@ -188,8 +195,8 @@ def bench(size: int, mode: str, asked: list[str], work: Path) -> dict[str, float
     def brute_force(message: str) -> object:
         return process.extractOne(" ".join(normalise(message)), phrasings, scorer=fuzz.WRatio)
 
-    engine_med, engine_mean = per_question(engine.reply, asked)
-    brute_med, brute_mean = per_question(brute_force, asked)
+    (engine_med, engine_mean), (brute_med, brute_mean) = per_question(
+        [engine.reply, brute_force], asked)
     reload_s = float("nan")
     if files:
         text = files[-1].read_text(encoding="utf-8")
