@@ -164,7 +164,8 @@ def _load_communes(root: Path, problems: list[Problem]) -> tuple[Commune, ...]:
             name = e.text("name")
             lat, lon = item.get("lat"), item.get("lon")
             if (lat is None) != (lon is None) or any(
-                v is not None and not isinstance(v, int | float) for v in (lat, lon)
+                v is not None and (isinstance(v, bool) or not isinstance(v, int | float))
+                for v in (lat, lon)
             ):
                 e.problem("lat", "lat et lon : deux nombres, ou aucun")
                 lat = lon = None

@@ -157,3 +157,15 @@ def test_wrong_types_everywhere_never_raise(tmp_path: Path) -> None:
     for name, text in cases.items():
         problems = problems_of(write_knowledge(tmp_path / name, **{name: text}))
         assert problems and not any("erreur inattendue" in p for p in problems), (name, problems)
+
+
+def test_a_broken_themes_file_is_one_error_not_one_per_entry(tmp_path: Path) -> None:
+    [problem] = problems_of(write_knowledge(tmp_path, themes_yaml="notions: [Comprendre\n"))
+    assert problem.startswith("knowledge/themes.yaml:1: Erreur de syntaxe YAML dans themes.yaml")
+
+
+def test_a_boolean_coordinate_is_refused(tmp_path: Path) -> None:
+    communes = "communes:\n  - {name: Malakoff, lat: yes, lon: 2.30}\n  - {name: Nanterre}\n" \
+               "areas:\n  - {name: La Défense, communes: [Nanterre]}\n"
+    [problem] = problems_of(write_knowledge(tmp_path, communes_yaml=communes))
+    assert "lat et lon" in problem
