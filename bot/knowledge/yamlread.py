@@ -270,9 +270,20 @@ _PROBLEMS_FR = (
     ("found unexpected end of stream", "fin du fichier atteinte dans un texte entre guillemets"),
     ("found character '\\t' that cannot start any token",
      "tabulation interdite : indentez avec des espaces"),
-    ("mapping values are not allowed here",
+    ("tab character", "tabulation interdite : indentez avec des espaces"),
+    ("mapping values are not allowed",
      "« : » suivi d'un espace au milieu d'un texte : mettez tout le texte entre guillemets"),
     ("expected <block end>, but found", "texte inattendu après la fin d'une valeur"),
+    ("did not find expected key", "texte inattendu après la fin d'une valeur, ou indentation "
+                                  "incorrecte"),
+    ("did not find expected '-' indicator", "indentation incorrecte dans une liste (« - »)"),
+    ("block sequence entries are not allowed", "« - » mal placé : indentation incorrecte ?"),
+    ("found character that cannot start any token", "caractère interdit en début de texte "
+                                                    "(tabulation, @, `) : mettez le texte entre "
+                                                    "guillemets"),
+    ("did not find expected node content", "valeur manquante ou mal écrite"),
+    ("found unknown escape character", "« \\ » suivi d'un caractère inconnu dans un texte entre "
+                                       "guillemets doubles : utilisez des guillemets simples"),
     ("could not find expected ':'", "« : » attendu après le nom du champ"),
     ("found undefined alias", "alias YAML (« *nom ») non accepté"),
     ("expected ',' or ']'", "« ] » ou « , » attendu : crochet non refermé ?"),

@@ -169,3 +169,15 @@ def test_a_boolean_coordinate_is_refused(tmp_path: Path) -> None:
                "areas:\n  - {name: La Défense, communes: [Nanterre]}\n"
     [problem] = problems_of(write_knowledge(tmp_path, communes_yaml=communes))
     assert "lat et lon" in problem
+
+
+@pytest.mark.parametrize(("line", "said"), [
+    ("    - Horaires : est-ce ouvert : le dimanche ?\n", "« : » suivi d'un espace"),
+    ("\t- définition tiers-lieu\n", "tabulation interdite"),
+])
+def test_common_syntax_mistakes_are_said_in_french_at_their_line(tmp_path: Path, line: str,
+                                                                  said: str) -> None:
+    faq = FAQ.replace("    - définition tiers-lieu\n", line)
+    [problem] = problems_of(write_knowledge(tmp_path, faq__notions_yaml=faq))
+    assert problem.startswith("knowledge/faq/notions.yaml:6: Erreur de syntaxe YAML dans "
+                              "faq/notions.yaml, ligne 6 :") and said in problem, problem
