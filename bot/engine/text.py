@@ -147,6 +147,10 @@ class Normaliser:
                 self._by_first = None
                 break
             self._by_first.setdefault(key.split(" ", 1)[0], []).append(key)
+        self._by_first_token = {
+            first: [(tuple(key.split(" ")), pairs[key]) for key in keys]
+            for first, keys in (self._by_first or {}).items()
+        }
         self.canonical_words = frozenset(pairs.values())
         # Single-word variants also match through their stem, so that listing « monter »
         # covers « montons » and « monté » too. A stem claimed by two canonical words is
@@ -198,9 +202,29 @@ class Normaliser:
             return tokens
         text = " ".join(tokens)
         if self._by_first is not None and _PLAIN.fullmatch(text):
+            if "/" not in text and text.count(" ") == len(tokens) - 1 and all(tokens):
+                return self._rewrite_words(tokens)
             return self._rewrite_plain(text).split()
         text = self._synonym_re.sub(lambda m: self._synonyms[m.group(0)], text)
         return text.split()
+
+    def _rewrite_words(self, tokens: list[str]) -> list[str]:
+        """:meth:`_rewrite_plain` on words that hold no space or slash: whole words compared."""
+        table = self._by_first_token
+        out: list[str] = []
+        i, n = 0, len(tokens)
+        while i < n:
+            for parts, target in table.get(tokens[i], ()):
+                k = len(parts)
+                if tuple(tokens[i:i + k]) == parts:
+                    if target:
+                        out.append(target)
+                    i += k
+                    break
+            else:
+                out.append(tokens[i])
+                i += 1
+        return out
 
     def _rewrite_plain(self, text: str) -> str:
         """What the synonym regex does, for text of ``[a-z0-9/_ ]`` only: at each word start
