@@ -106,23 +106,23 @@ class KnowledgeHolder:
         key = self._state_key() if self._disk.directory else ""
         if key:
             cached = self._disk.load("engine", slot, key)
-            if isinstance(cached, Engine):
-                self._seed_memo(cached.knowledge)
-                return cached
+            if (isinstance(cached, tuple) and len(cached) == 2
+                    and isinstance(cached[0], Engine) and isinstance(cached[1], dict)):
+                engine, phrasings = cached
+                engine.normaliser.memo.update(phrasings)  # the next reload normalises little
+                self._seed_memo(engine.knowledge)
+                return engine
         engine = Engine(self._load(), staff_contact=self.staff_contact)
         if key:
             # Written after the answer is ready, in the background: the next start is warm.
-            phrasings = dict(engine.normaliser.memo) if not hasattr(self, "_engine") else None
+            # The normalised phrasings go in the same pickle: the words they share with the
+            # index are stored once.
+            phrasings = dict(engine.normaliser.memo)
             self.flush_cache()
-            self._writer = threading.Thread(target=self._store, name="knowledge-cache",
-                                            args=(slot, key, engine, phrasings))
+            self._writer = threading.Thread(target=self._disk.store, name="knowledge-cache",
+                                            args=("engine", slot, key, (engine, phrasings)))
             self._writer.start()
         return engine
-
-    def _store(self, slot: str, key: str, engine: Engine, phrasings: dict | None) -> None:
-        self._disk.store("engine", slot, key, engine)
-        if phrasings is not None:
-            self._disk.store("phrasings", slot, engine.normaliser.fingerprint, phrasings)
 
     def flush_cache(self) -> None:
         """Wait until the start-up cache is written (tests, benchmarks, shutdown)."""
@@ -145,15 +145,6 @@ class KnowledgeHolder:
             self._memo.remember(rel, digest("faq", rel, raw),
                                 FaqFile(tuple(by_file.get(rel, ())), ()))
 
-    def _warm_memo(self) -> None:
-        """After a start from the cache, the normalised phrasings come from disk too."""
-        normaliser = self._engine.normaliser
-        if not normaliser.memo and self._disk.directory:
-            slot = digest(str(self.path.resolve()), str(self.learned_path))
-            stored = self._disk.load("phrasings", slot, normaliser.fingerprint)
-            if isinstance(stored, dict):
-                normaliser.memo.update(stored)
-
     def changed_on_disk(self) -> bool:
         return self._files_state() != self._snapshot
 
@@ -165,7 +156,6 @@ class KnowledgeHolder:
     def _reload(self) -> ReloadResult:
         snapshot = self._files_state()
         try:
-            self._warm_memo()
             engine = self._build()
             knowledge = engine.knowledge
         except KnowledgeError as exc:

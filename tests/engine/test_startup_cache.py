@@ -40,7 +40,7 @@ def test_a_warm_start_reads_no_yaml_and_answers_the_same(root: Path, tmp_path: P
     cache = tmp_path / "cache"
     cold = KnowledgeHolder(root, cache_dir=cache)
     cold.flush_cache()
-    assert {p.name.split("-")[0] for p in cache.iterdir()} >= {"engine", "file", "phrasings"}
+    assert {p.name.split("-")[0] for p in cache.iterdir()} >= {"engine", "file"}
     assert all(p.stat().st_mode & 0o077 == 0 for p in cache.iterdir())
     parsed = count_parses(monkeypatch)
     warm = KnowledgeHolder(root, cache_dir=cache)
