@@ -9,6 +9,7 @@ import re
 from datetime import date
 
 from bot.knowledge.model import STAFF_CONTACT_ID, FaqEntry, Knowledge, Problem, Source
+from bot.knowledge.yamlread import quote_hint
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _FACTS_DATE = re.compile(r"^\d{4}(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
@@ -31,8 +32,9 @@ class _Entry:
             if required:
                 self.problem(name, "champ obligatoire manquant ou vide")
             return None
-        if not isinstance(value, str | int | float):
-            self.problem(name, "texte attendu")
+        hint = quote_hint(value)
+        if hint or not isinstance(value, str | int | float):
+            self.problem(name, f"texte attendu : {hint}" if hint else "texte attendu")
             return None
         return " ".join(str(value).split()) if name != "answer" else str(value).strip()
 
@@ -65,6 +67,12 @@ class _Entry:
             return ()
         if isinstance(value, str):
             value = [value]
+        if isinstance(value, list):
+            for i, v in enumerate(value, 1):
+                hint = quote_hint(v)
+                if hint:
+                    self.problem(name, f"élément n°{i} : {hint}")
+                    return ()
         if not isinstance(value, list) or not all(
             isinstance(v, str | int | float) and str(v).strip() for v in value
         ):
@@ -76,9 +84,13 @@ class _Entry:
 
     def date_text(self, name: str, full: bool = False) -> str:
         value = self.data.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            self.problem(name, f"champ manquant : {name} (date "
+                               + ("AAAA-MM-JJ" if full else "AAAA, AAAA-MM ou AAAA-MM-JJ, entre guillemets") + ")")
+            return ""
         if isinstance(value, date):
             return value.isoformat()
-        if isinstance(value, int):
+        if isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, str) or not _FACTS_DATE.match(value.strip()):
             self.problem(

@@ -46,7 +46,7 @@ def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:
 
 def test_yaml_syntax_error_gives_the_line(tmp_path: Path) -> None:
     problems = problems_of(write_knowledge(tmp_path, faq__notions_yaml=FAQ + "- id: [oops\n"))
-    assert len(problems) == 1 and "YAML invalide" in problems[0]
+    assert len(problems) == 1 and "Erreur de syntaxe YAML dans faq/notions.yaml, ligne 23 :" in problems[0]
     assert problems[0].startswith("knowledge/faq/notions.yaml:")
 
 
