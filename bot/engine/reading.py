@@ -100,7 +100,8 @@ def build_matchers(knowledge: Knowledge, phrasings: Mapping[str, Sequence[str]] 
         for w in tokenize(text)
     ]
     index = FaqIndex(indexed, normaliser, extra_vocabulary=[*place_words, *vocabulary_words])
-    second = CentroidModel({**faq, OUT_OF_SCOPE: negatives}, normaliser.words)
+    second = CentroidModel({**faq, OUT_OF_SCOPE: negatives}, normaliser.words,
+                           normaliser.phrasing_words)
     faq_words = frozenset(index.vocabulary.words) - frozenset(place_words)
     return Matchers(normaliser, index, second, Directory(knowledge, known_words=faq_words))
 

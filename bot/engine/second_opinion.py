@@ -52,19 +52,36 @@ def _char_ngrams(word: str) -> tuple[str, ...]:
     return grams
 
 
+_bag_cache: dict[tuple[str, ...], Counter[str]] = {}
+
+
+def _bag(words: tuple[str, ...]) -> Counter[str]:
+    """The n-gram counts of a knowledge text, remembered across rebuilds (bounded)."""
+    bag = _bag_cache.get(words)
+    if bag is None:
+        bag = Counter(ngram_features(words))
+        if len(_bag_cache) < 200_000:
+            _bag_cache[words] = bag
+    return bag
+
+
 class CentroidModel:
     """Cosine similarity between a message and the l2-normalised centroid of each class."""
 
     def __init__(self, texts: Mapping[str, Iterable[str]],
-                 words: Callable[[str], list[str]]) -> None:
-        """``texts``: class → its example messages; ``words``: the engine's normalisation."""
+                 words: Callable[[str], Sequence[str]],
+                 known_words: Callable[[str], Sequence[str]] | None = None) -> None:
+        """``texts``: class → its examples; ``words``: the engine's normalisation of a message;
+        ``known_words``: the same for the examples, memoised (a rebuild after a reload then
+        re-reads only what changed)."""
         self._words = words
+        known_words = known_words or words
         columns: dict[str, int] = {}
         labels: list[str] = []
         doc_of, col_of, count_of = [], [], []  # one row per (text, feature)
         for label, examples in texts.items():
             for text in examples:
-                bag = Counter(ngram_features(words(text)))
+                bag = _bag(tuple(known_words(text)))
                 if not bag:
                     continue
                 doc = len(labels)

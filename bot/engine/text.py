@@ -184,6 +184,10 @@ class Normaliser:
             found = self._memo[text] = (words, stems)
         return found
 
+    def phrasing_words(self, text: str) -> tuple[str, ...]:
+        """A knowledge phrasing's words (memoised, see :meth:`phrasing`)."""
+        return self.phrasing(text)[0]
+
     @property
     def memo(self) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
         return self._memo
