@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
+from scipy import sparse
 
 OUT_OF_SCOPE = "__hors_sujet__"
 _NGRAM_SIZES = (3, 4, 5)
@@ -52,17 +53,64 @@ def _char_ngrams(word: str) -> tuple[str, ...]:
     return grams
 
 
-_bag_cache: dict[tuple[str, ...], Counter[str]] = {}
+# Every n-gram of the knowledge texts seen in this process gets a number once, and each word's
+# n-grams are remembered (a vocabulary is small), so a rebuild after a reload is mostly array work.
+_feature_ids: dict[str, int] = {}
+_feature_names: list[str] = []
+_word_cache: dict[str, tuple[int, ...]] = {}
 
 
-def _bag(words: tuple[str, ...]) -> Counter[str]:
-    """The n-gram counts of a knowledge text, remembered across rebuilds (bounded)."""
-    bag = _bag_cache.get(words)
-    if bag is None:
-        bag = Counter(ngram_features(words))
-        if len(_bag_cache) < 200_000:
-            _bag_cache[words] = bag
-    return bag
+def _feature_id(feature: str) -> int:
+    number = _feature_ids.get(feature)
+    if number is None:
+        number = _feature_ids[feature] = len(_feature_names)
+        _feature_names.append(feature)
+    return number
+
+
+def _word_features(word: str) -> tuple[int, ...]:
+    """The ids of a word and of its character n-grams."""
+    ids = _word_cache.get(word)
+    if ids is None:
+        ids = tuple(map(_feature_id, (word, *_char_ngrams(word))))
+        if len(_word_cache) < 200_000:
+            _word_cache[word] = ids
+    return ids
+
+
+def _text_features(words: Sequence[str]) -> list[int]:
+    """The ids of :func:`ngram_features` of a text (words, word pairs, character n-grams)."""
+    ids = [_feature_id(f"{a} {b}") for a, b in itertools.pairwise(words)]
+    for w in words:
+        ids.extend(_word_features(w))
+    return ids
+
+
+_bag_cache: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _count_new(texts: list[tuple[str, ...]]) -> None:
+    """The n-gram ids and counts of texts not seen yet, in one pass of array work, remembered
+    per text (bounded) so that a rebuild after a reload only concatenates arrays."""
+    texts = list(dict.fromkeys(texts))
+    if not texts:
+        return
+    flat: list[int] = []
+    sizes: list[int] = []
+    for words in texts:
+        ids = _text_features(words)
+        flat.extend(ids)
+        sizes.append(len(ids))
+    width = max(len(_feature_names), 1)
+    docs = np.repeat(np.arange(len(texts), dtype=np.int64), np.asarray(sizes, dtype=np.int64))
+    pairs, counts = np.unique(docs * width + np.asarray(flat, dtype=np.int64), return_counts=True)
+    owner, cols = np.divmod(pairs, width)
+    bounds = np.searchsorted(owner, np.arange(len(texts) + 1))
+    if len(_bag_cache) + len(texts) > 400_000:  # bounded: start afresh rather than grow
+        _bag_cache.clear()
+    weights = counts.astype(np.float64)
+    for i, words in enumerate(texts):
+        _bag_cache[words] = (cols[bounds[i]:bounds[i + 1]], weights[bounds[i]:bounds[i + 1]])
 
 
 class CentroidModel:
@@ -76,42 +124,40 @@ class CentroidModel:
         re-reads only what changed)."""
         self._words = words
         known_words = known_words or words
-        columns: dict[str, int] = {}
-        labels: list[str] = []
-        doc_of, col_of, count_of = [], [], []  # one row per (text, feature)
-        for label, examples in texts.items():
-            for text in examples:
-                bag = _bag(tuple(known_words(text)))
-                if not bag:
-                    continue
-                doc = len(labels)
-                labels.append(label)
-                for feature, count in bag.items():
-                    doc_of.append(doc)
-                    col_of.append(columns.setdefault(feature, len(columns)))
-                    count_of.append(count)
-        docs = np.asarray(doc_of, dtype=np.int64)
-        cols = np.asarray(col_of, dtype=np.int64)
-        df = np.bincount(cols, minlength=len(columns))
+        names = list(texts)
+        keys = [(number, tuple(known_words(text)))
+                for number, label in enumerate(names) for text in texts[label]]
+        _count_new([k for _, k in keys if k not in _bag_cache])
+        bags = [(number, _bag_cache[k]) for number, k in keys if len(_bag_cache[k][0])]
+        width = max(len(_feature_names), 1)
+        label_of = [number for number, _ in bags]
+        sizes = np.fromiter((len(b[0]) for _, b in bags), dtype=np.int64, count=len(bags))
+        docs = np.repeat(np.arange(len(bags), dtype=np.int64), sizes)
+        cols = np.concatenate([b[0] for _, b in bags]) if bags else np.zeros(0, np.int64)
+        counts = np.concatenate([b[1] for _, b in bags]) if bags else np.zeros(0)
+        df = np.bincount(cols, minlength=width)
         # scikit-learn's smooth idf and sublinear tf, so the figures match a TfidfVectorizer
-        idf = np.log((len(labels) + 1) / (df + 1)) + 1.0
-        weights = (1.0 + np.log(np.asarray(count_of, dtype=np.float64))) * idf[cols]
-        norms = np.sqrt(np.bincount(docs, weights * weights, minlength=len(labels)))
-        weights /= norms[docs]
-        self._columns = columns
-        self._idf = idf
+        idf = np.log((len(bags) + 1) / (df + 1)) + 1.0
+        weights = (1.0 + np.log(counts)) * idf[cols]
+        norms = np.sqrt(np.bincount(docs, weights * weights, minlength=len(bags)))
+        weights /= np.where(norms > 0, norms, 1.0)[docs]
+        present = np.flatnonzero(df)  # this knowledge's n-grams only, numbered afresh
+        renumber = np.full(width, -1, dtype=np.int64)
+        renumber[present] = np.arange(len(present))
+        self._columns = {_feature_names[i]: n for n, i in enumerate(present.tolist())}
+        self._idf = idf[present]
         # each class's centroid: the sum of its texts' vectors, l2-normalised
-        names = sorted(set(labels))
-        label_ids = np.asarray([names.index(x) for x in labels] if labels else [], dtype=np.int64)
-        keys = label_ids[docs] * max(len(columns), 1) + cols
-        unique, inverse = np.unique(keys, return_inverse=True)
-        sums = np.bincount(inverse, weights, minlength=len(unique))
-        owner, column = np.divmod(unique, max(len(columns), 1))
+        labels = np.asarray(label_of, dtype=np.int64)[docs]
+        sums = sparse.csr_matrix((weights, (labels, renumber[cols])),
+                                 shape=(len(names), max(len(present), 1)))
+        sums.sum_duplicates()  # duplicates added, in C
+        sums.sort_indices()  # searched with searchsorted below
         self._centroids: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        bounds = np.searchsorted(owner, np.arange(len(names) + 1))
         for i, name in enumerate(names):
-            c, v = column[bounds[i]:bounds[i + 1]], sums[bounds[i]:bounds[i + 1]]
-            self._centroids[name] = (c, v / (float(np.linalg.norm(v)) or 1.0))
+            start, end = sums.indptr[i], sums.indptr[i + 1]
+            if end > start:
+                c, v = sums.indices[start:end].astype(np.int64), sums.data[start:end]
+                self._centroids[name] = (c, v / (float(np.linalg.norm(v)) or 1.0))
 
     @property
     def labels(self) -> frozenset[str]:
