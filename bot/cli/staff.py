@@ -40,10 +40,13 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.set_defaults(func=cmd_review)
 
     p = sub.add_parser("import", parents=[common],
-                       help="importer un CSV exporté puis modifié (FAQ ou lieux)")
-    p.add_argument("file", metavar="FICHIER.csv")
+                       help="importer un classeur (.xlsx) ou un CSV exporté puis modifié")
+    p.add_argument("file", metavar="FICHIER", help="connaissances.xlsx, faq.csv, places.csv…")
     p.add_argument("--dry-run", action="store_true",
                    help="tout vérifier et montrer les changements sans rien écrire")
+    p.add_argument("--force", action="store_true",
+                   help="importer même un classeur exporté avant des modifications plus "
+                        "récentes (elles seront annulées)")
     p.set_defaults(func=cmd_import)
 
 
@@ -170,11 +173,18 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from bot.knowledge.csv_import import import_csv
+    from bot.knowledge.workbook import import_file
 
     config = _config(args)
-    report = import_csv(args.knowledge or config.knowledge.path or None, args.file,
-                        dry_run=args.dry_run)
+    folder = args.knowledge or config.knowledge.path or None
+    report = import_file(folder, args.file, dry_run=True)
+    if report.ok and report.stale and not args.force:
+        print("\n".join(report.lines()[-len(report.stale) - 1:]), file=sys.stderr)
+        print("Import refusé : exportez à nouveau et reportez-y vos changements, ou relancez "
+              "avec --force pour annuler ces modifications.", file=sys.stderr)
+        return 1
+    if report.ok and not args.dry_run:
+        report = import_file(folder, args.file)
     if not report.ok:
         print("\n".join(report.lines()), file=sys.stderr)
         return 1
