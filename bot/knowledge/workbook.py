@@ -228,7 +228,12 @@ def _read_sheet(ws: Worksheet, table: Table, report: ImportReport) -> RawTable |
             sheet=ws.title))
         return None
     rows: list[tuple[int, dict[str, str]]] = []
-    for number, cells in enumerate(ws.iter_rows(min_row=2, max_row=MAX_ROWS + 1), 2):
+    if ws.max_row > MAX_ROWS + 1:
+        report.errors.append(ImportProblem(
+            f"plus de {MAX_ROWS} lignes : ce n'est pas un export du bot", sheet=ws.title))
+        return None
+    last = ws.max_row
+    for number, cells in enumerate(ws.iter_rows(min_row=2, max_row=last), 2):
         texts: dict[str, str] = {}
         for name, index in positions.items():
             cell = cells[index] if index < len(cells) else None
