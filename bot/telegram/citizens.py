@@ -96,6 +96,11 @@ def review_reason(reply: Reply) -> str | None:
         return "low_confidence"
     if reply.kind is ReplyKind.ANSWER and reply.score < LOW_CONFIDENCE:
         return "low_confidence"
+    # A places list given to someone who asked about a project (« je veux ouvrir un
+    # tiers-lieu à Sceaux ») may have missed the question. Hook for the engine: set
+    # ``project_intent`` on the Reply when its intent signal says so.
+    if reply.kind is ReplyKind.PLACES and getattr(reply, "project_intent", False):
+        return "low_confidence"
     return None
 
 

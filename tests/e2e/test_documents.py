@@ -137,3 +137,42 @@ async def test_csv_is_accepted_and_other_files_are_not(doc_bot: Harness) -> None
 
     bot.api.push_file(ADMIN, faq_csv(csv_text).encode("utf-8-sig"), "faq.csv")
     assert "ne change rien" in (await bot.api.pop_message(ADMIN)).text
+
+
+# ----------------------------------------------------------------------------- review loop
+
+
+async def test_a_dislike_and_its_reason_reach_stats_and_the_queue(doc_bot: Harness) -> None:
+    bot = doc_bot
+    answer = await bot.ask(USER, QUESTION)
+    await bot.press(answer, "Pas utile")
+    reasons = await bot.api.pop_edit(USER)
+    answer.reply_markup = reasons.reply_markup
+    await bot.press(answer, "Pas ma question")
+    await bot.api.pop_edit(USER)
+
+    stats = await bot.ask(ADMIN, "/stats")
+    assert "👎 et leurs raisons" in stats.text and "Pas ma question ×1" in stats.text
+    queue = await bot.ask(ADMIN, "/nonrepondues")
+    assert QUESTION in queue.text and "👎 Pas ma question" in queue.text
+    assert "réponse donnée « Qu'est-ce qu'un fab lab ? »" in queue.text
+    await bot.press(queue, "1")
+    item = await bot.api.pop_edit(ADMIN)
+    assert item.text.startswith("📝 Question à traiter") and "n°" not in item.text.split("\n")[0]
+    assert QUESTION in item.text and "Réponse donnée" in item.text
+    assert not any(t.startswith("Ajouter à") for t in item.button_texts)  # not the refused one
+    assert "Choisir une autre entrée" in item.button_texts
+
+
+async def test_queue_numbers_open_the_line_they_number(doc_bot: Harness) -> None:
+    bot = doc_bot
+    for n in range(3):
+        await bot.ask(USER + n, f"zorglub blabla {n} xyzzy")
+    queue = await bot.ask(ADMIN, "/nonrepondues")
+    lines = [line for line in queue.text.split("\n") if line[:1].isdigit()]
+    for n, line in enumerate(lines, 1):
+        await bot.press(queue, str(n))
+        item = await bot.api.pop_edit(ADMIN)
+        wording = line.split("« ", 1)[1].split(" »", 1)[0]
+        assert wording in item.text
+        queue = await bot.ask(ADMIN, "/nonrepondues")

@@ -259,6 +259,16 @@ def test_review_reasons() -> None:
     assert reason(ReplyKind.ANSWER, 55) == "low_confidence"
     assert reason(ReplyKind.ANSWER, 85) is None
     assert reason(ReplyKind.SMALLTALK) is None
+    assert reason(ReplyKind.PLACES) is None
+
+
+def test_places_for_a_project_question_are_queued_as_low_confidence() -> None:
+    """The hook the engine's intent signal plugs into: ``Reply.project_intent``."""
+    from types import SimpleNamespace
+
+    places = SimpleNamespace(kind=ReplyKind.PLACES, score=90.0, suggestions=(),
+                             project_intent=True)
+    assert citizens.review_reason(places) == "low_confidence"  # type: ignore[arg-type]
 
 
 async def test_a_storage_failure_never_costs_the_user_their_answer(
