@@ -23,6 +23,8 @@ from bot.knowledge import KnowledgeError
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
+    from bot.cli.terminal import render
+
     engine = _engine(args)
     messages = args.message if args.message else (line.rstrip("\n") for line in sys.stdin)
     for message in messages:
@@ -30,7 +32,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(reply.to_json(), ensure_ascii=False), flush=True)
         else:
-            print(reply.to_plain_text(), end="\n\n", flush=True)
+            print(render(reply), end="\n\n", flush=True)  # with a clarification's options
     return 0
 
 
