@@ -97,3 +97,23 @@ def test_contacts_in_every_export(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert "departement-92" in capsys.readouterr().out
     assert main(["export"]) == 0
     assert json.loads(capsys.readouterr().out)["contacts"]
+
+
+def test_staff_guide_starts_with_je_veux_and_its_commands_parse() -> None:
+    import re
+    import shlex
+
+    from bot.knowledge import default_knowledge_path
+
+    text = (default_knowledge_path() / "README.md").read_text(encoding="utf-8")
+    headings = [line for line in text.splitlines() if line.startswith("## ")]
+    assert headings[0] == "## Je veux…"
+    for wanted in ("modifier une réponse", "ajouter une formulation", "ajouter ou fermer un lieu",
+                   "voir ce que les usagers ont demandé", "annuler"):
+        assert f"### … {wanted}" in text
+    commands_ = re.findall(r"`(\.venv/bin/python -m bot [^`]+)`", text)
+    assert len(commands_) >= 8
+    assert not re.search(r"(?<!/)\bpython -m bot", text.replace(".venv/bin/python", ""))
+    parser = commands.build_parser()
+    for line in commands_:
+        parser.parse_args(shlex.split(line)[3:])  # exits (fails the test) if it does not parse
