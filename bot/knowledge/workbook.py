@@ -116,10 +116,11 @@ def _sheet(wb: Workbook, table: Table, knowledge: Knowledge) -> None:
             count = {"theme": len(knowledge.themes), "type": len(PLACE_TYPES),
                      "status": len(PLACE_STATUSES)}[name]
             letter = _CHOICES[name]
+            # A warning, not a refusal: « fermé » typed by hand is accepted by the import.
             check = DataValidation(type="list", allow_blank=True, showErrorMessage=True,
                                    formula1=f"{LISTS_SHEET}!${letter}$2:${letter}${count + 1}",
-                                   errorTitle="Valeur inconnue",
-                                   error="Choisissez une valeur de la liste.")
+                                   errorStyle="warning", errorTitle="Valeur inconnue",
+                                   error="Choisissez de préférence une valeur de la liste.")
             ws.add_data_validation(check)
             letter_here = get_column_letter(col)
             check.add(f"{letter_here}2:{letter_here}{MAX_ROWS}")
@@ -158,7 +159,8 @@ def _hidden(wb: Workbook, knowledge: Knowledge, exported: str) -> None:
                            ("C", list(PLACE_STATUSES))):
         lists[f"{letter}1"] = {"A": "thème", "B": "type", "C": "statut"}[letter]
         for row, value in enumerate(values, 2):
-            lists[f"{letter}{row}"] = value
+            lists[f"{letter}{row}"] = plain_text(value)
+            lists[f"{letter}{row}"].data_type = "s"
     lists.sheet_state = "hidden"
     stamp = wb.create_sheet(VERSION_SHEET)
     stamp.append(["format", FORMAT_VERSION])

@@ -271,3 +271,20 @@ def test_knowledge_exports_are_guarded(root: Path) -> None:
     knowledge = load_knowledge(root)
     assert faq_csv(knowledge).startswith('"id";"theme"')
     assert csv_cell("=1+1") == "'=1+1"
+
+
+def test_text_that_looks_like_a_formula_stays_text(root: Path, tmp_path: Path) -> None:
+    path = exported(root, tmp_path)
+    wb = load_workbook(path)
+    ws = wb["FAQ"]
+    column = next(c.column for c in ws[1] if c.value == "réponse")
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "definition-fablab")
+    ws.cell(row, column).value = "=1+1, voilà ce qu'un tableur calculerait ; ici c'est du texte."
+    ws.cell(row, column).data_type = "s"  # typed as text (as Excel does after a leading ')
+    wb.save(path)
+    assert import_workbook(root, path).ok
+    again = exported(root, tmp_path, "again.xlsx")
+    cell = load_workbook(again)["FAQ"].cell(row, column)
+    assert cell.data_type == "s" and cell.value.startswith("=1+1")
+    assert not import_workbook(root, again).changed
+    assert faq_csv(load_knowledge(root)).count("'=1+1") == 1  # guarded in the CSV export

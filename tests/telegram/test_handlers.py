@@ -778,3 +778,15 @@ async def test_places_by_type_asks_for_the_commune_and_keeps_the_type(
     commune = buttons[0]["text"]
     expected = holder.engine.places(commune, "coworking")
     assert places.startswith(expected.text.split("\n")[0][:40])
+
+
+def test_base_file_url_is_configurable_and_derived_by_default() -> None:
+    from bot.config import TelegramConfig
+    from bot.telegram.app import _file_url
+
+    assert _file_url(TelegramConfig()) == "https://api.telegram.org/file/bot"
+    local = TelegramConfig(base_url="http://127.0.0.1:9/bot")
+    assert _file_url(local) == "http://127.0.0.1:9/file/bot"
+    chosen = TelegramConfig(base_url="http://127.0.0.1:9/bot",
+                            base_file_url="http://127.0.0.1:10/files/bot")
+    assert _file_url(chosen) == "http://127.0.0.1:10/files/bot"
