@@ -255,7 +255,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     config = _config(args)
     folder = args.knowledge or config.knowledge.path or None
     report = import_file(folder, args.file, dry_run=True)
-    if report.ok and report.stale and not args.force:
+    if report.ok and report.stale and not args.force and not args.dry_run:
         print("\n".join(report.lines()[-len(report.stale) - 1:]), file=sys.stderr)
         print("Import refusé : exportez à nouveau et reportez-y vos changements, ou relancez "
               "avec --force pour annuler ces modifications.", file=sys.stderr)

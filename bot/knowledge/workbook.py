@@ -50,6 +50,7 @@ _WIDE = {"answer": 80, "description": 60, "sources": 60, "questions": 45, _REST:
 _CHOICES = {"theme": "A", "type": "B", "status": "C"}  # column of the « listes » sheet
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 MAX_ROWS = 5000
+MAX_UNZIPPED = 100 * 1024 * 1024  # the whole knowledge unzips to well under 1 MB
 
 
 def sheet_columns(table: Table) -> list[str]:
@@ -271,6 +272,12 @@ def import_workbook(knowledge_path: str | Path | None, path: str | Path, *,
     """Apply an exported-and-edited workbook to the knowledge folder, or nothing."""
     report = ImportReport(csv_path=str(path), dry_run=dry_run)
     try:
+        with zipfile.ZipFile(path) as archive:  # a small file that unzips to gigabytes: no
+            unzipped = sum(info.file_size for info in archive.infolist())
+        if unzipped > MAX_UNZIPPED:
+            report.errors.append(ImportProblem(
+                "classeur trop volumineux une fois décompressé : partez d'un export du bot"))
+            return report
         wb = load_workbook(path, data_only=False)
     except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError, ValueError):
         report.errors.append(ImportProblem(

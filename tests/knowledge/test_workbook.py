@@ -288,3 +288,35 @@ def test_text_that_looks_like_a_formula_stays_text(root: Path, tmp_path: Path) -
     assert cell.data_type == "s" and cell.value.startswith("=1+1")
     assert not import_workbook(root, again).changed
     assert faq_csv(load_knowledge(root)).count("'=1+1") == 1  # guarded in the CSV export
+
+
+def test_a_workbook_that_unzips_to_too_much_is_refused_unread(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.knowledge import workbook
+
+    path = exported(root, tmp_path)
+    monkeypatch.setattr(workbook, "MAX_UNZIPPED", 1000)
+    report = import_workbook(root, path)
+    assert not report.ok and "trop volumineux" in report.lines()[1]
+
+
+def test_not_a_workbook_is_a_french_error(root: Path, tmp_path: Path) -> None:
+    path = tmp_path / "faux.xlsx"
+    path.write_bytes(b"PK\x03\x04 pas vraiment un classeur")
+    report = import_workbook(root, path)
+    assert not report.ok and "classeur illisible" in report.lines()[1]
+
+
+def test_dry_run_of_a_stale_workbook_shows_the_warning(
+    root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = exported(root, tmp_path, "old.xlsx")
+    newer = exported(root, tmp_path, "newer.xlsx")
+    edit(newer, "FAQ", "definition-fablab", "réponse", NEW_ANSWER)
+    assert main(["import", str(newer), "--knowledge", str(root)]) == 0
+    edit(old, "FAQ", "definition-fablab", "réponse", "Ancienne réponse.")
+    capsys.readouterr()
+    assert main(["import", str(old), "--knowledge", str(root), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "exporté avant des modifications plus récentes" in out and "Simulation" in out
