@@ -790,3 +790,18 @@ def test_base_file_url_is_configurable_and_derived_by_default() -> None:
     chosen = TelegramConfig(base_url="http://127.0.0.1:9/bot",
                             base_file_url="http://127.0.0.1:10/files/bot")
     assert _file_url(chosen) == "http://127.0.0.1:10/files/bot"
+
+
+def test_places_given_to_a_project_question_are_queued() -> None:
+    """« je veux ouvrir un tiers-lieu à Sceaux » gets places, but staff should look at it."""
+    from bot.engine import Engine
+    from bot.knowledge import load_knowledge
+
+    knowledge = load_knowledge()
+    engine = Engine(knowledge)
+    project = engine.reply("je veux ouvrir un tiers-lieu à Sceaux")
+    search = engine.reply("je cherche un coworking à Sceaux")
+    if project.kind is ReplyKind.PLACES:
+        assert citizens.review_reason(project, knowledge) == "low_confidence"
+    assert search.kind is ReplyKind.PLACES
+    assert citizens.review_reason(search, knowledge) is None
