@@ -108,6 +108,8 @@ def import_tables(
         _plan(root, tables[name], knowledge, table_rows, report, originals, texts)
         if stamp is not None:
             _check_stale(tables[name], knowledge, table_rows, stamp, report)
+        else:
+            _check_older(tables[name], knowledge, table_rows, report)
     if texts:
         _validate(root, texts, rows, report)
     if report.errors or report.dry_run or not texts:
@@ -183,6 +185,20 @@ def _check_stale(table: Table, knowledge: Knowledge, rows: dict[str, Row],
             columns = ", ".join(f"« {table.header(n)} »" for n in undone)
             report.stale.append(f"{table.label} « {entry_id} » : {columns} modifié(s) depuis "
                                 f"l'export (ligne {rows[entry_id].number})")
+
+
+def _check_older(table: Table, knowledge: Knowledge, rows: dict[str, Row],
+                 report: ImportReport) -> None:
+    """Without a stamp (a CSV): a row whose « checked_on » is older than the entry's was most
+    likely exported before the entry's last edit."""
+    current = current_entries(knowledge, table)
+    for entry_id, fields in report.tables[table.name].updated.items():
+        row_date = rows[entry_id].values.get("checked_on") or ""
+        now_date = getattr(current[entry_id], "checked_on", "") or ""
+        if "checked_on" in fields and row_date and row_date < now_date:
+            report.stale.append(
+                f"{table.label} « {entry_id} » : vérifiée le {now_date}, le fichier dit "
+                f"{row_date} (ligne {rows[entry_id].number}) : il date d'avant cette vérification")
 
 
 def _entry_file(root: Path, table: Table, existing: Any) -> str:

@@ -320,3 +320,23 @@ def test_dry_run_of_a_stale_workbook_shows_the_warning(
     assert main(["import", str(old), "--knowledge", str(root), "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "exporté avant des modifications plus récentes" in out and "Simulation" in out
+
+
+def test_an_older_csv_is_flagged_by_its_checked_on_dates(root: Path, tmp_path: Path) -> None:
+    def rows() -> list[dict[str, str]]:
+        text = faq_csv(load_knowledge(root)).lstrip("\ufeff")
+        return list(csv.DictReader(io.StringIO(text, newline=""), delimiter=";"))
+
+    def write(name: str, records: list[dict[str, str]]) -> Path:
+        path = tmp_path / name
+        path.write_text(write_csv(list(records[0]), [list(r.values()) for r in records]),
+                        encoding="utf-8-sig")
+        return path
+
+    old = rows()
+    newer = rows()
+    fablab = next(r for r in newer if r["id"] == "definition-fablab")
+    fablab.update(answer=NEW_ANSWER, checked_on="2026-12-01")
+    assert import_csv(root, write("newer.csv", newer)).ok
+    report = import_csv(root, write("old.csv", old), dry_run=True)
+    assert report.ok and len(report.stale) == 1 and "definition-fablab" in report.stale[0]
