@@ -23,7 +23,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 
 from bot.knowledge.csv_rows import ImportReport
 from bot.knowledge.workbook import export_workbook, import_file
-from bot.telegram.render import Button, OutMessage, esc
+from bot.telegram.render import NOT_TEXT, Button, OutMessage, esc
 from bot.telegram.services import Context, ack, edit, reply_html, services
 from bot.telegram.staff import allowed
 
@@ -34,8 +34,7 @@ SUFFIXES = (".xlsx", ".csv")
 PENDING = "document_import"  # user_data key: token → the downloaded file
 PREVIEW_ERRORS = 10
 PREVIEW_CHANGES = 25
-NOT_FOR_YOU = ("Merci, mais je ne lis pas les fichiers. Posez-moi votre question par écrit, "
-               "ou utilisez /signaler pour écrire à l'équipe.")
+NOT_FOR_YOU = NOT_TEXT["document"]  # the same polite words as before staff could send files
 
 
 def add_handlers(app: Application) -> None:

@@ -95,7 +95,7 @@ async def test_non_admin_cannot_export_and_their_document_is_never_read(
     bot.api.push_file(USER, edited(workbook, "FAQ", "definition-fablab", "réponse", NEW_ANSWER),
                       "connaissances.xlsx")
     reply = await bot.api.pop_message(USER)
-    assert "je ne lis pas les fichiers" in reply.text and not reply.buttons
+    assert "Je ne lis pas les fichiers" in reply.text and not reply.buttons
     assert bot.api.downloads == []
     assert bot.api.requests["getFile"] == 0
     assert tree(bot.holder.path) == before
