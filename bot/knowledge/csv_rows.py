@@ -207,7 +207,17 @@ def read_csv(path: Path, report: ImportReport) -> RawTable | None:
             )
             continue
         rows.append((number, {c: uncsv_cell(v) for c, v in zip(table.columns, cells, strict=True)}))
-    return RawTable(table, rows)
+    letters = {c: f"« {c} » ({column_letter(i)})" for i, c in enumerate(table.columns, 1)}
+    return RawTable(table, rows, letters=letters)
+
+
+def column_letter(number: int) -> str:
+    """1 → A, 27 → AA: how a spreadsheet names its columns."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def _os_reason(exc: OSError) -> str:

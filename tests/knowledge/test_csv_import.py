@@ -199,7 +199,8 @@ def test_broken_csv_changes_nothing_and_lists_every_error_with_its_row(
     assert located == {(2, "theme"), (3, "checked_on"), (4, "id"), (5, "related"), (6, "sources")}
     lines = report.lines()
     assert "aucun fichier n'a été modifié" in lines[0]
-    assert lines[1].startswith("  - ligne 2, entrée « ") and "theme-inconnu" in lines[1]
+    assert lines[1].startswith("  - ligne 2, colonne « theme » (B), entrée « ")
+    assert "theme-inconnu" in lines[1]
     assert "entree-fantome" in lines[4]
 
 
