@@ -62,6 +62,12 @@ def run_check(path: str | Path | None, config: Config, stale: int | None, out: T
         return 1
     engine = Engine(knowledge, staff_contact=config.contact)
     warnings = phrasing_warnings(knowledge, engine)
+    if engine.calibrator.fingerprint != engine.fingerprint():
+        warnings.append(
+            "le modèle de confiance a été appris avant les dernières modifications des "
+            "formulations : lancez « python -m bot train » (les réponses restent possibles, "
+            "mais les seuils ne sont plus mesurés sur ces connaissances)"
+        )
     for warning in warnings:
         out.write(f"AVERTISSEMENT {warning}\n")
     if stale is not None:

@@ -184,6 +184,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_export)
 
     _add_staff_commands(sub, common)
+    from bot.cli import train
+
+    train.register(sub, common)
     return parser
 
 

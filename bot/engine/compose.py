@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.config import ContactConfig
-from bot.engine.matching import Match
 from bot.engine.places import DirectoryResult, status_label, type_label
 from bot.engine.reply import (
     Candidate,
@@ -100,8 +99,12 @@ class Composer:
     def _places_reply(self, result: DirectoryResult, question: str) -> Reply:
         where = result.where.name
         what = type_label(result.place_type).lower() if result.place_type else "lieu"
+        shown = [*result.local, *(p for p, _ in result.nearby)]
+        years = sorted({p.facts_date[:4] for p in shown if p.facts_date})
+        span = (f"de {years[0]}" if len(years) == 1 else f"de {years[0]} à {years[-1]}"
+                ) if years else "datées"
         caveat = (
-            "Ces informations viennent de sources de 2014 à 2019 : vérifiez qu'un lieu est "
+            f"Ces informations viennent de sources {span} : vérifiez qu'un lieu est "
             "toujours ouvert avant de vous déplacer."
         )
         if result.local and not result.other_types_here:
@@ -150,14 +153,6 @@ class Composer:
     def _with_candidates(self, reply: Reply, candidates: tuple[Candidate, ...]) -> Reply:
         return replace(reply, candidates=candidates)
 
-    def _candidates(self, matches: list[Match]) -> tuple[Candidate, ...]:
-        faq = self.knowledge.faq
-        return tuple(
-            Candidate(m.entry_id, faq[m.entry_id].question, m.score)
-            for m in matches
-            if m.entry_id in faq
-        )[:3]
-
     def _related(self, entry: FaqEntry) -> tuple[Suggestion, ...]:
         faq = self.knowledge.faq
         return tuple(Suggestion(r, faq[r].question) for r in entry.related if r in faq)[:4]
@@ -198,11 +193,11 @@ class Composer:
             distance_km=distance,
         )
 
-    def _closest_themes(self, matches: list[Match]) -> tuple[tuple[str, str], ...]:
+    def _closest_themes(self, entry_ids: list[str]) -> tuple[tuple[str, str], ...]:
         themes = self.knowledge.themes
         seen: list[str] = []
-        for m in matches:
-            entry = self.knowledge.faq.get(m.entry_id)
+        for entry_id in entry_ids:
+            entry = self.knowledge.faq.get(entry_id)
             if entry and entry.theme in themes and entry.theme not in seen:
                 seen.append(entry.theme)
         seen += [t for t in themes if t not in seen]

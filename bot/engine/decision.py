@@ -10,12 +10,22 @@ It knows nothing of Telegram: the Telegram handlers, the terminal chat and the C
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.config import ContactConfig
-from bot.engine.compose import Composer
-from bot.engine.matching import SCAFFOLDING, FaqIndex, Match
-from bot.engine.places import Directory
+from bot.engine.compound import CompoundDecisions
+from bot.engine.confidence import MODEL_FILE, Calibrator, Judgement, fingerprint, judge
+from bot.engine.geo import Geography
+from bot.engine.intents import (
+    creation_intent,
+    is_price_or_grammar,
+    looks_english,
+    price_intent,
+    question_sentence,
+    split_questions,
+)
+from bot.engine.matching import SCAFFOLDING
+from bot.engine.reading import Reading, build_matchers, entry_phrasings, load_negatives, read
 from bot.engine.reply import (
     Candidate,
     Reply,
@@ -23,41 +33,19 @@ from bot.engine.reply import (
     Suggestion,
 )
 from bot.engine.smalltalk import SmallTalk
-from bot.engine.text import Normaliser, tokenize
-from bot.knowledge import STAFF_CONTACT_ID, Commune, Knowledge, Place
+from bot.engine.text import tokenize
+from bot.engine.where import PRICE_ENTRY, Conversation, WhereDecisions, wants_somewhere
+from bot.knowledge import STAFF_CONTACT_ID, Commune, Knowledge, Place, default_knowledge_path
 
-PLACES_PSEUDO_ENTRY = "__places__"
-LOCATION_TERM = "loc92"  # has a digit: survives stemming unchanged on both sides
 MAX_MESSAGE_CHARS = 2000
 
-# Generic ways of asking for somewhere to work in a given town. They live in the same index as
-# the FAQ, so that « quels services proposer dans un tiers-lieu à Clamart ? » (an FAQ question
-# that happens to name a town) and « un tiers-lieu à Clamart ? » (a search) compete fairly.
-_PLACE_SEARCH_PHRASINGS = (
-    "coworking localite",
-    "chercher un coworking a localite",
-    "je cherche un espace de travail a localite",
-    "y a-t-il un tiers-lieu a localite",
-    "existe-t-il un tiers-lieu a localite ca existe",
-    "ou travailler a localite hors de chez moi",
-    "un fablab a localite",
-    "bureau partagé localite",
-    "quels coworkings me conseillez-vous a localite",
-    "adresse d'un lieu pour travailler a localite",
-    "tiers-lieu dans la ville de localite",
-    "un endroit ou travailler vers localite",
-    "un centre d'affaires a localite",
-    "un telecentre a localite",
-    "une pepiniere d'entreprises a localite",
-    "un lieu pour teletravailler a localite",
-    "louer un bureau a localite",
-)
 _MORE_DETAILS = re.compile(
     r"\b(?:plus de (?:details?|precisions?|infos?|informations?)|en savoir plus|"
     r"dites m en plus|en dire plus|developpe[zr]?|detaille[zr]?|precise[zr]?|la suite)\b"
 )
 _SEARCH_TERM = "chercher"  # canonical word of synonyms.yaml for chercher / trouver / dénicher…
 _WHY_WORDS = frozenset({"pourquoi", "raison", "raisons", "qui", "quand", "interet", "role"})
+_PROJECT_ENTRY = "creer-tiers-lieu"
 _EXAMPLES = (
     "definition-tiers-lieu",
     "trouver-tiers-lieu",
@@ -67,54 +55,40 @@ _EXAMPLES = (
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
-    """Confidence levels (0–100), measured on the dev set: see ``python -m bot eval``."""
+    """Levels on the index's raw scores (0–100) for the place decisions only: whether a message
+    looks like a search in the directory. Whether an FAQ entry answers it is a probability
+    learned from data (:mod:`bot.engine.confidence`)."""
 
-    answer: float = 50.0  # at least this to answer…
-    margin: float = 4.0  # …and this far ahead of the runner-up…
-    sure: float = 70.0  # …unless this high
-    clarify: float = 38.0  # below: fall back honestly
-    clear_lead: float = 10.0  # a lower score still answers when this far ahead…
-    clear_lead_floor: float = 46.0  # …and at least this high
+    answer: float = 50.0  # a place search this strong needs no place word
+    sure: float = 70.0  # an FAQ entry this strong beats a named place
+    clarify: float = 38.0  # a place search weaker than this is no search
     places_margin: float = 4.0  # a place search wins unless an FAQ entry is this far ahead
 
 
 @dataclass(frozen=True, slots=True)
-class _Reading:
-    """One message, normalised and looked at every way the decision needs."""
+class Turn:
+    """A message read, and its FAQ candidates judged."""
 
-    words: list[str]
-    terms: list[str]
-    location: Commune | None
-    place_type: str | None
-    place_cue: bool  # names a kind of place, even the generic « tiers-lieu »
-    faq_matches: list[Match]
-    search_score: float  # how much it looks like a place search
-    candidates: tuple[Candidate, ...]
-    named: list[Place]  # places it names
+    reading: Reading
+    judged: list[Judgement]
+    candidates: tuple[Candidate, ...]  # the best three, their confidence in percent
+    best: Judgement | None
+    sure: bool  # the best candidate is likely enough to be answered
+    focus: str | None = None  # the sentence that asks, in a long message
 
-    @property
-    def top(self) -> Match | None:
-        return self.faq_matches[0] if self.faq_matches else None
+    def confidence_in(self, entry_id: str) -> float:
+        return next((c.score for c in self.candidates if c.id == entry_id), 0.0)
 
 
-@dataclass(slots=True)
-class Conversation:
-    """What a follow-up needs to know about the previous turn (« et à Nanterre ? »)."""
-
-    last_kind: ReplyKind | None = None
-    last_entry_id: str | None = None
-    last_commune: str | None = None
-    last_type: str | None = None
-
-    def remember(self, reply: Reply) -> None:
-        self.last_kind = reply.kind
-        if reply.kind is ReplyKind.ANSWER:
-            self.last_entry_id = reply.entry_id
-        if reply.kind is ReplyKind.PLACES:
-            self.last_commune, self.last_type = reply.commune, reply.place_type
+def load_calibrator(knowledge: Knowledge) -> Calibrator:
+    """The knowledge's own trained model, else the one shipped with the package."""
+    for root in (knowledge.path, default_knowledge_path()):
+        if root is not None and (root / MODEL_FILE).is_file():
+            return Calibrator.load(root / MODEL_FILE)
+    raise FileNotFoundError(f"{MODEL_FILE} introuvable : lancez « python -m bot train »")
 
 
-class Engine(Composer):
+class Engine(CompoundDecisions, WhereDecisions):
     """Answers one message at a time from an immutable :class:`Knowledge`."""
 
     def __init__(
@@ -122,41 +96,24 @@ class Engine(Composer):
         knowledge: Knowledge,
         staff_contact: ContactConfig | None = None,
         thresholds: Thresholds | None = None,
+        calibrator: Calibrator | None = None,
     ) -> None:
         self.knowledge = knowledge
         self.staff_contact = staff_contact or ContactConfig()
         self.thresholds = thresholds or Thresholds()
-        self.normaliser = Normaliser(knowledge.sms, knowledge.terms)
-        phrasings: dict[str, list[str]] = {
-            entry_id: [*knowledge.phrasings(entry_id), " ".join(entry.keywords)]
-            for entry_id, entry in knowledge.faq.items()
-        }
-        phrasings[PLACES_PSEUDO_ENTRY] = [
-            p.replace("localite", LOCATION_TERM) for p in _PLACE_SEARCH_PHRASINGS
-        ]
-        place_words = [
-            w
-            for c in knowledge.communes
-            for text in (c.name, *c.aliases)
-            for w in tokenize(text)
-        ]
-        # Real words the FAQ phrasings may not use, so that typo correction leaves them alone
-        # (« étymologie » must not become « typologie » before synonyms.yaml can map it).
-        vocabulary_words = [
-            w
-            for texts in (*knowledge.terms.values(), *knowledge.place_types.values(),
-                          tuple(knowledge.terms), tuple(knowledge.sms.values()))
-            for text in texts
-            for w in tokenize(text)
-        ]
-        self.index = FaqIndex(
-            phrasings, self.normaliser, extra_vocabulary=[*place_words, *vocabulary_words]
-        )
-        faq_words = frozenset(self.index.vocabulary.words) - frozenset(place_words)
-        self.directory = Directory(knowledge, known_words=faq_words)
+        self.calibrator = calibrator or load_calibrator(knowledge)
+        self.matchers = build_matchers(knowledge)
+        self.normaliser = self.matchers.normaliser
+        self.index = self.matchers.index
+        self.directory = self.matchers.directory
         self.smalltalk = SmallTalk(knowledge.smalltalk)
+        self.geo = Geography(knowledge, self.directory)
 
     # ------------------------------------------------------------------ public API
+
+    def fingerprint(self) -> str:
+        """Of what the confidence model depends on; ``bot check`` compares it with the model's."""
+        return fingerprint(entry_phrasings(self.knowledge), load_negatives(self.knowledge))
 
     def reply(self, message: str, conversation: Conversation | None = None) -> Reply:
         """The reply to one user message; never raises on any text."""
@@ -181,10 +138,10 @@ class Engine(Composer):
         return self.directory.find_type(tokenize(text))
 
     def nearest_places(self, lat: float, lon: float) -> Reply:
-        found = self.directory.nearest(lat, lon)
+        found = self.geo.nearest(lat, lon)
         text = (
-            "Voici les lieux connus les plus proches de la position partagée "
-            "(distances approximatives, calculées depuis le centre des communes) :"
+            "Voici les lieux connus les plus proches de la position partagée (à vol d'oiseau, "
+            "depuis l'adresse du lieu quand elle est connue, sinon le centre de sa commune) :"
             if found
             else "Je ne connais aucun lieu avec une position dans mon annuaire."
         )
@@ -221,70 +178,193 @@ class Engine(Composer):
         if text.startswith("/"):  # an unknown command: read what follows it
             text = text.split(maxsplit=1)[1] if " " in text else ""
             if not text:
-                return self._fallback(message, [])
+                return self._fallback(message)
+        words = tokenize(text)
+        if looks_english(words):
+            return self._in_english(text, message, conversation)
+        parts = split_questions(text)
+        if len(parts) == 2:
+            both = self._two_questions(parts, message, conversation)
+            if both is not None:
+                return both
+        return self._one(text, message, conversation)
+
+    def _one(self, text: str, message: str, conversation: Conversation) -> Reply:
+        """One question: follow-ups, small talk, intent, where, then the FAQ."""
         reading = self._read(text)
         if all(term in SCAFFOLDING for term in reading.terms):  # « quoi ? », « comment ? »
-            return self._fallback(message, [])
-        if _is_more_details(reading.words) and conversation.last_entry_id in self.knowledge.faq:
-            return self._more_details(conversation.last_entry_id, message)
+            return self._fallback(message)
+        follow = self._follow_up(reading, message, conversation)
+        if follow is not None:
+            return follow
+        turn = self._focus(self._turn(reading), text)
+        chatter = self._smalltalk_beside(turn, text)
+        if chatter:
+            return self._smalltalk(chatter, message)
+        if creation_intent(reading.words) and reading.location is not None:
+            return self._project(turn, message)
+        if reading.location is None and price_intent(reading.words):
+            place = self._place_in_view(reading, conversation)
+            if (place is not None and (not turn.sure or self._about_a_place(turn))) or (
+                    not turn.sure and self._about_prices(turn)):
+                return self._price_of(place, message)
         return (
-            self._about_named_place(reading, message)
-            or self._place_search(reading, message, conversation)
-            or self._faq_decision(message, reading.faq_matches, reading.candidates)
+            self._somewhere(turn, message)
+            or self._about_named_place(turn, message)
+            or self._place_search(turn, message, conversation)
+            or self._faq_decision(turn, message)
         )
 
-    def _read(self, text: str) -> _Reading:
-        """Normalise once, then look at the message every way the decision needs."""
-        words = self.normaliser.words(text)
-        location = self.directory.find_location(words)
-        place_type = self.directory.find_type(words)
-        terms = self.normaliser.terms(self.index.vocabulary.correct_all(words))
-        if location:
-            terms.append(LOCATION_TERM)
-        matches = self.index.search(terms, limit=6)
-        faq_matches = [m for m in matches if m.entry_id != PLACES_PSEUDO_ENTRY]
-        search = next((m.score for m in matches if m.entry_id == PLACES_PSEUDO_ENTRY), 0.0)
-        return _Reading(
-            words=words,
-            terms=terms,
-            location=location,
-            place_type=place_type,
-            place_cue=place_type is not None or self.directory.mentions_type(words),
-            faq_matches=faq_matches,
-            search_score=search,
-            candidates=self._candidates(faq_matches),
-            named=self.directory.find_places(words, location),
-        )
-
-    def _about_named_place(self, r: _Reading, message: str) -> Reply | None:
-        """« casaco c koi », « kwerk boulogne »: the place's entry, or its card."""
-        if not r.named:
-            return None
-        t, top = self.thresholds, r.top
-        entry_id = r.named[0].faq
-        if entry_id in self.knowledge.faq:
-            if top is None or top.entry_id == entry_id or top.score < t.sure:
-                return self.answer(entry_id, message, top.score if top else 0.0, r.candidates)
-            return None
-        if top is None or top.score < t.answer:
-            return self._named_places(r.named, message, r.candidates)
+    def _follow_up(self, r: Reading, message: str, conversation: Conversation) -> Reply | None:
+        more = _is_more_details(r.words)
+        if more and conversation.last_kind is ReplyKind.ANSWER and (
+                conversation.last_entry_id in self.knowledge.faq):
+            return self._more_details(conversation.last_entry_id, message)  # the sources
+        if conversation.places_in_view and conversation.last_places:
+            follow = self._follow_up_on_places(r, message, conversation.last_places)
+            if follow is not None:
+                return follow
+        if more and conversation.last_entry_id in self.knowledge.faq:
+            return self._more_details(conversation.last_entry_id, message)
         return None
 
-    def _place_search(self, r: _Reading, message: str,
+    def _focus(self, turn: Turn, text: str) -> Turn:
+        """A long message is judged on its question, not drowned by its context."""
+        question = question_sentence(text)
+        if question is None:
+            return turn
+        focused = self._turn(self._read(question))
+        if focused.sure or (not turn.sure and focused.best and (
+                turn.best is None or focused.best.probability > turn.best.probability)):
+            return Turn(turn.reading, focused.judged, focused.candidates, focused.best,
+                        focused.sure, question)
+        return replace(turn, focus=question)
+
+    def _project(self, turn: Turn, message: str) -> Reply:
+        """« je veux ouvrir un coworking à Colombes »: a project, the commune remembered."""
+        r, best = turn.reading, turn.best
+        generic = (best is not None and best.entry_id == _PROJECT_ENTRY
+                   and best.probability >= self.calibrator.clarify_at)
+        if turn.sure or generic:
+            reply = self._faq_decision(replace(turn, sure=True), message)
+        else:
+            reply = self._faq_decision(turn, message)
+        return replace(reply, commune=r.location.name if r.location else None)
+
+    def _about_prices(self, turn: Turn) -> bool:
+        """« c'est combien ? » alone, or a price question the price entry could answer —
+        not « combien coûte la cantine » (out of scope: the price entry is no candidate)."""
+        if len(turn.reading.terms) <= 2:
+            return True
+        return any(j.entry_id == PRICE_ENTRY and j.probability >= self.calibrator.clarify_at
+                   for j in turn.judged[:3])
+
+    def _about_a_place(self, turn: Turn) -> bool:
+        """« c combien casaco », « prix casaco »: the price of a place and nothing else (not
+        « Intencity adresse et tarifs », which its own entry answers)."""
+        r = turn.reading
+        named = {w for p in r.named for name in (p.name, *p.aliases) for w in tokenize(name)}
+        rest = [w for w in r.words if w not in named and not is_price_or_grammar(w)]
+        return bool(r.named) and not rest
+
+    def _place_in_view(self, r: Reading, conversation: Conversation) -> Place | None:
+        """The place a price question is about: named now, or the one just discussed."""
+        if r.named:
+            return r.named[0]
+        entry = self.knowledge.faq.get(conversation.last_entry_id or "")
+        if entry and entry.place in self.knowledge.places:
+            return self.knowledge.places[entry.place]
+        if conversation.places_in_view and conversation.last_places:
+            return self.knowledge.places.get(conversation.last_places[0])
+        return None
+
+    def _somewhere(self, turn: Turn, message: str) -> Reply | None:
+        """Stations, communes outside the 92, and two communes of the 92 in one message."""
+        r = turn.reading
+        if not wants_somewhere(r, self.thresholds.clarify):
+            return None
+        # where the question is asked, not where the context says the user lives or works
+        words = self.normaliser.words(turn.focus) if turn.focus else r.words
+        communes = list(dict.fromkeys(
+            f.value for f in self.directory.location_finder.find(words)))
+        if len(communes) >= 2 and not r.named:
+            return self._with_candidates(self._several_communes(communes, r, message),
+                                         turn.candidates)
+        if turn.sure and r.place_type is None and _SEARCH_TERM not in r.terms:
+            return None  # « …mes clients sont à Paris. Qu'est-ce qu'un tiers-lieu ? »
+        located = self.geo.locate(words)
+        if located is not None and located.spot is not None:
+            if located.spot.kind == "station":
+                return self._with_candidates(self._near_station(located.spot, r, message),
+                                             turn.candidates)
+            if r.location is None:
+                return self._with_candidates(self._outside(located.spot, r, message),
+                                             turn.candidates)
+        return None
+
+    def _read(self, text: str) -> Reading:
+        return read(self.matchers, text)
+
+    def judge(self, r: Reading) -> list[Judgement]:
+        """The FAQ candidates of a message, each with the probability that it is right."""
+        return judge(r.evidence, self.index, self.matchers.second, self.calibrator)
+
+    def _turn(self, r: Reading) -> Turn:
+        judged = self.judge(r)
+        faq = self.knowledge.faq
+        candidates = tuple(
+            Candidate(j.entry_id, faq[j.entry_id].question, round(100 * j.probability, 1))
+            for j in judged[:3]
+        )
+        best = judged[0] if judged else None
+        sure = best is not None and best.probability >= self.calibrator.answer_at
+        return Turn(r, judged, candidates, best, sure)
+
+    def _smalltalk_beside(self, turn: Turn, text: str) -> str | None:
+        """« merci beaucoup, c'est très clair », « bonjour, j'espère que vous allez bien »:
+        small talk with extra words, when nothing else in the message has a likely answer."""
+        r, best = turn.reading, turn.best
+        if r.location is not None or r.named:
+            return None
+        intent, topical = self.smalltalk.detect_within(text)
+        if intent is None:
+            return None
+        weak = best is None or best.probability < self.calibrator.clarify_at
+        return intent if weak or (topical <= 2 and not turn.sure) else None
+
+    def _about_named_place(self, turn: Turn, message: str) -> Reply | None:
+        """« casaco c koi », « kwerk boulogne »: the place's entry, or its card."""
+        r, best = turn.reading, turn.best
+        if not r.named:
+            return None
+        entry_id = r.named[0].faq
+        if entry_id in self.knowledge.faq:
+            other_is_sure = (best is not None and best.entry_id != entry_id and turn.sure
+                             and best.score >= self.thresholds.sure)
+            if not other_is_sure:
+                return self.answer(entry_id, message, turn.confidence_in(entry_id),
+                                   turn.candidates)
+            return None
+        if not turn.sure:
+            return self._named_places(r.named, message, turn.candidates)
+        return None
+
+    def _place_search(self, turn: Turn, message: str,
                       conversation: Conversation) -> Reply | None:
         """The directory, when the message looks for somewhere to work in a commune or area,
         or follows up on the previous search (« et à Nanterre ? », « et pour un fablab ? »)."""
-        t = self.thresholds
+        t, r = self.thresholds, turn.reading
         best_faq = r.top.score if r.top else 0.0
         if r.location is None:
-            if (
-                r.place_type
-                and conversation.last_kind is ReplyKind.PLACES
-                and conversation.last_commune
-                and len(r.terms) <= 2  # nothing but the type
-            ):
-                reply = self.places(conversation.last_commune, r.place_type, message)
-                return self._with_candidates(reply, r.candidates)
+            last = conversation.last_commune
+            follows = (r.place_type and conversation.last_kind is ReplyKind.PLACES
+                       and len(r.terms) <= 2)  # « et pour un fablab ? »: nothing but the type
+            # « y a des coworkings là-bas ? » after « je veux ouvrir un tiers-lieu à Colombes »
+            searches = r.place_cue and not turn.sure and (
+                r.search_score >= t.clarify or _SEARCH_TERM in r.terms or len(r.terms) <= 4)
+            if last and (follows or searches):
+                reply = self.places(last, r.place_type, message)
+                return self._with_candidates(reply, turn.candidates)
             return None
         asks_why = not _WHY_WORDS.isdisjoint(r.words)  # « pourquoi La Défense… » is no search
         wants_place = (r.place_cue or r.search_score >= t.answer) and (
@@ -293,42 +373,36 @@ class Engine(Composer):
         if wants_place and (
             (r.search_score >= t.clarify and r.search_score + t.places_margin >= best_faq)
             # an explicit kind of place (« imprimante 3d à Issy ») and no confident answer
-            or (r.place_type is not None and best_faq < t.answer)
+            or (r.place_type is not None and not turn.sure)
             # « je cherche un fab lab à Gennevilliers pour… »: a search, whatever follows
             or (r.place_cue and _SEARCH_TERM in r.terms)
         ):
             return self._with_candidates(self.places(r.location, r.place_type, message),
-                                         r.candidates)
-        if conversation.last_kind is ReplyKind.PLACES and _is_follow_up(r.terms, best_faq, t):
+                                         turn.candidates)
+        if conversation.last_kind is ReplyKind.PLACES and len(r.terms) <= 3 and not turn.sure:
+            # « et à Nanterre ? », « et pour un fablab ? »: short, and not an FAQ question
             reply = self.places(r.location, r.place_type or conversation.last_type, message)
-            return self._with_candidates(reply, r.candidates)
+            return self._with_candidates(reply, turn.candidates)
         return None
 
-    def _faq_decision(self, message: str, matches: list[Match],
-                      candidates: tuple[Candidate, ...]) -> Reply:
-        t = self.thresholds
-        if not matches or matches[0].score < t.clarify:
-            return self._fallback(message, matches)
-        top = matches[0]
-        runner_up = matches[1].score if len(matches) > 1 else 0.0
-        lead = top.score - runner_up
-        if (
-            top.score >= t.sure
-            or (top.score >= t.answer and lead >= t.margin)
-            or (top.score >= t.clear_lead_floor and lead >= t.clear_lead)
-        ):
-            return self.answer(top.entry_id, message, top.score, candidates)
-        close = [m for m in matches[:3] if m.score >= max(t.clarify, top.score - 12)]
+    def _faq_decision(self, turn: Turn, message: str) -> Reply:
+        best, cal = turn.best, self.calibrator
+        if best is None or best.probability < cal.clarify_at:
+            return self._fallback(message, turn)
+        if turn.sure:
+            return self.answer(best.entry_id, message, turn.candidates[0].score, turn.candidates)
+        close = [j for j in turn.judged[:3]
+                 if j.probability >= max(cal.clarify_at / 2, best.probability / 3)]
         if len(close) < 2:
-            close = matches[:2]
+            close = turn.judged[:2]
         faq = self.knowledge.faq
         return Reply(
             kind=ReplyKind.CLARIFY,
             text="Je ne suis pas certain d'avoir bien compris. Vouliez-vous dire :",
             question=message,
-            score=top.score,
-            candidates=candidates,
-            suggestions=tuple(Suggestion(m.entry_id, faq[m.entry_id].question) for m in close),
+            score=turn.candidates[0].score,
+            candidates=turn.candidates,
+            suggestions=tuple(Suggestion(j.entry_id, faq[j.entry_id].question) for j in close),
         )
 
     # ------------------------------------------------------------------ composition
@@ -346,37 +420,31 @@ class Engine(Composer):
             suggestions=self.examples(),
         )
 
-    def _fallback(self, message: str, matches: list[Match]) -> Reply:
-        themes = self._closest_themes(matches)
-        contact = self._contacts(STAFF_CONTACT_ID)
+    def _fallback(self, message: str, turn: Turn | None = None) -> Reply:
+        judged = turn.judged if turn else []
+        faq = self.knowledge.faq
         text = (
             "Je n'ai pas de réponse sûre à cette question. Je connais la politique des "
             "tiers-lieux des Hauts-de-Seine (coworkings, fab labs, télécentres), les lieux cités "
             "dans mes sources et les démarches pour monter un projet. Reformulez votre question, "
             "parcourez les thèmes (/themes) ou adressez-vous au contact ci-dessous."
         )
-        faq = self.knowledge.faq
         suggestions = tuple(
-            Suggestion(m.entry_id, faq[m.entry_id].question)
-            for m in matches[:2]
-            if m.score >= self.thresholds.clarify - 10 and m.entry_id in faq
+            Suggestion(j.entry_id, faq[j.entry_id].question)
+            for j in judged[:2]
+            if j.probability >= self.calibrator.clarify_at / 2
         ) or self.examples()
         return Reply(
             kind=ReplyKind.FALLBACK,
             text=text,
             question=message,
-            score=matches[0].score if matches else 0.0,
-            candidates=self._candidates(matches),
+            score=turn.candidates[0].score if turn and turn.candidates else 0.0,
+            candidates=turn.candidates if turn else (),
             suggestions=suggestions,
-            contacts=contact,
-            themes=themes,
+            contacts=self._contacts(STAFF_CONTACT_ID),
+            themes=self._closest_themes([j.entry_id for j in judged]),
         )
 
 
 def _is_more_details(words: list[str]) -> bool:
     return len(words) <= 6 and bool(_MORE_DETAILS.search(" ".join(words)))
-
-
-def _is_follow_up(terms: list[str], best_faq: float, t: Thresholds) -> bool:
-    """« et à Nanterre ? », « et pour un fablab ? »: short, and not an FAQ question."""
-    return len(terms) <= 3 and best_faq < t.answer

@@ -20,6 +20,9 @@ from bot.knowledge import (
     default_knowledge_path,
     load_knowledge,
 )
+from bot.knowledge.cache import DiskCache, FileMemo, default_cache_dir, digest
+from bot.knowledge.faqfiles import FaqFile
+from bot.knowledge.yamlread import rel_path
 
 log = logging.getLogger(__name__)
 
@@ -46,17 +49,28 @@ class ReloadResult:
         return "\n".join(lines)
 
 
+def knowledge_files(root: Path) -> list[Path]:
+    """Every file the engine reads: YAML, the trained confidence (JSON), the stations (CSV)."""
+    return sorted(f for f in root.rglob("*") if f.suffix in (".yaml", ".yml", ".json", ".csv"))
+
+
 class KnowledgeHolder:
     """Owns the current :class:`Engine`; ``engine`` is always a fully valid one."""
 
     def __init__(self, path: str | Path | None = None,
                  staff_contact: ContactConfig | None = None,
-                 learned_path: str | Path | None = None) -> None:
+                 learned_path: str | Path | None = None,
+                 cache_dir: str | Path | bool | None = None) -> None:
+        """``cache_dir``: where the start-up cache lives (None: the default place, see
+        :mod:`bot.knowledge.cache`; False: no cache on disk, files still cached in memory)."""
         self.path = Path(path) if path else default_knowledge_path()
         self.learned_path = Path(learned_path) if learned_path else self.path / "learned.yaml"
         self.staff_contact = staff_contact or ContactConfig()
-        self._engine = Engine(self._load(), staff_contact=self.staff_contact)
+        directory = default_cache_dir() if cache_dir is None else cache_dir or None
+        self._disk = DiskCache(Path(directory) if directory else None)
+        self._memo = FileMemo(self._disk, scope=f"{self.path.resolve()}\0{self.learned_path}")
         self._snapshot = self._files_state()
+        self._engine = self._build()
         # Reloads run in worker threads (/recharger, /annuler, accepted phrasings, the watcher):
         # one at a time, so a slow reload that read the files earlier cannot install its older
         # engine after a newer one.
@@ -68,7 +82,7 @@ class KnowledgeHolder:
 
     def _files_state(self) -> dict[str, tuple[float, int]]:
         state: dict[str, tuple[float, int]] = {}
-        for file in [*sorted(self.path.rglob("*.y*ml")), self.learned_path]:
+        for file in [*knowledge_files(self.path), self.learned_path]:
             try:
                 st = file.stat()
             except OSError:
@@ -77,7 +91,64 @@ class KnowledgeHolder:
         return state
 
     def _load(self) -> Knowledge:
-        return load_knowledge(self.path, self.learned_path)
+        return load_knowledge(self.path, self.learned_path, memo=self._memo)
+
+    def _state_key(self) -> str:
+        """A hash of every knowledge file's contents, the paths and the staff contact."""
+        parts: list[bytes | str] = [str(self.path.resolve()), str(self.learned_path),
+                                    repr(self.staff_contact)]
+        for file in [*knowledge_files(self.path), self.learned_path]:
+            try:
+                parts += [str(file), file.read_bytes()]
+            except OSError:
+                parts += [str(file), "-"]
+        return digest(*parts)
+
+    def _build(self) -> Engine:
+        """The engine for the files as they are: from the cache when they have not changed
+        since it was stored, else loaded (only the changed FAQ files re-read) and built."""
+        slot = digest(str(self.path.resolve()), str(self.learned_path))
+        key = self._state_key() if self._disk.directory else ""
+        if key:
+            cached = self._disk.load("engine", slot, key)
+            if (isinstance(cached, tuple) and len(cached) == 2
+                    and isinstance(cached[0], Engine) and isinstance(cached[1], dict)):
+                engine, phrasings = cached
+                engine.normaliser.memo.update(phrasings)  # the next reload normalises little
+                self._seed_memo(engine.knowledge)
+                return engine
+        engine = Engine(self._load(), staff_contact=self.staff_contact)
+        if key:
+            # Written after the answer is ready, in the background: the next start is warm.
+            # The normalised phrasings go in the same pickle: the words they share with the
+            # index are stored once.
+            phrasings = dict(engine.normaliser.memo)
+            self.flush_cache()
+            self._writer = threading.Thread(target=self._disk.store, name="knowledge-cache",
+                                            args=("engine", slot, key, (engine, phrasings)))
+            self._writer.start()
+        return engine
+
+    def flush_cache(self) -> None:
+        """Wait until the start-up cache is written (tests, benchmarks, shutdown)."""
+        writer: threading.Thread | None = getattr(self, "_writer", None)
+        if writer is not None:
+            writer.join()
+
+    def _seed_memo(self, knowledge: Knowledge) -> None:
+        """A cached engine was built from exactly these files, so each FAQ file's validated
+        entries are known without reading the file's cache: the first reload stays cheap."""
+        by_file: dict[str, list] = {}
+        for entry in knowledge.faq.values():
+            by_file.setdefault(entry.file, []).append(entry)
+        for path in sorted((self.path / "faq").glob("*.y*ml")):
+            rel = rel_path(path, self.path)
+            try:
+                raw = path.read_bytes()
+            except OSError:
+                continue
+            self._memo.remember(rel, digest("faq", rel, raw),
+                                FaqFile(tuple(by_file.get(rel, ())), ()))
 
     def changed_on_disk(self) -> bool:
         return self._files_state() != self._snapshot
@@ -90,12 +161,18 @@ class KnowledgeHolder:
     def _reload(self) -> ReloadResult:
         snapshot = self._files_state()
         try:
-            knowledge = self._load()
-            engine = Engine(knowledge, staff_contact=self.staff_contact)
+            engine = self._build()
+            knowledge = engine.knowledge
         except KnowledgeError as exc:
             self._snapshot = snapshot  # do not report the same broken files every few seconds
             log.warning("knowledge reload refused: %d problem(s)", len(exc.problems))
             return ReloadResult(ok=False, problems=tuple(exc.problems))
+        except Exception as exc:  # anything else too: keep serving, report it once
+            self._snapshot = snapshot
+            log.exception("knowledge reload failed")
+            problem = Problem(str(self.path), "erreur inattendue pendant le rechargement "
+                                              f"({type(exc).__name__}) : prévenez l'équipe technique")
+            return ReloadResult(ok=False, problems=(problem,))
         self._engine = engine
         self._snapshot = snapshot
         summary = (

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from bot.engine.text import STOP_WORDS, tokenize
-from bot.knowledge import PLACE_STATUSES, PLACE_TYPES, Commune, Knowledge, Place
+from bot.knowledge import CLOSED_STATUSES, PLACE_STATUSES, PLACE_TYPES, Commune, Knowledge, Place
 
 _MAX_SPAN = 4
 
@@ -39,9 +39,10 @@ class PhraseFinder:
             key = " ".join(tokenize(text))
             if key and (len(key) >= 4 or " " in key):
                 self._exact.setdefault(key, value)
-        self._by_size: dict[int, list[str]] = {}
+        # candidates for typos by number of words and first letter (typos rarely touch it)
+        self._by_size: dict[tuple[int, str], list[str]] = {}
         for key in self._exact:
-            self._by_size.setdefault(len(key.split()), []).append(key)
+            self._by_size.setdefault((len(key.split()), key[0]), []).append(key)
         self._known_words = known_words
 
     def find(self, words: Sequence[str], fuzzy: bool = True) -> list[Found]:
@@ -74,7 +75,9 @@ class PhraseFinder:
         if len(key) < 5 or all(w in self._known_words for w in words):
             return None
         best = None
-        for candidate in self._by_size.get(len(words), ()):
+        for candidate in self._by_size.get((len(words), key[0]), ()):
+            if abs(len(candidate) - len(key)) > 3:  # a ratio of 87 allows no more
+                continue
             parts = candidate.split()
             if all(w == p or w not in self._known_words for w, p in zip(words, parts, strict=True)):
                 score = fuzz.ratio(key, candidate)
@@ -159,6 +162,9 @@ class Directory:
     # -- search ----------------------------------------------------------------------------
 
     def location_of(self, place: Place) -> Commune | None:
+        """Where a place is, for distances: its own coordinates, else its commune's centre."""
+        if place.lat is not None and place.lon is not None:
+            return Commune(name=place.name, lat=place.lat, lon=place.lon)
         return self.communes.get(place.commune or "") or self.communes.get(place.area or "")
 
     def is_in(self, place: Place, where: Commune) -> bool:
@@ -183,13 +189,14 @@ class Directory:
 
         # The overlapping area's places are a bonus, not the answer: a few are enough.
         local = typed_first(inside) + typed_first(around)[: max(0, around_limit - len(inside))]
+        local.sort(key=lambda p: p.status in CLOSED_STATUSES)  # closed or renamed: last
         has_type = place_type is None or any(p.type == place_type for p in local)
         others = [p for p in self.places if p not in local]
         if place_type:
             others = [p for p in others if p.type == place_type] or others
         ranked = sorted(
             ((p, _distance_km(where, loc)) for p in others if (loc := self.location_of(p))),
-            key=lambda pd: (pd[1], pd[0].name),
+            key=lambda pd: (pd[0].status in CLOSED_STATUSES, pd[1], pd[0].name),
         )
         return DirectoryResult(
             where=where,
@@ -200,11 +207,12 @@ class Directory:
         )
 
     def nearest(self, lat: float, lon: float, limit: int = 5) -> list[tuple[Place, float]]:
-        """Places nearest to a shared location (commune-level precision)."""
+        """Places nearest to a shared location (a place's own coordinates when the sources
+        give them, else its commune's centre); closed or renamed places last."""
         here = Commune(name="", lat=lat, lon=lon)
         ranked = sorted(
             ((p, _distance_km(here, loc)) for p in self.places if (loc := self.location_of(p))),
-            key=lambda pd: pd[1],
+            key=lambda pd: (pd[0].status in CLOSED_STATUSES, pd[1]),
         )
         return [(p, round(d, 1)) for p, d in ranked[:limit] if d != math.inf]
 

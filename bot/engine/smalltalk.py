@@ -48,35 +48,52 @@ class SmallTalk:
 
     def detect(self, message: str) -> str | None:
         """The small-talk intent of the whole message, or ``None`` if it asks something."""
+        intent, rest = self._scan(message)
+        return None if any(w not in _FILLER for w in rest) else intent
+
+    def detect_within(self, message: str) -> tuple[str | None, int]:
+        """The small-talk intent of a message that says more (« merci infiniment, vous m'avez
+        bien dépanné »), and how many words with a topic are left beside it. The engine uses
+        it only when no FAQ entry is a likely answer."""
+        intent, rest = self._scan(message, lenient=True)
+        return intent, sum(1 for w in rest if w not in _FILLER)
+
+    def _scan(self, message: str, lenient: bool = False) -> tuple[str | None, list[str]]:
+        """The intents found and the words left. ``lenient``: inside a longer message, only
+        phrases with a real word count (« a+ » must not turn every « à » into a goodbye)."""
         text = fold(message).strip()
         if text in self._literal:
-            return self._literal[text]
+            return self._literal[text], []
         emoji = _EMOJI.findall(message)
         words = tokenize(_EMOJI.sub(" ", message))
         intents: list[str] = []
         rest = list(words)
         for literal, intent in self._literal.items():
+            if lenient and not re.search(r"[a-z]{3}", literal):
+                continue
             if literal and re.search(rf"(?<!\S){re.escape(literal)}(?!\S)", text):
                 intents.append(intent)
                 rest = [w for w in rest if w not in tokenize(literal)]
+        present = set(rest)
         for tokens, intent in self._phrases:
+            if tokens[0] not in present or (
+                    lenient and all(t in STOP_WORDS or len(t) <= 2 for t in tokens)):
+                continue
             i = _find(rest, tokens)
             while i is not None:
                 intents.append(intent)
                 del rest[i : i + len(tokens)]
                 i = _find(rest, tokens)
-        if any(w not in _FILLER for w in rest):
-            return None
         if not intents and emoji and not words:
             intents = [_EMOJI_INTENTS.get(e, "") for e in emoji if _EMOJI_INTENTS.get(e)]
-            return intents[0] if intents else "emoji"
+            return (intents[0] if intents else "emoji"), rest
         if not intents:
-            return None
+            return None, rest
         # « Merci, au revoir » is a goodbye; « Salut, ça va ? » asks how we are.
         for preferred in ("insult", "help", "goodbye", "how_are_you", "thanks"):
             if preferred in intents:
-                return preferred
-        return intents[0]
+                return preferred, rest
+        return intents[0], rest
 
     def reply_for(self, intent: str, message: str) -> str:
         """One of the intent's replies, chosen deterministically from the message."""

@@ -15,7 +15,9 @@ Steps 1–2 are pure functions; step 3 needs the vocabulary of the knowledge bas
 
 from __future__ import annotations
 
+import hashlib
 import re
+import sys
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -32,13 +34,19 @@ _NON_WORD = re.compile(r"[^a-z0-9/]+")
 _MAX_CHARS = 2000
 # « Qu'est-ce que X ? » asks for a definition; once elisions and stop words are gone nothing
 # would be left of it, so it becomes one word that synonyms.yaml can map (kesako).
-_WHAT_IS = re.compile(r"\bqu ?'? ?est[ -]?ce (?:que|qu'|qu )")  # nobody asks a question in more; longer input is cut, not rejected
+_WHAT_IS = re.compile(  # « ce qu'est un fab lab » too, not « ce qu'est devenu le Wic »
+    r"\bqu ?'? ?est[ -]?ce (?:que|qu'|qu )|\bce qu ?'? ?(?:est|sont) (?!devenu)(?=\w)"
+)
 
 # Stop words: grammar that carries no topic. Question words (comment, pourquoi, combien, quand,
 # où/ou, qui, quoi, quel…) are deliberately absent: « combien » vs « comment » is the whole
 # difference between the price question and the how-to question.
 STOP_WORDS = frozenset(
-    ["a", "à", "ai", "aie", "aient", "aies", "ait", "as", "au", "aux", "avec", "avez", "avoir", "avons", "ayant", "c", "ca", "ce", "ceci", "cela", "celle", "celles", "celui", "ces", "cet", "cette", "ceux", "chez", "d", "dans", "de", "des", "donc", "du", "e", "elle", "elles", "en", "es", "est", "et", "etc", "etaient", "etait", "etant", "ete", "etes", "etre", "eu", "eux", "fait", "faut", "il", "ils", "j", "je", "l", "la", "le", "les", "leur", "leurs", "lui", "m", "ma", "mais", "me", "meme", "mes", "moi", "mon", "n", "ne", "ni", "nos", "notre", "nous", "on", "ont", "ou", "par", "pas", "peu", "peut", "peuvent", "peux", "plus", "pour", "s", "sa", "sans", "se", "ses", "si", "sois", "soit", "sommes", "son", "sont", "sous", "suis", "sur", "t", "ta", "te", "tes", "toi", "ton", "tu", "un", "une", "unes", "uns", "vos", "votre", "vous", "y", "qu", "que", "cest", "sil", "svp", "stp", "merci", "bonjour", "bonsoir", "salut", "hello", "coucou", "svp", "ok", "oui", "non", "vraiment", "tres", "bien", "alors", "aussi", "deja", "encore", "exactement", "franchement", "svp", "plait", "sil-vous-plait", "juste", "trop", "tout", "tous", "toute", "toutes", "quelque", "quelques", "chose", "choses", "genre", "truc", "trucs", "ben", "bah", "euh", "hein", "voila", "voici", "ici", "la-bas", "ya", "y-a-t-il", "t-il", "t-elle"]
+    ["a", "à", "ai", "aie", "aient", "aies", "ait", "as", "au", "aux", "avec", "avez", "avoir", "avons", "ayant", "c", "ca", "ce", "ceci", "cela", "celle", "celles", "celui", "ces", "cet", "cette", "ceux", "chez", "d", "dans", "de", "des", "donc", "du", "e", "elle", "elles", "en", "es", "est", "et", "etc", "etaient", "etait", "etant", "ete", "etes", "etre", "eu", "eux", "fait", "faut", "il", "ils", "j", "je", "l", "la", "le", "les", "leur", "leurs", "lui", "m", "ma", "mais", "me", "meme", "mes", "moi", "mon", "n", "ne", "ni", "nos", "notre", "nous", "on", "ont", "ou", "par", "pas", "peu", "peut", "peuvent", "peux", "plus", "pour", "s", "sa", "sans", "se", "ses", "si", "sois", "soit", "sommes", "son", "sont", "sous", "suis", "sur", "t", "ta", "te", "tes", "toi", "ton", "tu", "un", "une", "unes", "uns", "vos", "votre", "vous", "y", "qu", "que", "cest", "sil", "svp", "stp", "merci", "bonjour", "bonsoir", "salut", "hello", "coucou", "svp", "ok", "oui", "non", "vraiment", "tres", "bien", "alors", "aussi", "deja", "encore", "exactement", "franchement", "svp", "plait", "sil-vous-plait", "juste", "trop", "tout", "tous", "toute", "toutes", "quelque", "quelques", "chose", "choses", "genre", "truc", "trucs", "ben", "bah", "euh", "hein", "voila", "voici", "ici", "la-bas", "ya", "y-a-t-il", "t-il", "t-elle",
+     # asking politely carries no topic (« pouvez-vous définir… », « je voudrais savoir… »)
+     "pouvez", "pourriez", "pourrais", "pourrait", "pouvoir", "pouvons", "puis", "voudrais",
+     "voudrait", "voudrions", "aimerais", "aimerait", "souhaiterais", "souhaiterait", "selon",
+     "concretement", "dire"]
 )
 # « ou » (or) and « où » (where) fold to the same word; keep it: « où » matters for places.
 STOP_WORDS = STOP_WORDS - {"ou"}
@@ -46,17 +54,34 @@ STOP_WORDS = STOP_WORDS - {"ou"}
 _stemmer = snowballstemmer.stemmer("french")
 
 
+class _DroppedMarks(dict):
+    """``str.translate`` table, filled on first sight of each character: combining marks
+    (accents once decomposed) and control characters other than newline and tab are dropped.
+    Same result as testing every character, without a Python call per character."""
+
+    def __missing__(self, code: int) -> int | None:
+        c = chr(code)
+        keep = not unicodedata.combining(c) and (c in "\n\t" or unicodedata.category(c)[0] != "C")
+        value = code if keep else None
+        if code < 0x10000:  # bounded: at most the basic plane is remembered
+            self[code] = value
+        return value
+
+
+_DROP_MARKS = _DroppedMarks()
+
+
+@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
-    """Lower-case, accent-free, apostrophe-normalised text (no other change)."""
+    """Lower-case, accent-free, apostrophe-normalised text (no other change); cached, as every
+    message is folded by several readers (small talk, places, the index)."""
+    if text and text.isascii():  # both Unicode normal forms leave ASCII as it is
+        return text[:_MAX_CHARS].translate(_APOSTROPHES).lower().translate(_DROP_MARKS)
     text = unicodedata.normalize("NFKC", text or "")[:_MAX_CHARS]
     text = _INVISIBLE.sub("", text)
     text = text.translate(_APOSTROPHES).translate(_LIGATURES).lower()
     text = unicodedata.normalize("NFKD", text)
-    text = "".join(
-        c for c in text
-        if not unicodedata.combining(c) and (c in "\n\t" or unicodedata.category(c)[0] != "C")
-    )
-    return text
+    return text.translate(_DROP_MARKS)
 
 
 _GLUED = {"aujourd'hui": "aujourdhui", "quelqu'un": "quelquun", "presqu'ile": "presquile"}
@@ -76,6 +101,20 @@ def stem(word: str) -> str:
     if len(word) <= 3 or not word.isalpha():
         return word
     return _stemmer.stemWord(word)
+
+
+_PLAIN = re.compile(r"[a-z0-9/_ ]*")
+_PIECE = re.compile(r"[^ /]+")
+_MEMOS: dict[str, dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+
+
+def _shared_memo(fingerprint: str) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """The phrasing memo of one synonyms/SMS configuration; only the latest two are kept."""
+    if fingerprint not in _MEMOS:
+        while len(_MEMOS) >= 2:
+            del _MEMOS[next(iter(_MEMOS))]
+        _MEMOS[fingerprint] = {}
+    return _MEMOS[fingerprint]
 
 
 class Normaliser:
@@ -108,6 +147,18 @@ class Normaliser:
             if pairs
             else None
         )
+        # The same rewrite without the regex, word by word, for the usual text (lower-case
+        # letters, digits, spaces): a variant can only start where a word starts.
+        self._by_first: dict[str, list[str]] | None = {}
+        for key in sorted(pairs, key=len, reverse=True):
+            if "/" in key or not _PLAIN.fullmatch(key):
+                self._by_first = None
+                break
+            self._by_first.setdefault(key.split(" ", 1)[0], []).append(key)
+        self._by_first_token = {
+            first: [(tuple(key.split(" ")), pairs[key]) for key in keys]
+            for first, keys in (self._by_first or {}).items()
+        }
         self.canonical_words = frozenset(pairs.values())
         # Single-word variants also match through their stem, so that listing « monter »
         # covers « montons » and « monté » too. A stem claimed by two canonical words is
@@ -117,6 +168,34 @@ class Normaliser:
             if " " not in key and key.isalpha():
                 by_stem[stem(key)].add(target)
         self._stem_synonyms = {s: next(iter(t)) for s, t in by_stem.items() if len(t) == 1}
+        self.fingerprint = hashlib.sha256(
+            repr((sorted(self.sms.items()), sorted(pairs.items()))).encode()
+        ).hexdigest()
+        self._memo = _shared_memo(self.fingerprint)
+
+    def phrasing(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """A knowledge phrasing's words and distinct stems, memoised: rebuilding the index after
+        a reload normalises only new texts. The memo is shared by every normaliser with the
+        same SMS forms and synonyms (an engine rebuilt from the same synonyms.yaml reuses it)."""
+        found = self._memo.get(text)
+        if found is None:
+            words = tuple(sys.intern(w) for w in self.words(text))
+            stems = tuple(sys.intern(s) for s in dict.fromkeys(self.terms(words)))
+            found = self._memo[text] = (words, stems)
+        return found
+
+    @property
+    def memo(self) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+        return self._memo
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        del state["_memo"]  # shared, and rebuilt on demand: not part of a pickled engine
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._memo = _shared_memo(self.fingerprint)
 
     def expand(self, tokens: Iterable[str]) -> list[str]:
         """SMS forms spelled out (« pk » → « pourquoi »)."""
@@ -129,8 +208,53 @@ class Normaliser:
         """Every variant replaced by its canonical word (longest variant first)."""
         if not self._synonym_re or not tokens:
             return tokens
-        text = self._synonym_re.sub(lambda m: self._synonyms[m.group(0)], " ".join(tokens))
+        text = " ".join(tokens)
+        if self._by_first is not None and _PLAIN.fullmatch(text):
+            if "/" not in text and text.count(" ") == len(tokens) - 1 and all(tokens):
+                return self._rewrite_words(tokens)
+            return self._rewrite_plain(text).split()
+        text = self._synonym_re.sub(lambda m: self._synonyms[m.group(0)], text)
         return text.split()
+
+    def _rewrite_words(self, tokens: list[str]) -> list[str]:
+        """:meth:`_rewrite_plain` on words that hold no space or slash: whole words compared."""
+        table = self._by_first_token
+        out: list[str] = []
+        i, n = 0, len(tokens)
+        while i < n:
+            for parts, target in table.get(tokens[i], ()):
+                k = len(parts)
+                if tuple(tokens[i:i + k]) == parts:
+                    if target:
+                        out.append(target)
+                    i += k
+                    break
+            else:
+                out.append(tokens[i])
+                i += 1
+        return out
+
+    def _rewrite_plain(self, text: str) -> str:
+        """What the synonym regex does, for text of ``[a-z0-9/_ ]`` only: at each word start
+        (after a space, a slash or the start), the longest variant that ends at a word end."""
+        assert self._by_first is not None
+        if self._by_first.keys().isdisjoint(_PIECE.findall(text)):
+            return text  # no variant starts with any of its words
+        out: list[str] = []
+        pos, n = 0, len(text)
+        for piece in _PIECE.finditer(text):
+            start = piece.start()
+            if start < pos:
+                continue
+            for key in self._by_first.get(piece.group(), ()):
+                end = start + len(key)
+                if text.startswith(key, start) and (end == n or text[end] in " /"):
+                    out.append(text[pos:start])
+                    out.append(self._synonyms[key])
+                    pos = end
+                    break
+        out.append(text[pos:])
+        return "".join(out)
 
     def words(self, text: str) -> list[str]:
         """Folded, SMS-expanded tokens (before synonyms): what typo correction works on."""

@@ -8,6 +8,7 @@ Learned phrasings (:mod:`bot.knowledge.learned`), spreadsheet export and import
 from bot.knowledge.loader import default_knowledge_path, load_knowledge
 from bot.knowledge.model import (
     AUDIENCES,
+    CLOSED_STATUSES,
     PLACE_STATUSES,
     PLACE_TYPES,
     STAFF_CONTACT_ID,
@@ -25,6 +26,7 @@ from bot.knowledge.model import (
 
 __all__ = [
     "AUDIENCES",
+    "CLOSED_STATUSES",
     "PLACE_STATUSES",
     "PLACE_TYPES",
     "STAFF_CONTACT_ID",

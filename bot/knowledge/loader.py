@@ -8,14 +8,20 @@ decides to keep serving it.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from bot.knowledge.cache import FileMemo
+from bot.knowledge.faqfiles import (
+    Problems,
+    list_of_mappings,
+    load_faq,
+    read_tracked,
+    without_cascade,
+)
 from bot.knowledge.model import (
-    AUDIENCES,
     PLACE_STATUSES,
     PLACE_TYPES,
     STAFF_CONTACT_ID,
@@ -31,12 +37,14 @@ from bot.knowledge.model import (
 )
 from bot.knowledge.validation import (
     _CONTACT_KEYS,
-    _FAQ_KEYS,
     _PLACE_KEYS,
     _checked_id,
     _cross_check,
     _Entry,
 )
+from bot.knowledge.yamlread import quote_hint, rel_path
+
+log = logging.getLogger(__name__)
 
 
 def default_knowledge_path() -> Path:
@@ -48,99 +56,16 @@ def default_knowledge_path() -> Path:
     return here.parent / "knowledge"
 
 
-# --------------------------------------------------------------------------- YAML with lines
-
-
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that remembers the line of every mapping (for precise error messages)."""
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
-    mapping = _LineDict(loader.construct_mapping(node, deep=True))
-    mapping.line = node.start_mark.line + 1
-    return mapping
-
-
-class _LineDict(dict):
-    line: int | None = None
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+def _rel(path: Path, root: Path) -> str:
+    return rel_path(path, root)
 
 
 def _read_yaml(path: Path, root: Path, problems: list[Problem]) -> Any:
-    rel = _rel(path, root)
-    try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
-    except FileNotFoundError:
-        problems.append(Problem(rel, "fichier manquant"))
-    except UnicodeDecodeError:
-        problems.append(Problem(rel, "le fichier doit être enregistré en UTF-8"))
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        problems.append(
-            Problem(rel, f"YAML invalide : {exc.problem}", line=mark.line + 1 if mark else None)
-        )
-    except yaml.YAMLError as exc:
-        problems.append(Problem(rel, f"YAML invalide : {exc}"))
-    return None
-
-
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root.parent))
-    except ValueError:
-        return str(path)
+    return read_tracked(path, root, problems)
 
 
 def _list_of_mappings(data: Any, file: str, problems: list[Problem]) -> Iterator[dict]:
-    if data is None:
-        return
-    if not isinstance(data, list):
-        problems.append(Problem(file, "le fichier doit contenir une liste d'entrées (« - id: … »)"))
-        return
-    for i, item in enumerate(data, 1):
-        if isinstance(item, dict):
-            yield item
-        else:
-            problems.append(Problem(file, f"l'élément n°{i} n'est pas une entrée (id, …)"))
-
-
-def _load_faq(root: Path, problems: list[Problem]) -> dict[str, FaqEntry]:
-    faq: dict[str, FaqEntry] = {}
-    seen: dict[str, str] = {}
-    files = sorted((root / "faq").glob("*.yaml")) + sorted((root / "faq").glob("*.yml"))
-    if not files:
-        problems.append(Problem(_rel(root / "faq", root), "aucun fichier de FAQ (faq/*.yaml)"))
-    for path in files:
-        rel = _rel(path, root)
-        for data in _list_of_mappings(_read_yaml(path, root, problems), rel, problems):
-            e = _Entry(data, rel, problems, None)
-            entry_id = _checked_id(e, seen, "entrée")
-            e.unknown_keys(_FAQ_KEYS)
-            audience = e.texts("audience") or ("tous",)
-            for a in audience:
-                if a not in AUDIENCES:
-                    e.problem("audience", f"« {a} » inconnu (tous, usagers ou porteurs)")
-            entry = FaqEntry(
-                id=entry_id or "",
-                theme=e.text("theme") or "",
-                questions=e.texts("questions", required=True, minimum=1),
-                answer=e.text("answer") or "",
-                sources=e.sources(),
-                facts_date=e.date_text("facts_date"),
-                checked_on=e.date_text("checked_on", full=True),
-                file=rel,
-                line=e.line,
-                audience=audience,
-                keywords=e.texts("keywords"),
-                related=e.texts("related"),
-                contact=e.text("contact", required=False),
-                place=e.text("place", required=False),
-            )
-            if entry_id:
-                faq[entry_id] = entry
-    return faq
+    yield from list_of_mappings(data, file, problems)
 
 
 def _records(root: Path, name: str, kind: str, keys: set[str],
@@ -177,6 +102,7 @@ def _load_places(root: Path, communes: dict[str, Commune], problems: list[Proble
         if status and status not in PLACE_STATUSES:
             e.problem("status", f"« {status} » inconnu ({', '.join(PLACE_STATUSES)})")
         website = e.url("website")
+        lat, lon = e.coordinates()
         place = Place(
             id=place_id or "",
             name=e.text("name") or "",
@@ -193,6 +119,8 @@ def _load_places(root: Path, communes: dict[str, Commune], problems: list[Proble
             services=e.texts("services"),
             address=e.text("address", required=False),
             website=website,
+            lat=lat,
+            lon=lon,
             faq=e.text("faq", required=False),
             line=e.line,
         )
@@ -237,12 +165,7 @@ def _load_communes(root: Path, problems: list[Problem]) -> tuple[Commune, ...]:
         for item in _list_of_mappings(data.get(section) or [], rel, problems):
             e = _Entry(item, rel, problems, str(item.get("name", "?")))
             name = e.text("name")
-            lat, lon = item.get("lat"), item.get("lon")
-            if (lat is None) != (lon is None) or any(
-                v is not None and not isinstance(v, int | float) for v in (lat, lon)
-            ):
-                e.problem("lat", "lat et lon : deux nombres, ou aucun")
-                lat = lon = None
+            lat, lon = e.coordinates()
             if name:
                 out.append(
                     Commune(
@@ -280,10 +203,25 @@ def _string_lists(data: Any, file: str, section: str, problems: list[Problem]) -
     for key, values in data.items():
         if isinstance(values, str):
             values = [values]
-        if not isinstance(values, list) or not all(isinstance(v, str | int) for v in values):
-            problems.append(Problem(file, "liste de textes attendue", entry=str(key), field=section))
+        hints = [quote_hint(v) for v in values] if isinstance(values, list) else []
+        hint = next((h for h in hints if h), None)
+        if hint or not isinstance(values, list) or not all(isinstance(v, str | int) for v in values):
+            problems.append(Problem(file, "liste de textes attendue" + (f" : {hint}" if hint else ""),
+                                    entry=str(key), field=section))
             continue
         out[str(key)] = tuple(str(v) for v in values)
+    return out
+
+
+def _sms(data: dict, file: str, problems: list[Problem]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in data.items():
+        hint = quote_hint(value) or quote_hint(key)
+        if hint or not isinstance(value, str | int):
+            problems.append(Problem(file, "texte attendu" + (f" : {hint}" if hint else ""),
+                                    entry=str(key), field="sms"))
+            continue
+        out[str(key)] = str(value)
     return out
 
 
@@ -329,25 +267,43 @@ def _load_learned(root: Path, path: Path, faq: dict[str, FaqEntry],
 
 
 def load_knowledge(
-    path: str | Path | None = None, learned_path: str | Path | None = None
+    path: str | Path | None = None, learned_path: str | Path | None = None,
+    memo: FileMemo | None = None,
 ) -> Knowledge:
     """Load and validate the whole knowledge folder, or raise :class:`KnowledgeError`.
 
     ``learned_path`` (default: ``learned.yaml`` in the folder) lets a deployment keep the
     hand-written knowledge read-only, e.g. inside an image, and the phrasings staff accept on a
-    data volume.
+    data volume. ``memo`` keeps each FAQ file's validated entries by content: a reload after
+    one edit re-reads only that file (see :mod:`bot.knowledge.cache`).
     """
     root = Path(path) if path else default_knowledge_path()
-    problems: list[Problem] = []
     if not root.is_dir():
         raise KnowledgeError([Problem(str(root), "dossier de connaissances introuvable")])
+    try:
+        return _load_all(root, Path(learned_path) if learned_path else root / "learned.yaml", memo)
+    except KnowledgeError:
+        raise
+    except Exception as exc:  # a bug or a hostile file must not escape as a traceback
+        log.exception("unexpected error while loading the knowledge")
+        raise KnowledgeError([Problem(str(root), "erreur inattendue pendant le chargement "
+                                                 f"({type(exc).__name__}) : prévenez l'équipe technique")]) from exc
+
+
+def _load_all(root: Path, learned_path: Path, memo: FileMemo | None) -> Knowledge:
+    problems = Problems(memo)
     themes_raw = _load_mapping(root, "themes.yaml", problems)
-    themes = {str(k): str(v) for k, v in themes_raw.items()}
+    themes = {}
+    for key, label in themes_raw.items():
+        if not isinstance(label, str) or not label.strip():
+            problems.append(Problem(_rel(root / "themes.yaml", root),
+                                    "intitulé du thème attendu (un texte)", entry=str(key)))
+        themes[str(key)] = str(label)
     if not themes and not (root / "themes.yaml").exists():
         problems.append(Problem(_rel(root / "themes.yaml", root), "fichier manquant"))
     communes = _load_communes(root, problems)
     by_name = {c.name: c for c in communes}
-    faq = _load_faq(root, problems)
+    faq = load_faq(root, problems, memo)
     synonyms = _load_mapping(root, "synonyms.yaml", problems)
     syn_file = _rel(root / "synonyms.yaml", root)
     sms_raw = synonyms.get("sms") or {}
@@ -361,11 +317,10 @@ def load_knowledge(
         contacts=_load_contacts(root, problems),
         communes=communes,
         terms=_string_lists(synonyms.get("terms"), syn_file, "terms", problems),
-        sms={str(k): str(v) for k, v in sms_raw.items()},
+        sms=_sms(sms_raw, syn_file, problems),
         place_types=_string_lists(synonyms.get("place_types"), syn_file, "place_types", problems),
         smalltalk=_load_smalltalk(root, problems),
-        learned=_load_learned(root, Path(learned_path) if learned_path else root / "learned.yaml",
-                              faq, problems),
+        learned=_load_learned(root, learned_path, faq, problems),
         path=root,
     )
     for type_id in knowledge.place_types:
@@ -373,5 +328,5 @@ def load_knowledge(
             problems.append(Problem(syn_file, f"type « {type_id} » inconnu", field="place_types"))
     _cross_check(knowledge, problems)
     if problems:
-        raise KnowledgeError(problems)
+        raise KnowledgeError(without_cascade(problems))
     return knowledge

@@ -20,8 +20,10 @@ PLACE_STATUSES: dict[str, str] = {
     "ouvert": "ouvert",
     "projet": "en projet",
     "ferme": "fermé",
+    "renomme": "renommé",
     "inconnu": "statut inconnu",
 }
+CLOSED_STATUSES = frozenset({"ferme", "renomme"})  # listed after the open places
 AUDIENCES = frozenset({"tous", "usagers", "porteurs"})
 STAFF_CONTACT_ID = "equipe"
 
@@ -98,6 +100,8 @@ class Place:
     services: tuple[str, ...] = ()
     address: str | None = None
     website: str | None = None
+    lat: float | None = None
+    lon: float | None = None
     faq: str | None = None
     line: int | None = None
 

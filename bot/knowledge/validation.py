@@ -9,6 +9,7 @@ import re
 from datetime import date
 
 from bot.knowledge.model import STAFF_CONTACT_ID, FaqEntry, Knowledge, Problem, Source
+from bot.knowledge.yamlread import quote_hint
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _FACTS_DATE = re.compile(r"^\d{4}(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
@@ -31,8 +32,9 @@ class _Entry:
             if required:
                 self.problem(name, "champ obligatoire manquant ou vide")
             return None
-        if not isinstance(value, str | int | float):
-            self.problem(name, "texte attendu")
+        hint = quote_hint(value)
+        if hint or not isinstance(value, str | int | float):
+            self.problem(name, f"texte attendu : {hint}" if hint else "texte attendu")
             return None
         return " ".join(str(value).split()) if name != "answer" else str(value).strip()
 
@@ -44,6 +46,19 @@ class _Entry:
             return None
         return value
 
+    def coordinates(self) -> tuple[float | None, float | None]:
+        """Optional ``lat``/``lon`` (WGS84 degrees): both numbers in range, or neither."""
+        lat, lon = self.data.get("lat"), self.data.get("lon")
+        if lat is None and lon is None:
+            return None, None
+        if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (lat, lon)):
+            self.problem("lat", "lat et lon : deux nombres, ou aucun")
+            return None, None
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            self.problem("lat", "lat entre -90 et 90, lon entre -180 et 180 (degrés WGS84)")
+            return None, None
+        return float(lat), float(lon)
+
     def texts(self, name: str, required: bool = False, minimum: int = 0) -> tuple[str, ...]:
         value = self.data.get(name)
         if value is None:
@@ -52,6 +67,12 @@ class _Entry:
             return ()
         if isinstance(value, str):
             value = [value]
+        if isinstance(value, list):
+            for i, v in enumerate(value, 1):
+                hint = quote_hint(v)
+                if hint:
+                    self.problem(name, f"élément n°{i} : {hint}")
+                    return ()
         if not isinstance(value, list) or not all(
             isinstance(v, str | int | float) and str(v).strip() for v in value
         ):
@@ -63,9 +84,13 @@ class _Entry:
 
     def date_text(self, name: str, full: bool = False) -> str:
         value = self.data.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            self.problem(name, f"champ manquant : {name} (date "
+                               + ("AAAA-MM-JJ" if full else "AAAA, AAAA-MM ou AAAA-MM-JJ, entre guillemets") + ")")
+            return ""
         if isinstance(value, date):
             return value.isoformat()
-        if isinstance(value, int):
+        if isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, str) or not _FACTS_DATE.match(value.strip()):
             self.problem(
@@ -113,7 +138,7 @@ _FAQ_KEYS = {
 }
 _PLACE_KEYS = {
     "id", "name", "aliases", "commune", "area", "type", "status", "operator", "description",
-    "services", "address", "website", "faq", "sources", "facts_date", "checked_on",
+    "services", "address", "website", "lat", "lon", "faq", "sources", "facts_date", "checked_on",
 }
 _CONTACT_KEYS = {"id", "name", "description", "website", "email", "phone", "address", "sources"}
 

@@ -72,7 +72,7 @@ def test_invalid_yaml_is_located_by_line(root: Path) -> None:
     assert not result.ok
     assert result.problems[0].file.endswith("places.yaml")
     assert result.problems[0].line is not None
-    assert "YAML invalide" in result.problems[0].message
+    assert "Erreur de syntaxe YAML" in result.problems[0].message
     assert answers(holder, QUESTION) == (ReplyKind.ANSWER, ENTRY)
 
 

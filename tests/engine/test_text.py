@@ -64,3 +64,12 @@ def test_stemming_merges_plural_and_verb_forms() -> None:
 )
 def test_hostile_input_never_raises(normalise: Normaliser, text: str) -> None:
     assert isinstance(normalise(text), list)
+
+
+def test_what_is_in_its_two_forms_but_not_what_became_of() -> None:
+    from bot.engine.text import Normaliser
+
+    words = Normaliser().words
+    assert "kesako" in words("Pourriez-vous me dire ce qu'est un fab lab ?")
+    assert "kesako" in words("Qu'est-ce que c'est ?")
+    assert "kesako" not in words("ce qu'est devenu le Wic")

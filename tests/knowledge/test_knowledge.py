@@ -46,7 +46,7 @@ def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:
 
 def test_yaml_syntax_error_gives_the_line(tmp_path: Path) -> None:
     problems = problems_of(write_knowledge(tmp_path, faq__notions_yaml=FAQ + "- id: [oops\n"))
-    assert len(problems) == 1 and "YAML invalide" in problems[0]
+    assert len(problems) == 1 and "Erreur de syntaxe YAML dans faq/notions.yaml, ligne 23 :" in problems[0]
     assert problems[0].startswith("knowledge/faq/notions.yaml:")
 
 
@@ -71,3 +71,28 @@ def test_place_in_unknown_commune_and_reserved_contact_id(tmp_path: Path) -> Non
 
 def test_missing_folder_is_an_error_not_a_crash(tmp_path: Path) -> None:
     assert "introuvable" in problems_of(tmp_path / "nope")[0]
+
+
+def _place_with(coordinates: str) -> str:
+    return ("- {id: x, name: X, commune: Malakoff, type: coworking, status: ouvert, "
+            f"{coordinates}sources: [{{title: s}}], facts_date: '2019', checked_on: '2026-11-25'}}\n")
+
+
+def test_place_coordinates_are_optional_numbers_in_range(tmp_path: Path) -> None:
+    k = load_knowledge(write_knowledge(tmp_path, places_yaml=_place_with("lat: 48.82161, lon: 2.303004, ")))
+    assert (k.places["x"].lat, k.places["x"].lon) == (48.82161, 2.303004)
+    assert load_knowledge(write_knowledge(tmp_path, places_yaml=_place_with(""))).places["x"].lat is None
+
+
+@pytest.mark.parametrize(
+    ("coordinates", "message"),
+    [
+        ("lat: 48.8, ", "deux nombres, ou aucun"),  # both or neither
+        ("lat: '48.8', lon: 2.3, ", "deux nombres, ou aucun"),
+        ("lat: 48.8, lon: 248.8, ", "lon entre -180 et 180"),
+        ("lat: 95, lon: 2.3, ", "lat entre -90 et 90"),
+    ],
+)
+def test_bad_place_coordinates_are_reported(tmp_path: Path, coordinates: str, message: str) -> None:
+    [problem] = problems_of(write_knowledge(tmp_path, places_yaml=_place_with(coordinates)))
+    assert message in problem and "« x »" in problem and "lat" in problem

@@ -27,7 +27,11 @@ EURO = re.compile(r"(\d[\d\s\u202f\u00a0.,]*)\s*(?:k\s*)?(?:€|euros?\b)", re.I
 
 
 def spec_ids() -> list[str]:
-    return re.findall(r"^- `([a-z0-9-]+)` —", SPEC.read_text(encoding="utf-8"), re.MULTILINE)
+    """The ids of the spec's lists (« - `id` — … ») and of its « Since 2015 » table."""
+    spec = SPEC.read_text(encoding="utf-8")
+    return re.findall(r"^- `([a-z0-9-]+)` —", spec, re.MULTILINE) + re.findall(
+        r"^\| `([a-z0-9-]+)` \|", spec, re.MULTILINE
+    )
 
 
 def sources_text() -> str:
@@ -56,7 +60,7 @@ def readable_texts(k: Knowledge) -> list[tuple[str, str]]:
 
 def test_every_spec_id_exists(knowledge: Knowledge) -> None:
     missing = [i for i in spec_ids() if i not in knowledge.faq]
-    assert len(spec_ids()) >= 50
+    assert len(spec_ids()) >= 61
     assert missing == []
 
 
@@ -73,7 +77,9 @@ def test_every_entry_is_sourced_dated_and_has_enough_phrasings(knowledge: Knowle
 
 def test_urls_emails_and_phones_come_from_the_sources(knowledge: Knowledge) -> None:
     source = sources_text()
-    source_urls = {bare_url(u) for u in URL.findall(source)}
+    # The national listing gives some websites without their scheme (« www.kwerk.fr »).
+    bare_sites = re.findall(r"\bwww\.[^\s,<>\"')»]+", source)
+    source_urls = {bare_url(u) for u in URL.findall(source) + ["http://" + s for s in bare_sites]}
     source_digits = digits(source)
     for where, text in readable_texts(knowledge):
         for url in URL.findall(text):

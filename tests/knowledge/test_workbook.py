@@ -334,9 +334,9 @@ def test_an_older_csv_is_flagged_by_its_checked_on_dates(root: Path, tmp_path: P
         return path
 
     old = rows()
+    next(r for r in old if r["id"] == "definition-fablab")["checked_on"] = "2020-01-01"
     newer = rows()
-    fablab = next(r for r in newer if r["id"] == "definition-fablab")
-    fablab.update(answer=NEW_ANSWER, checked_on="2026-12-01")
+    next(r for r in newer if r["id"] == "definition-fablab")["answer"] = NEW_ANSWER
     assert import_csv(root, write("newer.csv", newer)).ok
     report = import_csv(root, write("old.csv", old), dry_run=True)
     assert report.ok and len(report.stale) == 1 and "definition-fablab" in report.stale[0]

@@ -213,7 +213,7 @@ def test_welcome_says_what_where_from_how_old_and_privacy(engine: Engine) -> Non
     assert text.startswith("👋 Bonjour <Zoé> !")
     assert "assistant automatique" in text
     assert f"tirée notamment de « {facts.sources[0]} »" in text
-    assert "qui datent de 2014 à 2019" in text
+    assert f"qui datent de {facts.first_year} à {facts.last_year}" in text
     assert "90 jours" in text and "la Ville" in text and "/oubli" in text
     assert len(message.keyboard) == 3
 

@@ -1,0 +1,152 @@
+"""Where people are when they give no commune of the 92: a station, or a place outside.
+
+« près du métro Pont de Sèvres », « à côté de la gare de Clamart »: the station's position (from
+Île-de-France Mobilités' open data, ``knowledge/geo/gares-idfm.csv``) ranks the places by real
+distance — the file has no commune, and a station's commune is never guessed from its name
+(« Pont de Sèvres » is in Boulogne-Billancourt). « un coworking à Versailles », « paris 15 »:
+outside the département (``knowledge/geo/hors-92.yaml``), said plainly, with the nearest places
+of the 92 when it borders it.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from bot.engine.places import Directory, PhraseFinder
+from bot.knowledge import Commune, Knowledge, Place
+
+STATIONS_FILE = Path("geo") / "gares-idfm.csv"
+OUTSIDE_FILE = Path("geo") / "hors-92.yaml"
+STATIONS_SOURCE = "Île-de-France Mobilités, emplacement des gares et stations (données ouvertes)"
+_STATION_WORDS = frozenset({
+    "gare", "gares", "station", "stations", "metro", "rer", "tram", "tramway", "arret",
+    "transilien", "ligne",
+})
+
+
+@dataclass(frozen=True, slots=True)
+class Spot:
+    """A position people name that is not a commune of the 92."""
+
+    name: str
+    lat: float
+    lon: float
+    kind: str  # "station" or "outside"
+    departement: str = ""
+    borders: bool = False  # outside, but touching the Hauts-de-Seine
+    lines: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """What a message says about where: a commune or area of the 92, or a spot."""
+
+    commune: Commune | None = None
+    spot: Spot | None = None
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (lat1, lon1, lat2, lon2))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(
+        (lon2 - lon1) / 2) ** 2
+    return 6371 * 2 * math.asin(math.sqrt(h))
+
+
+def _read_stations(path: Path) -> list[Spot]:
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8", newline="") as f:
+        return [Spot(row["nom"], float(row["lat"]), float(row["lon"]), "station",
+                     lines=row.get("lignes", "")) for row in csv.DictReader(f)]
+
+
+def _read_outside(path: Path) -> list[tuple[Spot, tuple[str, ...]]]:
+    if not path.is_file():
+        return []
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) or {}
+    out = [
+        (Spot(str(o["name"]), float(o["lat"]), float(o["lon"]), "outside",
+              str(o["departement"]), bool(o.get("borders"))),
+         tuple(str(a) for a in o.get("aliases") or ()))
+        for o in data.get("outside") or ()
+    ]
+    borders = set(data.get("paris_borders") or ())
+    for number, (lat, lon) in (data.get("paris_arrondissements") or {}).items():
+        n = int(number)
+        label = "1er" if n == 1 else f"{n}e"
+        spot = Spot(f"Paris {label}", float(lat), float(lon), "outside", "Paris", n in borders)
+        aliases = (f"paris {n}", f"paris {label}", f"paris {n}eme", f"paris {n}ieme",
+                   f"{label} arrondissement", f"{n}eme arrondissement", f"750{n:02d}")
+        out.append((spot, aliases))
+    return out
+
+
+class Geography:
+    """Stations and outside communes, found in a message and turned into nearest places."""
+
+    def __init__(self, knowledge: Knowledge, directory: Directory) -> None:
+        root = knowledge.path
+        self.directory = directory
+        self.stations = _read_stations(root / STATIONS_FILE) if root else []
+        outside = _read_outside(root / OUTSIDE_FILE) if root else []
+        self._station_finder = PhraseFinder([(s.name, s) for s in self.stations])
+        self._outside_finder = PhraseFinder(
+            [(s.name, s) for s, _ in outside] + [(a, s) for s, aliases in outside for a in aliases]
+        )
+
+    def locate(self, words: Sequence[str]) -> Located | None:
+        """The most specific place the message names (the longest name wins: « La
+        Celle-Saint-Cloud » is not Saint-Cloud, « Pont de Sèvres » is a station, not Sèvres)."""
+        found = [(f, "commune") for f in self.directory.location_finder.find(words)]
+        found += [(f, "outside") for f in self._outside_finder.find(words, fuzzy=False)
+                  if not _is_grand_paris(words, f.start)]
+        for f in self._station_finder.find(words, fuzzy=False):
+            keyword = bool(_STATION_WORDS.intersection(words[max(0, f.start - 3) : f.start]))
+            # « métro Pont de Sèvres »; « Pont de Sèvres » alone is longer than « Sèvres »; but
+            # « La Défense » alone is the area, and « Clamart » alone the commune
+            longer = f.end - f.start >= 2 and not any(
+                c.start <= f.start and f.end <= c.end for c, kind in found if kind == "commune")
+            if keyword or longer:
+                found.append((f, "station" if keyword else "station-name"))
+        if not found:
+            return None
+        rank = {"station": 3, "station-name": 2, "outside": 1, "commune": 0}
+        best, kind = max(found, key=lambda fk: (
+            fk[1] == "station", fk[0].end - fk[0].start, rank[fk[1]], -fk[0].start))
+        if kind == "commune":
+            return Located(commune=best.value)  # type: ignore[arg-type]
+        return Located(spot=best.value)  # type: ignore[arg-type]
+
+    def nearest(self, lat: float, lon: float, place_type: str | None = None,
+                limit: int = 5) -> list[tuple[Place, float]]:
+        """Places by real distance (their own position, else their commune's centre)."""
+        ranked = []
+        for place in self.directory.places:
+            position = self.position(place)
+            if position is not None:
+                ranked.append((place, distance_km(lat, lon, *position)))
+        open_first = sorted(ranked, key=lambda pd: (pd[0].status == "ferme", pd[1], pd[0].name))
+        typed = [pd for pd in open_first if place_type is None or pd[0].type == place_type]
+        return [(p, round(d, 1)) for p, d in (typed or open_first)[:limit]]
+
+    def position(self, place: Place) -> tuple[float, float] | None:
+        lat, lon = getattr(place, "lat", None), getattr(place, "lon", None)
+        if lat is not None and lon is not None:
+            return float(lat), float(lon)
+        commune = self.directory.location_of(place)
+        if commune is None or commune.lat is None or commune.lon is None:
+            return None
+        return commune.lat, commune.lon
+
+
+def _is_grand_paris(words: Sequence[str], start: int) -> bool:
+    """« Grand Paris », « Paris La Défense », « Paris-Saclay »: not the city."""
+    before = words[start - 1] if start else ""
+    after = " ".join(words[start + 1 : start + 3])
+    return before == "grand" or after.startswith(("la defense", "saclay")) or before == "region"

@@ -1,0 +1,104 @@
+"""Cues of what a message wants, read before the FAQ is searched.
+
+Each is a small pure function over the folded words (:func:`bot.engine.text.tokenize`), so that
+the decision can put intent before place names: « je veux ouvrir un coworking à Colombes » is a
+project, not a search; « c'est combien ? » is a price question whatever was said before.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from bot.engine.text import STOP_WORDS
+
+_CREATE = re.compile(
+    r"^(?:ouvr(?:ir|e|es|ent|ons|ez|irai|ira)?|ouverture|cre(?:er|e|es|ent|ons|ez|ation)|"
+    r"mont(?:er|e|es|ent|ons|ez|age)|lanc(?:er|e|es|ent|ons|ez|ement)|"
+    r"demarr(?:er|e|es|ons|age)|fond(?:er|e|ons)|amenag(?:er|e|ement)|port(?:er|e|ons|ez))$"
+)
+_PROJECT_OBJECTS = frozenset({
+    "tiers", "lieu", "lieux", "coworking", "coworkings", "fablab", "fablabs", "fab", "lab",
+    "espace", "telecentre", "projet", "structure", "atelier", "pepiniere", "makerspace",
+})
+_NOT_PROJECT = frozenset({"compte", "porte", "portes", "session", "dossier", "abonnement"})
+_PRICE = frozenset({
+    "prix", "tarif", "tarifs", "cout", "coute", "coutent", "couter", "cher", "chere", "chers",
+    "payer", "paie", "paye", "abonnement", "abonnements", "euros", "euro", "eur", "€",
+    "gratuit", "gratuite", "forfait",
+})
+_A_PRICE = re.compile(
+    r"(?:co[uû]t\w*|tarif\w*|adh[ée]sion|abonnement)[^.;]{0,50}?\d[\d\s\u202f]*(?:,\d+)?\s?€"
+    r"|\d[\d\s\u202f]*(?:,\d+)?\s?€(?:\s?HT)?\s?(?:par|/)\s?(?:mois|jour|an|heure|semaine)"
+)
+_COUNT_NOUNS = re.compile(r"\bcombien (?:de|d|y a|il y a|existe)\b")
+_ENGLISH = frozenset({
+    "the", "is", "what", "where", "how", "can", "you", "are", "there", "any", "near", "my",
+    "work", "working", "space", "spaces", "third", "place", "places", "find", "do", "does",
+    "hello", "hi", "please", "which", "who", "i", "want", "to", "in", "of", "for", "and", "an",
+    "speak", "english", "about", "open", "office",
+})
+_FRENCH = frozenset({
+    "le", "la", "les", "un", "une", "des", "est", "et", "je", "vous", "tu", "de", "du", "quoi",
+    "pour", "dans", "ou", "qui", "que", "quel", "quelle", "c", "en", "au", "aux", "sur",
+})
+_QUESTION_START = re.compile(
+    r"\s+(?:et|puis|aussi|mais)\s+(?=(?:y a|y en a|ya|est ce|est-ce|existe|ou |où |comment|"
+    r"combien|quel|quelle|quels|quelles|qui |quand|pourquoi|c est|c'est|peut on|peut-on|"
+    r"puis je|puis-je|a quoi|à quoi)\b)",
+    re.IGNORECASE,
+)
+_SENTENCE = re.compile(r"(?<=[?!.;])\s+|\n+")
+
+
+def creation_intent(words: Sequence[str]) -> bool:
+    """« ouvrir / créer / monter / lancer … un tiers-lieu, un coworking, un projet »."""
+    verbs = [i for i, w in enumerate(words) if _CREATE.match(w) and w not in _NOT_PROJECT]
+    return any(
+        _PROJECT_OBJECTS.intersection(words[i + 1 : i + 6]) for i in verbs
+    )
+
+
+def price_intent(words: Sequence[str]) -> bool:
+    """« c'est combien ? », « quel tarif », « ça coûte cher ? » — not « combien de lieux »."""
+    if _PRICE.intersection(words):
+        return True
+    # « c'est combien ? », « c combien casaco », « ça fait combien » — not « combien Casaco
+    # a-t-il reçu » nor « combien de lieux »
+    return "combien" in words and len(words) <= 4 and not _COUNT_NOUNS.search(" ".join(words))
+
+
+def is_price_or_grammar(word: str) -> bool:
+    return word in _PRICE or word in STOP_WORDS or word in {"combien", "c", "ca", "fait", "cest"}
+
+
+def gives_a_price(answer: str) -> bool:
+    """An answer that states a price (« un poste coûtait 250 € HT par mois »), not a grant."""
+    return bool(_A_PRICE.search(answer))
+
+
+def looks_english(words: Sequence[str]) -> bool:
+    """A message written in English (three words at least, mostly English grammar words)."""
+    if len(words) < 3:
+        return False
+    english = sum(w in _ENGLISH for w in words)
+    french = sum(w in _FRENCH for w in words)
+    return english >= max(2, len(words) * 0.4) and french <= english / 3
+
+
+def split_questions(text: str) -> list[str]:
+    """Two questions in one message (« c quoi un fablab et y en a un à Nanterre ? »)."""
+    parts = [p.strip() for p in _QUESTION_START.split(text) if p and p.strip()]
+    if len(parts) < 2:
+        parts = [p.strip() for p in text.split("?") if len(p.strip().split()) >= 2]
+    return parts if len(parts) >= 2 else [text]
+
+
+def question_sentence(text: str) -> str | None:
+    """In a long message (context first, then the question), the sentence that asks."""
+    sentences = [s.strip() for s in _SENTENCE.split(text) if s.strip()]
+    if len(sentences) < 2 or len(text.split()) < 16:
+        return None
+    asking = [s for s in sentences if s.endswith("?")]
+    chosen = asking[-1] if asking else sentences[-1]
+    return chosen if len(chosen.split()) >= 3 and chosen != text.strip() else None

@@ -1,0 +1,161 @@
+"""Reading a message: normalise it once, then look at it every way the decision needs.
+
+The matchers (index, second opinion, directory) are built here from a knowledge base — or from
+part of one, which is how :mod:`bot.engine.training` asks held-out phrasings against the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from bot.engine.confidence import Evidence
+from bot.engine.matching import FaqIndex, Match
+from bot.engine.places import Directory
+from bot.engine.second_opinion import OUT_OF_SCOPE, CentroidModel
+from bot.engine.text import Normaliser, tokenize
+from bot.knowledge import Commune, Knowledge, Place
+
+PLACES_PSEUDO_ENTRY = "__places__"
+LOCATION_TERM = "loc92"  # has a digit: survives stemming unchanged on both sides
+NEGATIVES_FILE = Path("training") / "negatives.yaml"
+
+# Generic ways of asking for somewhere to work in a given town. They live in the same index as
+# the FAQ, so that « quels services proposer dans un tiers-lieu à Clamart ? » (an FAQ question
+# that happens to name a town) and « un tiers-lieu à Clamart ? » (a search) compete fairly.
+_PLACE_SEARCH_PHRASINGS = (
+    "coworking localite",
+    "chercher un coworking a localite",
+    "je cherche un espace de travail a localite",
+    "y a-t-il un tiers-lieu a localite",
+    "existe-t-il un tiers-lieu a localite ca existe",
+    "ou travailler a localite hors de chez moi",
+    "un fablab a localite",
+    "bureau partagé localite",
+    "quels coworkings me conseillez-vous a localite",
+    "adresse d'un lieu pour travailler a localite",
+    "tiers-lieu dans la ville de localite",
+    "un endroit ou travailler vers localite",
+    "un centre d'affaires a localite",
+    "un telecentre a localite",
+    "une pepiniere d'entreprises a localite",
+    "un lieu pour teletravailler a localite",
+    "louer un bureau a localite",
+)
+
+
+def entry_phrasings(knowledge: Knowledge) -> dict[str, list[str]]:
+    """Every entry's phrasings, its keywords as one more."""
+    return {
+        entry_id: [*knowledge.phrasings(entry_id), " ".join(entry.keywords)]
+        for entry_id, entry in knowledge.faq.items()
+    }
+
+
+def load_negatives(knowledge: Knowledge) -> tuple[str, ...]:
+    """Out-of-scope and small-talk messages written for training (none when absent)."""
+    path = knowledge.path / NEGATIVES_FILE if knowledge.path else None
+    if path is None or not path.is_file():
+        return ()
+    items = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) or []
+    return tuple(
+        str(item["q"]) for item in items if isinstance(item, dict) and item.get("q")
+    )
+
+
+@dataclass(frozen=True)
+class Matchers:
+    """Everything that compares a message with the knowledge."""
+
+    normaliser: Normaliser
+    index: FaqIndex
+    second: CentroidModel
+    directory: Directory
+
+
+def build_matchers(knowledge: Knowledge, phrasings: Mapping[str, Sequence[str]] | None = None,
+                   negatives: Sequence[str] | None = None) -> Matchers:
+    """The matchers for ``knowledge`` (or for other phrasings/negatives, when training)."""
+    normaliser = Normaliser(knowledge.sms, knowledge.terms)
+    faq = dict(phrasings if phrasings is not None else entry_phrasings(knowledge))
+    negatives = load_negatives(knowledge) if negatives is None else negatives
+    indexed = {
+        **faq,
+        PLACES_PSEUDO_ENTRY: [p.replace("localite", LOCATION_TERM)
+                              for p in _PLACE_SEARCH_PHRASINGS],
+    }
+    place_words = [
+        w for c in knowledge.communes for text in (c.name, *c.aliases) for w in tokenize(text)
+    ]
+    # Real words the FAQ phrasings may not use, so that typo correction leaves them alone
+    # (« étymologie » must not become « typologie » before synonyms.yaml can map it).
+    vocabulary_words = [
+        w
+        for texts in (*knowledge.terms.values(), *knowledge.place_types.values(),
+                      tuple(knowledge.terms), tuple(knowledge.sms.values()))
+        for text in texts
+        for w in tokenize(text)
+    ]
+    index = FaqIndex(indexed, normaliser, extra_vocabulary=[*place_words, *vocabulary_words])
+    second = CentroidModel({**faq, OUT_OF_SCOPE: negatives}, normaliser.words)
+    faq_words = frozenset(index.vocabulary.words) - frozenset(place_words)
+    return Matchers(normaliser, index, second, Directory(knowledge, known_words=faq_words))
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One message, normalised and looked at every way the decision needs."""
+
+    text: str
+    words: list[str]
+    terms: list[str]
+    location: Commune | None
+    place_type: str | None
+    place_cue: bool  # names a kind of place, even the generic « tiers-lieu »
+    faq_matches: list[Match]
+    search_score: float  # how much it looks like a place search
+    named: list[Place]  # places it names
+
+    @property
+    def top(self) -> Match | None:
+        return self.faq_matches[0] if self.faq_matches else None
+
+    @property
+    def evidence(self) -> Evidence:
+        return Evidence(
+            text=self.text,
+            words=self.words,
+            terms=[t for t in self.terms if t != LOCATION_TERM],
+            matches=self.faq_matches,
+            location=self.location is not None,
+            place_cue=self.place_cue,
+            search_score=self.search_score,
+        )
+
+
+MAX_WORDS = 120  # longer messages are read on their first words: bounded work per message
+
+
+def read(m: Matchers, text: str) -> Reading:
+    """Normalise once, then look at the message every way the decision needs."""
+    words = m.normaliser.words(text)[:MAX_WORDS]
+    location = m.directory.find_location(words)
+    place_type = m.directory.find_type(words)
+    terms = m.normaliser.terms(m.index.vocabulary.correct_all(words))
+    if location:
+        terms.append(LOCATION_TERM)
+    matches = m.index.search(terms, limit=6)
+    return Reading(
+        text=text,
+        words=words,
+        terms=terms,
+        location=location,
+        place_type=place_type,
+        place_cue=place_type is not None or m.directory.mentions_type(words),
+        faq_matches=[x for x in matches if x.entry_id != PLACES_PSEUDO_ENTRY],
+        search_score=next((x.score for x in matches if x.entry_id == PLACES_PSEUDO_ENTRY), 0.0),
+        named=m.directory.find_places(words, location),
+    )

@@ -1,0 +1,192 @@
+"""Decisions about where: stations, communes outside the 92, two communes in one message, and
+follow-ups on the places just listed (« l'adresse ? », « et le deuxième ? », « c'est combien ? »).
+
+Mixed into :class:`bot.engine.decision.Engine`, like :class:`bot.engine.compose.Composer`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from bot.engine.compose import Composer
+from bot.engine.geo import STATIONS_SOURCE, Geography, Spot
+from bot.engine.intents import gives_a_price, price_intent
+from bot.engine.places import Directory
+from bot.engine.reading import Reading
+from bot.engine.reply import Reply, ReplyKind, SourceRef, Suggestion
+from bot.engine.text import fold
+from bot.knowledge import STAFF_CONTACT_ID, Commune, Place
+
+OUTSIDE_ENTRY = "hors-hauts-de-seine"
+PRICE_ENTRY = "tarifs"
+_ORDINALS = {
+    "premier": 0, "premiere": 0, "1er": 0, "1ere": 0, "deuxieme": 1, "second": 1, "seconde": 1,
+    "2e": 1, "2eme": 1, "troisieme": 2, "3e": 2, "3eme": 2, "quatrieme": 3, "4e": 3,
+    "cinquieme": 4, "5e": 4, "dernier": -1, "derniere": -1,
+}
+_DETAILS = re.compile(
+    r"\b(?:adresse|ou (?:est|se trouve|exactement|ca)|c est ou|elle est ou|il est ou|"
+    r"details?|precisions?|en savoir plus|plus d infos?|site|horaires?|contact|"
+    r"comment y aller|acces|situe)\b"
+)
+_WORK_WORDS = frozenset({
+    "travailler", "bosser", "bureau", "bureaux", "poste", "espace", "endroit", "coin", "lieu",
+    "lieux", "teletravailler", "teletravail", "louer", "coworking", "coworkings", "fablab",
+    "cherche", "trouver", "adresse", "proche", "pres", "cote",
+})
+
+
+@dataclass(slots=True)
+class Conversation:
+    """What a follow-up needs to know about the previous turn (« et à Nanterre ? »)."""
+
+    last_kind: ReplyKind | None = None
+    last_entry_id: str | None = None
+    last_commune: str | None = None
+    last_type: str | None = None
+    last_places: tuple[str, ...] = field(default=())
+    places_in_view: bool = False  # the last reply showed places
+
+    def remember(self, reply: Reply) -> None:
+        self.last_kind = reply.kind
+        shown = tuple(p.id for p in reply.places)
+        if reply.kind is ReplyKind.ANSWER:
+            self.last_entry_id = reply.entry_id
+        if reply.kind is ReplyKind.PLACES:
+            self.last_type = reply.place_type
+        # a follow-up on the list (« l'adresse ? », « c'est combien ? ») keeps the list
+        if shown and not set(shown) <= set(self.last_places):
+            self.last_places = shown
+        self.places_in_view = bool(shown)
+        if reply.commune:
+            self.last_commune = reply.commune
+
+
+def wants_somewhere(r: Reading, search_level: float) -> bool:
+    """The message looks for somewhere to work or make, not for an explanation."""
+    return r.place_cue or r.search_score >= search_level or bool(_WORK_WORDS.intersection(r.words))
+
+
+class WhereDecisions(Composer):
+    """Stations, outside communes, several communes and follow-ups on listed places."""
+
+    directory: Directory
+    geo: Geography
+
+    def _near_station(self, station: Spot, r: Reading, message: str) -> Reply:
+        found = self.geo.nearest(station.lat, station.lon, r.place_type)
+        what = f"{station.name} ({station.lines.replace(' | ', ', ')})" if station.lines else station.name
+        cards = tuple(self._card(p, d) for p, d in found)
+        first = found[0][0] if found else None
+        return Reply(
+            kind=ReplyKind.PLACES,
+            text=(f"Voici les lieux connus les plus proches de la station {what}, avec la "
+                  "distance à vol d'oiseau. Vérifiez qu'un lieu est toujours ouvert avant de "
+                  "vous déplacer."),
+            question=message,
+            places=cards,
+            # the file gives no commune: the station's name is trusted only when it is exactly
+            # a commune's or an area's (« Clamart », « La Défense »), else the nearest place's
+            commune=(r.location.name if r.location and fold(r.location.name) == fold(station.name)
+                     else (first.area or first.commune) if first else None),
+            place_type=r.place_type,
+            sources=(SourceRef(STATIONS_SOURCE,
+                               "https://data.iledefrance-mobilites.fr/explore/dataset/"
+                               "emplacement-des-gares-idf/"),),
+            contacts=self._contacts(STAFF_CONTACT_ID),
+        )
+
+    def _outside(self, spot: Spot, r: Reading, message: str) -> Reply:
+        """Honest: outside the département; the nearest places of the 92 when it borders it."""
+        intro = (f"{spot.name} n'est pas dans les Hauts-de-Seine ({spot.departement}) : "
+                 "je ne connais que les tiers-lieux de ce département.")
+        found = self.geo.nearest(spot.lat, spot.lon, r.place_type, limit=4) if spot.borders else []
+        if found:
+            intro += " Voici les lieux connus du 92 les plus proches (à vol d'oiseau) :"
+        cards = tuple(self._card(p, d) for p, d in found)
+        entry = self.knowledge.faq.get(OUTSIDE_ENTRY)
+        if entry is None:
+            return Reply(kind=ReplyKind.PLACES, text=intro, question=message, places=cards,
+                         commune=spot.name, place_type=r.place_type,
+                         contacts=self._contacts(STAFF_CONTACT_ID))
+        answer = self.answer(entry.id, message, 100.0)
+        return replace(answer, text=f"{intro}\n\n{answer.text}", places=cards)
+
+    def _several_communes(self, communes: Sequence[Commune], r: Reading,
+                          message: str) -> Reply:
+        """« j'habite à Colombes et je travaille à La Défense »: around both."""
+        cards, seen = [], set()
+        for commune in communes:
+            result = self.directory.search(commune, r.place_type, nearby=0)
+            for place in result.local[:4]:
+                if place.id not in seen:
+                    seen.add(place.id)
+                    cards.append(self._card(place))
+        names = " et ".join(c.name for c in communes)
+        text = (f"Voici les lieux que je connais autour de {names} :" if cards else
+                f"Je ne connais aucun lieu à {names} dans mes sources.")
+        return Reply(
+            kind=ReplyKind.PLACES,
+            text=text + "\nVérifiez qu'un lieu est toujours ouvert avant de vous déplacer.",
+            question=message,
+            places=tuple(cards),
+            commune=communes[0].name,
+            place_type=r.place_type,
+            contacts=self._contacts(STAFF_CONTACT_ID),
+        )
+
+    def _follow_up_on_places(self, r: Reading, message: str,
+                             last_places: Sequence[str]) -> Reply | None:
+        """« l'adresse ? », « elle est où ? », « et le deuxième ? », « c'est combien ? »."""
+        places = [self.knowledge.places[i] for i in last_places if i in self.knowledge.places]
+        if not places or len(r.words) > 8 or r.location is not None or r.named:
+            return None
+        text = " ".join(r.words)
+        ordinal = next((_ORDINALS[w] for w in r.words if w in _ORDINALS), None)
+        if price_intent(r.words):
+            return self._price_of(places[ordinal or 0], message)
+        if ordinal is None and not _DETAILS.search(text):
+            return None
+        chosen = places[ordinal if ordinal is not None and -len(places) <= ordinal < len(places)
+                        else 0]
+        return self._place_details(chosen, message, others=len(places) > 1)
+
+    def _place_details(self, place: Place, message: str, others: bool = False) -> Reply:
+        missing = [label for label, value in (("adresse", place.address),
+                                              ("site web", place.website)) if not value]
+        text = f"Voici ce que je sais de {place.name}"
+        text += f" ({place.commune or place.area}) :" if place.commune or place.area else " :"
+        if missing:
+            text += f"\nMes sources ne donnent pas {' ni '.join('son ' + m for m in missing)}."
+        if others:
+            text += "\nPour un autre lieu de la liste, écrivez « le deuxième », « le troisième »…"
+        entry = self.knowledge.faq.get(place.faq or "")
+        return Reply(
+            kind=ReplyKind.PLACES,
+            text=text,
+            question=message,
+            places=(self._card(place),),
+            commune=place.commune or place.area,
+            sources=tuple(SourceRef(s.title, s.url) for s in place.sources),
+            facts_date=place.facts_date,
+            suggestions=(Suggestion(entry.id, entry.question),) if entry else (),
+        )
+
+    def _price_of(self, place: Place | None, message: str) -> Reply:
+        """The price question: the general entry, saying what the sources give for a place."""
+        own = self.knowledge.faq.get(place.faq or "") if place else None
+        if own is not None and gives_a_price(own.answer):  # its entry gives a dated price
+            return self.answer(own.id, message, 100.0)
+        entry = self.knowledge.faq.get(PRICE_ENTRY)
+        if entry is None:
+            return self._fallback(message)  # type: ignore[attr-defined]
+        reply = self.answer(entry.id, message, 100.0)
+        if place is None:
+            return reply
+        intro = (f"Mes sources ne donnent pas de tarif pour {place.name} : renseignez-vous "
+                 "directement auprès du lieu"
+                 + (f" ({place.website})." if place.website else ".")
+                 + " Voici ce qu'elles disent des prix en général :")
+        return replace(reply, text=f"{intro}\n{reply.text}", places=(self._card(place),))

@@ -1,0 +1,168 @@
+"""Conversations as users have them (issue: intent before place names, prices, follow-ups,
+stations, outside the département, two questions, English, small talk with extra words)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine import Conversation, Engine
+from bot.engine.intents import gives_a_price
+from bot.engine.reply import Reply, ReplyKind
+
+
+def talk(engine: Engine, *messages: str) -> list[Reply]:
+    conversation = Conversation()
+    return [engine.reply(m, conversation) for m in messages]
+
+
+@pytest.mark.parametrize("message", [
+    "je veux ouvrir un tiers-lieu à Colombes",
+    "je veux créer un coworking à Nanterre",
+    "nous voulons monter un fablab à Malakoff, par où commencer ?",
+])
+def test_a_project_in_a_commune_is_a_project_not_a_search(engine: Engine, message: str) -> None:
+    reply = engine.reply(message)
+    assert reply.kind is ReplyKind.ANSWER and reply.entry_id == "creer-tiers-lieu"
+
+
+def test_the_commune_of_a_project_is_remembered_for_a_search(engine: Engine) -> None:
+    project, search = talk(engine, "je veux ouvrir un tiers-lieu à Colombes",
+                           "et y a des coworkings là-bas ?")
+    assert project.entry_id == "creer-tiers-lieu"
+    assert search.kind is ReplyKind.PLACES and search.commune == "Colombes"
+
+
+def test_a_price_question_goes_to_the_prices(engine: Engine) -> None:
+    reply = engine.reply("c'est combien ?")
+    assert (reply.kind, reply.entry_id) == (ReplyKind.ANSWER, "tarifs")
+
+
+def test_the_price_of_the_place_being_discussed(engine: Engine) -> None:
+    _, price = talk(engine, "Casaco c'est quoi ?", "c'est combien ?")
+    # the place's own entry when its sources give a price, else the prices entry naming it
+    for reply in (price, engine.reply("c combien casaco")):
+        assert "Casaco" in reply.text
+        assert reply.entry_id == "tarifs" or gives_a_price(reply.text)
+
+
+def test_a_price_question_off_the_subject_is_not_answered(engine: Engine) -> None:
+    assert engine.reply("Combien coûte la cantine au collège ?").kind is not ReplyKind.ANSWER
+
+
+def test_follow_ups_refer_to_the_places_just_listed(engine: Engine) -> None:
+    listed, details, second, price = talk(
+        engine, "coworking à Malakoff", "plus de détails", "et le deuxième ?", "c'est combien ?")
+    assert listed.kind is ReplyKind.PLACES and len(listed.places) >= 2
+    assert details.kind is ReplyKind.PLACES and details.places[0].id == listed.places[0].id
+    assert second.places[0].id == listed.places[1].id
+    # the price of the first place: its own entry when a source gives one, else the prices
+    assert price.entry_id == "tarifs" or gives_a_price(price.text)
+
+
+@pytest.mark.parametrize("follow_up", ["l'adresse ?", "elle est où exactement ?"])
+def test_where_is_it_after_a_list(engine: Engine, follow_up: str) -> None:
+    listed, where = talk(engine, "un coworking à Nanterre ?", follow_up)
+    assert where.kind is ReplyKind.PLACES and where.places[0].id == listed.places[0].id
+
+
+def test_follow_ups_after_an_answer_keep_working(engine: Engine) -> None:
+    answer, other, typed = talk(engine, "c'est quoi un fablab ?", "et à Boulogne ?",
+                                "et pour un coworking ?")
+    assert answer.entry_id == "definition-fablab"
+    assert other.kind is ReplyKind.PLACES and other.commune == "Boulogne-Billancourt"
+    assert typed.kind is ReplyKind.PLACES and typed.place_type == "coworking"
+
+
+def test_a_station_gives_a_position_not_a_commune(engine: Engine) -> None:
+    reply = engine.reply("un coworking près du métro Pont de Sèvres")
+    assert reply.kind is ReplyKind.PLACES and "Pont de Sèvres" in reply.text
+    assert reply.commune != "Sèvres"  # the station is in Boulogne-Billancourt
+    assert all(p.distance_km is not None for p in reply.places)
+    distances = [p.distance_km for p in reply.places]
+    assert distances == sorted(distances)
+
+
+def test_rer_la_defense_lists_places_not_its_history(engine: Engine) -> None:
+    reply = engine.reply("coworking près du RER à La Défense")
+    assert reply.kind is ReplyKind.PLACES and reply.places
+
+
+def test_home_and_work_search_around_both(engine: Engine) -> None:
+    reply = engine.reply("je travaille à La Défense et j'habite à Colombes, y a un endroit "
+                         "pour bosser ?")
+    assert reply.kind is ReplyKind.PLACES and "Colombes" in reply.text
+    assert "La Défense" in reply.text
+
+
+@pytest.mark.parametrize(("message", "where"), [
+    ("coworking à Paris 15", "Paris 15e"),
+    ("un coworking à Versailles ?", "Versailles"),
+    ("Un Fab Lab à Saclay ?", "Saclay"),
+])
+def test_outside_the_departement_is_said_plainly(engine: Engine, message: str,
+                                                 where: str) -> None:
+    reply = engine.reply(message)
+    assert f"{where} n'est pas dans les Hauts-de-Seine" in reply.text
+    assert reply.kind is not ReplyKind.ANSWER or reply.entry_id == "hors-hauts-de-seine"
+
+
+def test_a_bordering_commune_gets_the_nearest_places_of_the_92(engine: Engine) -> None:
+    assert engine.reply("un coworking à Versailles ?").places
+    assert not engine.reply("Un Fab Lab à Saclay ?").places  # Saclay does not border the 92
+
+
+def test_two_questions_in_one_message_are_both_answered(engine: Engine) -> None:
+    reply = engine.reply("c quoi un fablab et y en a un à Nanterre ?")
+    assert reply.entry_id == "definition-fablab" and reply.places
+    assert "Nanterre" in reply.text
+
+
+def test_the_second_question_is_offered_when_it_cannot_be_answered_alone(
+        engine: Engine) -> None:
+    reply = engine.reply("Qu'est-ce qu'un fab lab et quel statut juridique choisir ?")
+    assert reply.entry_id == "definition-fablab"
+    assert reply.suggestions[0].id == "statut-juridique"
+
+
+def test_a_message_in_english_is_told_the_assistant_answers_in_french(engine: Engine) -> None:
+    reply = engine.reply("where can I find a coworking space in Nanterre")
+    assert reply.text.startswith("I answer in French only")
+    assert reply.kind is ReplyKind.PLACES
+
+
+@pytest.mark.parametrize("message", [
+    "merci beaucoup, c'est très clair",
+    "Bon courage à vous",
+    "super merci pour votre aide, bonne journée à vous",
+    "bonjour, j'espère que vous allez bien",
+])
+def test_small_talk_with_extra_words_stays_small_talk(engine: Engine, message: str) -> None:
+    assert engine.reply(message).kind is ReplyKind.SMALLTALK
+
+
+@pytest.mark.parametrize("message", ["Bon courage à vous", "un dossier", "la réunion de demain"])
+def test_one_shared_word_is_never_an_answer(engine: Engine, message: str) -> None:
+    assert engine.reply(message).kind is not ReplyKind.ANSWER
+
+
+def test_a_long_message_is_judged_on_its_question(engine: Engine) -> None:
+    reply = engine.reply(
+        "Je suis graphiste indépendante, je travaille seule chez moi depuis deux ans et "
+        "l'isolement commence à me peser, mes clients sont surtout à Paris. "
+        "Qu'est-ce qu'un fab lab ?")
+    assert (reply.kind, reply.entry_id) == (ReplyKind.ANSWER, "definition-fablab")
+
+
+def test_a_price_in_an_answer_is_told_from_a_grant() -> None:
+    assert gives_a_price("en 2017 un poste coûtait 250 € HT par mois")
+    assert gives_a_price("En 2018, l'adhésion coûtait 20 € par mois.")
+    assert not gives_a_price("soutenu par une subvention de 67 000 € en 2014")
+
+
+@pytest.mark.parametrize(("message", "entry_id"), [
+    ("Pouvez-vous définir ce qu'est, selon vous, un tiers-lieu ?", "definition-tiers-lieu"),
+    ("Je voudrais savoir ce qu'est une SCIC", "definition-scic"),
+])
+def test_formal_definitional_questions(engine: Engine, message: str, entry_id: str) -> None:
+    reply = engine.reply(message)
+    assert (reply.kind, reply.entry_id) == (ReplyKind.ANSWER, entry_id)
