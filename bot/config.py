@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+DEFAULT_BASE_FILE_URL = "https://api.telegram.org/file/bot"  # where documents are downloaded
 
 
 class ConfigError(ValueError):
@@ -38,6 +39,7 @@ class Webhook:
 @dataclass(frozen=True)
 class TelegramConfig:
     base_url: str = DEFAULT_BASE_URL
+    base_file_url: str = DEFAULT_BASE_FILE_URL
     admin_ids: tuple[int, ...] = ()
     rate_limit: RateLimit = field(default_factory=RateLimit)
     webhook: Webhook | None = None

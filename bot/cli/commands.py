@@ -15,12 +15,16 @@ from pathlib import Path
 import yaml
 
 from bot.cli.common import CliError, _config, _engine, _knowledge
+from bot.cli.french import install as install_french
+from bot.cli.french import positive_int
 from bot.knowledge import KnowledgeError
 
 # ----------------------------------------------------------------------------- commands
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
+    from bot.cli.terminal import render
+
     engine = _engine(args)
     messages = args.message if args.message else (line.rstrip("\n") for line in sys.stdin)
     for message in messages:
@@ -28,7 +32,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(reply.to_json(), ensure_ascii=False), flush=True)
         else:
-            print(reply.to_plain_text(), end="\n\n", flush=True)
+            print(render(reply), end="\n\n", flush=True)  # with a clarification's options
     return 0
 
 
@@ -66,30 +70,59 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from bot.knowledge.export import faq_csv, places_csv, to_json_data
+    from bot.knowledge.cells import CSV_ENCODING
+    from bot.knowledge.export import table_csv, to_json_data
+    from bot.knowledge.tables import TABLES
 
     knowledge = _knowledge(args, _config(args))
     if args.format == "json":
         text = json.dumps(to_json_data(knowledge), ensure_ascii=False, indent=2) + "\n"
         _write(args.output, text)
         return 0
+    if args.format == "xlsx":
+        from bot.knowledge.workbook import export_workbook
+
+        output = Path(args.output or "connaissances.xlsx")
+        _write_bytes(output, export_workbook(knowledge))
+        print(f"Écrit : {output} (feuilles FAQ, Lieux, Contacts et Lisez-moi)")
+        return 0
     if args.output:
         base = Path(args.output)
-        base.mkdir(parents=True, exist_ok=True)
-        (base / "faq.csv").write_text(faq_csv(knowledge), encoding="utf-8")
-        (base / "places.csv").write_text(places_csv(knowledge), encoding="utf-8")
-        print(f"Écrit : {base / 'faq.csv'} et {base / 'places.csv'}")
+        try:
+            base.mkdir(parents=True, exist_ok=True)
+            names = []
+            for table in TABLES:
+                name = "faq.csv" if table.name == "faq" else f"{table.name}.csv"
+                (base / name).write_text(table_csv(knowledge, table), encoding=CSV_ENCODING,
+                                         newline="")
+                names.append(str(base / name))
+        except OSError as exc:
+            raise CliError(f"Écriture impossible dans {base} : {_reason(exc)}") from exc
+        print(f"Écrit : {', '.join(names)}")
         return 0
-    table = places_csv(knowledge) if args.table == "places" else faq_csv(knowledge)
-    sys.stdout.write(table)
+    table = next(t for t in TABLES if t.name == args.table)
+    sys.stdout.write(table_csv(knowledge, table))
     return 0
+
+
+def _reason(exc: OSError) -> str:
+    from bot.knowledge.csv_rows import _os_reason
+
+    return _os_reason(exc)
 
 
 def _write(output: str | None, text: str) -> None:
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        _write_bytes(Path(output), text.encode("utf-8"))
     else:
         sys.stdout.write(text)
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise CliError(f"Écriture impossible : {path} ({_reason(exc)})") from exc
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -108,9 +141,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    install_french()
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", help="fichier de configuration YAML (défaut : $TLB_CONFIG)")
-    common.add_argument("--knowledge", help="dossier de connaissances (défaut : celui livré)")
+    common.add_argument("--config", metavar="FICHIER", help="fichier de configuration YAML (défaut : $TLB_CONFIG)")
+    common.add_argument("--knowledge", metavar="DOSSIER", help="dossier de connaissances (défaut : celui livré)")
 
     parser = argparse.ArgumentParser(
         prog="tiers-lieux-bot",
@@ -130,7 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("check", parents=[common], help="vérifier les fichiers de connaissances")
-    p.add_argument("--stale", type=int, metavar="MOIS",
+    p.add_argument("--stale", type=positive_int, metavar="MOIS",
                    help="lister les entrées non vérifiées depuis MOIS mois")
     p.set_defaults(func=cmd_check)
 
@@ -140,10 +174,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("export", parents=[common], help="exporter les connaissances")
-    p.add_argument("--format", choices=("json", "csv"), default="json")
-    p.add_argument("--table", choices=("faq", "places"), default="faq",
+    p.add_argument("--format", choices=("json", "csv", "xlsx"), default="json",
+                   help="json (défaut), csv, ou xlsx (un classeur à modifier puis importer)")
+    p.add_argument("--table", choices=("faq", "places", "contacts"), default="faq",
                    help="CSV vers la sortie standard : quelle table")
-    p.add_argument("--output", "-o", help="fichier (JSON) ou dossier (CSV : faq.csv, places.csv)")
+    p.add_argument("--output", "-o", metavar="CHEMIN",
+                   help="fichier (JSON, xlsx : connaissances.xlsx par défaut) ou dossier "
+                        "(CSV : faq.csv, places.csv, contacts.csv)")
     p.set_defaults(func=cmd_export)
 
     _add_staff_commands(sub, common)

@@ -1,6 +1,8 @@
 """The terminal chat: the same engine and conversation context as Telegram, in a shell.
 
-Works interactively and piped (``echo "c koi un tiers lieu" | python -m bot chat``).
+Works interactively and piped (``echo "c koi un tiers lieu" | python -m bot chat``). The
+commands Telegram users have that make sense here work too: /aide, /themes, /signaler.
+The terminal never touches the database: a /signaler here is not recorded.
 """
 
 from __future__ import annotations
@@ -10,9 +12,18 @@ from typing import TextIO
 
 from bot.engine import Conversation, Engine
 from bot.engine.channel import UserMessage
-from bot.engine.reply import Reply, ReplyKind
+from bot.engine.reply import Reply, ReplyKind, Suggestion
 
 _QUIT = {"/quitter", "/quit", "/exit", "quitter", "exit"}
+HELP = (
+    "Posez votre question en français, comme à un agent d'accueil : « Qu'est-ce qu'un "
+    "tiers-lieu ? », « un coworking à Malakoff ».\n"
+    "Tapez le numéro d'une suggestion pour la choisir.\n"
+    "Commandes : /themes (parcourir par thème), /signaler TEXTE (une erreur, un lieu à "
+    "ajouter), /aide (cette aide), /quitter."
+)
+REPORT_NOTE = ("Merci ! Dans Telegram, ce signalement serait transmis à l'équipe. Ici, dans le "
+               "terminal, rien n'est enregistré : écrivez-le à l'équipe directement.")
 
 
 def render(reply: Reply) -> str:
@@ -21,8 +32,12 @@ def render(reply: Reply) -> str:
     if reply.themes and reply.kind is ReplyKind.FALLBACK:
         lines.append("Thèmes : " + " · ".join(label for _, label in reply.themes))
     if reply.suggestions:
-        lines.append("\n".join(f"  [{i}] {s.question}" for i, s in enumerate(reply.suggestions, 1)))
+        lines.append(numbered(reply.suggestions))
     return "\n".join(lines)
+
+
+def numbered(suggestions: tuple[Suggestion, ...]) -> str:
+    return "\n".join(f"  [{i}] {s.question}" for i, s in enumerate(suggestions, 1))
 
 
 @dataclass(slots=True)
@@ -32,18 +47,66 @@ class TerminalOutput:
     stdout: TextIO
 
     def send_reply(self, to: UserMessage, reply: Reply) -> None:
-        self.stdout.write(f"bot> {render(reply)}\n")
+        self.write(render(reply))
+
+    def write(self, text: str) -> None:
+        self.stdout.write(f"bot> {text}\n")
         self.stdout.flush()
+
+
+@dataclass(slots=True)
+class _Session:
+    engine: Engine
+    output: TerminalOutput
+    conversation: Conversation
+    suggestions: tuple[Suggestion, ...] = ()
+    themes: tuple[tuple[str, str], ...] = ()  # listed by /themes: a number picks one
+
+    def command(self, text: str) -> bool:
+        """/aide, /themes, /signaler; False if ``text`` is not one of them."""
+        name, _, rest = text.partition(" ")
+        name = name.lower()
+        if name in ("/aide", "/help", "/start"):
+            self.output.write(HELP)
+        elif name == "/themes":
+            self.themes = tuple(self.engine.knowledge.themes.items())
+            self.suggestions = ()
+            self.output.write("Choisissez un thème (tapez son numéro) :\n" + "\n".join(
+                f"  [{i}] {label}" for i, (_, label) in enumerate(self.themes, 1)))
+        elif name == "/signaler":
+            self.output.write(REPORT_NOTE if rest.strip() else
+                              "Écrivez votre signalement après la commande : /signaler TEXTE")
+        else:
+            return False
+        return True
+
+    def pick(self, number: int) -> bool:
+        """A number typed after /themes or after suggestions."""
+        if self.themes and 1 <= number <= len(self.themes):
+            theme, label = self.themes[number - 1]
+            self.themes = ()
+            self.suggestions = self.engine.theme_questions(theme)
+            self.output.write(f"{label} :\n{numbered(self.suggestions)}")
+            return True
+        if 1 <= number <= len(self.suggestions):
+            reply = self.engine.answer(self.suggestions[number - 1].id)
+            self.conversation.remember(reply)
+            self.answered(reply)
+            return True
+        return False
+
+    def answered(self, reply: Reply) -> None:
+        self.suggestions = reply.suggestions
+        self.themes = ()
+        self.output.write(render(reply))
 
 
 def run_chat(engine: Engine, stdin: TextIO, stdout: TextIO) -> int:
     interactive = stdin.isatty()
-    output = TerminalOutput(stdout)
-    conversation = Conversation()
-    suggestions: tuple = ()
+    session = _Session(engine, TerminalOutput(stdout), Conversation())
     stdout.write(
         "Assistant tiers-lieux des Hauts-de-Seine — posez votre question "
-        "(tapez un numéro pour choisir une suggestion, /quitter pour sortir).\n"
+        "(tapez un numéro pour choisir une suggestion, /aide pour l'aide, /quitter pour sortir).\n"
     )
     while True:
         if interactive:
@@ -55,15 +118,12 @@ def run_chat(engine: Engine, stdin: TextIO, stdout: TextIO) -> int:
         message = UserMessage(line.strip(), sender_id="terminal")
         if message.text.lower() in _QUIT:
             break
-        if message.text.isdigit() and 1 <= int(message.text) <= len(suggestions):
-            picked = suggestions[int(message.text) - 1]
-            reply = engine.answer(picked.id)
-            conversation.remember(reply)
-        else:
-            reply = engine.reply(message.text, conversation)
-        suggestions = reply.suggestions
         if not interactive:
             stdout.write(f"\nvous> {message.text}\n")
-        output.send_reply(message, reply)
+        if message.text.startswith("/") and session.command(message.text):
+            continue
+        if message.text.isdigit() and session.pick(int(message.text)):
+            continue
+        session.answered(engine.reply(message.text, session.conversation))
     stdout.write("Au revoir !\n")
     return 0

@@ -29,6 +29,7 @@ class ReviewItem:
     score: float
     status: str
     created_at: str
+    note: str | None = None  # for a 👎: its reason; the answer given is ``suggested_id``
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,7 @@ class ReviewGroup:
     suggested_id: str | None
     score: float
     last_seen: str
+    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +60,8 @@ class Stats:
     fallback: int = 0
     top_questions: list[tuple[str, int]] = field(default_factory=list)
     feedback: dict[str, tuple[int, int]] = field(default_factory=dict)  # entry → (up, down)
+    # 👎 by entry and reason, most frequent first: (entry, reason or None, count)
+    dislikes: list[tuple[str, str | None, int]] = field(default_factory=list)
     median_response_ms: float | None = None
 
     def rate(self, count: int) -> float:

@@ -55,6 +55,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX review_queue_user_hash ON review_queue(user_hash)",
         "CREATE INDEX review_queue_status_normalised ON review_queue(status, normalised)",
     ),
+    # 4 (staff review loop; it follows the security migration 3 once both are merged): a
+    # 👎 joins the review queue with its reason (« Pas ma question »…) in `note`.
+    (
+        "ALTER TABLE review_queue ADD COLUMN note TEXT",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 # Every table holds user-linked rows. Feedback first: it points at interactions.

@@ -186,11 +186,19 @@ class Storage:
         and belongs to the same user, so a stale or forged button cannot fail or cross users.
         """
         user = self._user(user_id)
-        return await self._insert(
-            "INSERT INTO feedback (user_hash, interaction_id, entry_id, useful, reason, created_at)"
-            " VALUES (?, (SELECT id FROM interactions WHERE id = ? AND user_hash = ?), ?, ?, ?, ?)",
-            (user, interaction_id, user, entry_id, int(bool(useful)), reason, _iso(now)),
-        )
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                "INSERT INTO feedback (user_hash, interaction_id, entry_id, useful, reason,"
+                " created_at) VALUES (?, (SELECT id FROM interactions WHERE id = ?"
+                " AND user_hash = ?), ?, ?, ?, ?)",
+                (user, interaction_id, user, entry_id, int(bool(useful)), reason, _iso(now)),
+            )
+            feedback_id = cursor.lastrowid
+            await cursor.close()
+            if not useful:
+                await _queue_dislike(db, user, interaction_id, entry_id, reason, _iso(now))
+        assert feedback_id is not None
+        return feedback_id
 
     async def enqueue_review(
         self,
@@ -222,7 +230,7 @@ class Storage:
     async def review_queue(self, limit: int = 20) -> list[ReviewGroup]:
         """Open items grouped by normalised text: most frequent first, then most recent."""
         rows = await self._fetch(
-            """SELECT id, message, count, reason, suggested_id, score, created_at FROM (
+            """SELECT id, message, count, reason, suggested_id, score, created_at, note FROM (
                    SELECT *,
                           COUNT(*) OVER (PARTITION BY normalised) AS count,
                           ROW_NUMBER() OVER (PARTITION BY normalised
@@ -237,8 +245,8 @@ class Storage:
 
     async def get_review_item(self, item_id: int) -> ReviewItem | None:
         rows = await self._fetch(
-            "SELECT id, message, normalised, reason, suggested_id, score, status, created_at"
-            " FROM review_queue WHERE id = ?",
+            "SELECT id, message, normalised, reason, suggested_id, score, status, created_at,"
+            " note FROM review_queue WHERE id = ?",
             (item_id,),
         )
         return ReviewItem(*rows[0]) if rows else None
@@ -359,6 +367,12 @@ class Storage:
                 " WHERE created_at BETWEEN ? AND ? GROUP BY entry_id ORDER BY entry_id",
                 window,
             )
+            dislikes = await db.execute_fetchall(
+                "SELECT entry_id, reason, COUNT(*) AS n FROM feedback WHERE useful = 0"
+                " AND created_at BETWEEN ? AND ? GROUP BY entry_id, reason"
+                " ORDER BY n DESC, entry_id, reason",
+                window,
+            )
         kinds = [row[2] for row in rows]
         times = [row[3] for row in rows if row[3] is not None]
         return Stats(
@@ -372,8 +386,27 @@ class Storage:
             fallback=kinds.count(ReplyKind.FALLBACK),
             top_questions=_top_questions([row[1] for row in rows]),
             feedback={entry: (up, down) for entry, up, down in votes},
+            dislikes=[(entry, reason, n) for entry, reason, n in dislikes],
             median_response_ms=statistics.median(times) if times else None,
         )
+
+
+async def _queue_dislike(db: aiosqlite.Connection, user: str, interaction_id: int | None,
+                         entry_id: str, reason: str | None, created_at: str) -> None:
+    """A 👎 puts the question it was about in front of staff, with the answer given (the
+    entry, as ``suggested_id``) and the reason; grouped by the question's wording."""
+    rows = list(await db.execute_fetchall(
+        "SELECT message, score FROM interactions WHERE id = ? AND user_hash = ?",
+        (interaction_id, user)))
+    if not rows or not str(rows[0][0]).strip():
+        return  # no question to show (purged, forged, or none recorded)
+    message, score = rows[0]
+    normalised = "👎 " + " ".join(str(message).casefold().split())
+    await db.execute(
+        "INSERT INTO review_queue (user_hash, message, normalised, reason, suggested_id, score,"
+        " created_at, note) VALUES (?, ?, ?, 'low_confidence', ?, ?, ?, ?)",
+        (user, message, normalised, entry_id, float(score or 0), created_at,
+         reason or "pas utile"))
 
 
 def _top_questions(messages_newest_first: list[str], limit: int = 10) -> list[tuple[str, int]]:

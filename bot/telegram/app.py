@@ -31,14 +31,14 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.config import Config
+from bot.config import DEFAULT_BASE_FILE_URL, DEFAULT_BASE_URL, Config, TelegramConfig
 from bot.engine.holder import KnowledgeHolder
 from bot.knowledge.learned import LearnedStore
 from bot.storage import Storage, StorageProtocol
 from bot.storage.privacy import pseudonymise, resolve_secret
 from bot.telegram import citizen_commands as cmd
 from bot.telegram import citizens as msg
-from bot.telegram import render, staff
+from bot.telegram import documents, render, staff
 from bot.telegram import services as h
 from bot.telegram.flood import FloodGuard
 from bot.telegram.ratelimit import PoliteRateLimiter
@@ -77,7 +77,7 @@ def build_application(
         ApplicationBuilder()
         .token(token or config.token or "")
         .base_url(config.telegram.base_url)
-        .base_file_url(_file_url(config.telegram.base_url))
+        .base_file_url(_file_url(config.telegram))
         .rate_limiter(rate_limiter or PoliteRateLimiter(
             overall_per_second=limits.overall_per_second,
             per_chat_per_second=limits.per_chat_per_second,
@@ -106,6 +106,7 @@ def build_application(
 def add_handlers(app: Application) -> None:
     """Register every handler, in the order they are tried."""
     app.add_handler(TypeHandler(Update, msg.flood_guard), group=-1)
+    documents.add_handlers(app)  # /exporter, spreadsheets sent back, « Appliquer »
 
     new = filters.UpdateType.MESSAGE  # commands in edited messages are not re-run
     for names, callback in (
@@ -288,8 +289,12 @@ def webhook_secret(token: str) -> str:
     return hashlib.sha256(f"tiers-lieux-bot webhook:{token}".encode()).hexdigest()
 
 
-def _file_url(base_url: str) -> str:
-    """``…/bot`` → ``…/file/bot`` (where Telegram serves files)."""
+def _file_url(telegram: TelegramConfig) -> str:
+    """``telegram.base_file_url``; left at its default with another ``base_url``, derived from it
+    (``…/bot`` → ``…/file/bot``, where a Bot API server serves files)."""
+    if telegram.base_file_url != DEFAULT_BASE_FILE_URL or telegram.base_url == DEFAULT_BASE_URL:
+        return telegram.base_file_url
+    base_url = telegram.base_url
     head, sep, tail = base_url.rpartition("/bot")
     return f"{head}/file/bot{tail}" if sep else base_url
 

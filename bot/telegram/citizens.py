@@ -17,6 +17,7 @@ from telegram import Chat, ForceReply, Message, Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot.engine.reply import Reply, ReplyKind
+from bot.knowledge import Knowledge
 from bot.telegram import render
 from bot.telegram.citizen_commands import start
 from bot.telegram.flood import Verdict
@@ -88,7 +89,7 @@ async def answer_question(update: Update, context: Context, text: str) -> None:
                                                          interaction_id=interaction_id)
 
 
-def review_reason(reply: Reply) -> str | None:
+def review_reason(reply: Reply, knowledge: Knowledge | None = None) -> str | None:
     """Why a reply should go to the staff review queue, if it should."""
     if reply.kind is ReplyKind.FALLBACK:
         return "unanswered"
@@ -96,7 +97,20 @@ def review_reason(reply: Reply) -> str | None:
         return "low_confidence"
     if reply.kind is ReplyKind.ANSWER and reply.score < LOW_CONFIDENCE:
         return "low_confidence"
+    # A places list given to someone who asked about a project (« je veux ouvrir un
+    # tiers-lieu à Sceaux ») may have missed the question. Hook for the engine: set
+    # ``project_intent`` on the Reply when its intent signal says so.
+    if reply.kind is ReplyKind.PLACES and (getattr(reply, "project_intent", False)
+                                           or asks_about_a_project(reply, knowledge)):
+        return "low_confidence"
     return None
+
+
+def asks_about_a_project(reply: Reply, knowledge: Knowledge | None) -> bool:
+    """Until the engine says so itself: the best FAQ candidate is for project holders only."""
+    top = reply.candidates[0].id if reply.candidates else None
+    entry = knowledge.faq.get(top or "") if knowledge is not None else None
+    return entry is not None and entry.audience == ("porteurs",)
 
 
 async def record(svc: Services, user_id: int, message: str, reply: Reply,
@@ -112,7 +126,7 @@ async def record(svc: Services, user_id: int, message: str, reply: Reply,
         )
     except Exception:
         log.exception("could not record an interaction")
-    reason = review_reason(reply)
+    reason = review_reason(reply, svc.engine.knowledge)
     if reason and text.strip():  # a blank message is nothing staff could act on
         try:
             await svc.storage.enqueue_review(

@@ -20,6 +20,7 @@ STAFF_COMMANDS: tuple[tuple[str, str], ...] = (
     ("nonrepondues", "Équipe : questions à traiter"),
     ("recharger", "Équipe : recharger les connaissances"),
     ("annuler", "Équipe : retirer la dernière formulation ajoutée"),
+    ("exporter", "Équipe : les connaissances en classeur, à modifier et renvoyer"),
 )
 
 

@@ -234,10 +234,14 @@ async def queue_view(svc: Services, note: str = "") -> list[OutMessage]:
     faq = svc.engine.knowledge.faq
     lines = [head + "📝 <b>Questions à traiter</b> (les plus fréquentes d'abord)"]
     for n, g in enumerate(groups, 1):
-        near = f", proche de « {esc(shorten(faq[g.suggested_id].question))} »" if (
-            g.suggested_id in faq) else ""
-        lines.append(f"{n}. {quote(g.message, 150)} — ×{g.count}, "
-                     f"{_REASONS.get(g.reason, esc(g.reason))}{near}")
+        given = faq[g.suggested_id].question if g.suggested_id in faq else None
+        if g.note:  # a 👎: the answer given was not the right one
+            why = f"👎 {esc(g.note)}" + (f", réponse donnée « {esc(shorten(given))} »"
+                                         if given else "")
+        else:
+            why = _REASONS.get(g.reason, esc(g.reason)) + (
+                f", proche de « {esc(shorten(given))} »" if given else "")
+        lines.append(f"{n}. {quote(g.message, 150)} — ×{g.count}, {why}")
     buttons = [Button(str(n), cb_review("o", g.item_id)) for n, g in enumerate(groups, 1)]
     rows = tuple(tuple(buttons[i:i + 5]) for i in range(0, len(buttons), 5))
     return render.messages_from_blocks(["\n".join(lines)], rows)
@@ -251,8 +255,10 @@ async def item_view(svc: Services, context: Context, item_id: int) -> OutMessage
         return OutMessage("Cette question a déjà été traitée.", (back,))
     text = context.user_data.get("review_texts", {}).get(item_id)
     faq = svc.engine.knowledge.faq
-    lines = [f"📝 <b>Question n°{item.id}</b> ({_REASONS.get(item.reason, esc(item.reason))}, "
-             f"score {item.score:.0f})", quote(item.message, 600)]
+    why = f"👎 {esc(item.note)}" if item.note else _REASONS.get(item.reason, esc(item.reason))
+    # No database number in the title: staff opened it from the list's own numbers.
+    lines = [f"📝 <b>Question à traiter</b> ({why}, score {item.score:.0f})",
+             quote(item.message, 600)]
     if text:
         lines.append(f"Texte retenu : {quote(text, 600)}")
     rows: list[tuple[Button, ...]] = []
@@ -262,7 +268,9 @@ async def item_view(svc: Services, context: Context, item_id: int) -> OutMessage
         rows += [(Button("Marquer traité", cb_review("dn", item.id)),
                   Button("Ignorer", cb_review("no", item.id))), back]
         return OutMessage("\n".join(lines), tuple(rows))
-    if item.suggested_id in faq:
+    if item.note and item.suggested_id in faq:  # a 👎: do not offer the answer refused
+        lines.append(f"Réponse donnée : « {esc(faq[item.suggested_id].question)} »")
+    elif item.suggested_id in faq:
         question = faq[item.suggested_id].question
         lines.append(f"Entrée proposée : « {esc(question)} » ({esc(item.suggested_id)})")
         rows.append((Button(f"Ajouter à « {shorten(question, 40)} »", cb_review("ok", item.id)),))
@@ -315,6 +323,11 @@ def stats_block(st: Stats, engine: Engine) -> str:
         lines += [f"• {esc(shorten(faq[e].question if e in faq else e, 50))} : {up} 👍 / {down} 👎"
                   for e, (up, down) in sorted(st.feedback.items(),
                                               key=lambda kv: -(kv[1][0] + kv[1][1]))[:10]]
+    if st.dislikes:
+        faq = engine.knowledge.faq
+        lines.append("👎 et leurs raisons :")
+        lines += [f"• {esc(shorten(faq[e].question if e in faq else e, 50))} : "
+                  f"{esc(reason or 'sans raison')} ×{n}" for e, reason, n in st.dislikes[:10]]
     return "\n".join(lines)
 
 

@@ -33,7 +33,7 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 TOKEN = "123456:TEST-token-for-the-fake-server"
 BOT_USERNAME = "tiers_lieux_test_bot"
@@ -237,6 +237,8 @@ class FakeBotApi:
         self.chat_actions: list[tuple[int, str]] = []
         self.callback_answers: dict[str, dict] = {}
         self.get_updates_calls = 0
+        self.files: dict[str, bytes] = {}  # file_id → content, for getFile and downloads
+        self.downloads: list[str] = []  # file ids the bot downloaded
         self._updates: list[dict] = []
         self._update_ids = itertools.count(1)
         self._message_ids: dict[int, itertools.count] = defaultdict(lambda: itertools.count(1))
@@ -349,6 +351,15 @@ class FakeBotApi:
         return self.push_message(chat_id, document={"file_id": "d1", "file_unique_id": "d1",
                                                     "file_name": "cv.pdf"})
 
+    def push_file(self, chat_id: int, content: bytes, file_name: str, *,
+                  user_id: int | None = None, chat_type: str = "private") -> dict:
+        """A user sends a document the bot can fetch with ``getFile`` and download."""
+        file_id = f"file{len(self.files) + 1}"
+        self.files[file_id] = content
+        return self.push_message(chat_id, user_id=user_id, chat_type=chat_type, document={
+            "file_id": file_id, "file_unique_id": f"u{file_id}", "file_name": file_name,
+            "file_size": len(content)})
+
     def push_location(self, chat_id: int, latitude: float, longitude: float) -> dict:
         return self.push_message(chat_id, location={"latitude": latitude,
                                                     "longitude": longitude})
@@ -418,6 +429,15 @@ class FakeBotApi:
                 headers = {k.strip().lower(): v.strip()
                            for k, v in (ln.split(":", 1) for ln in lines[1:] if ":" in ln)}
                 body = await self._read_body(reader, headers)
+                if target.startswith("/file/"):
+                    status, content = self._download(target)
+                    writer.write(
+                        f"HTTP/1.1 {status} {'OK' if status == 200 else 'Error'}\r\n"
+                        f"Content-Type: application/octet-stream\r\n"
+                        f"Content-Length: {len(content)}\r\nConnection: keep-alive\r\n\r\n"
+                        .encode() + content)
+                    await writer.drain()
+                    continue
                 status, payload = await self._dispatch(target, headers, body)
                 if payload is _DROP:
                     break
@@ -434,6 +454,16 @@ class FakeBotApi:
             writer.close()
             with contextlib.suppress(Exception):
                 await writer.wait_closed()
+
+    def _download(self, target: str) -> tuple[int, bytes]:
+        """``/file/bot<token>/<file_path>``: a file's bytes, as Telegram serves them."""
+        match = re.match(r"^/file/bot([^/]+)/documents/(\w+)$", unquote(urlsplit(target).path))
+        if not match or match.group(1) != self.token:
+            return 401, b"Unauthorized"
+        if match.group(2) not in self.files:
+            return 404, b"Not Found"
+        self.downloads.append(match.group(2))
+        return 200, self.files[match.group(2)]
 
     async def _read_body(self, reader: asyncio.StreamReader, headers: dict) -> bytes:
         if headers.get("transfer-encoding", "").lower() == "chunked":
@@ -622,6 +652,13 @@ class FakeBotApi:
             chat_id, message["message_id"], caption, raw, params.get("parse_mode"), None,
             entities, document=document["content"], filename=document["filename"]))
         return message
+
+    async def api_getFile(self, params: dict) -> dict:
+        file_id = params.get("file_id") or ""
+        if file_id not in self.files:
+            raise bad_request("invalid file_id")
+        return {"file_id": file_id, "file_unique_id": f"u{file_id}",
+                "file_size": len(self.files[file_id]), "file_path": f"documents/{file_id}"}
 
     def _own_message(self, params: dict) -> tuple[int, dict]:
         chat_id = self._chat_id(params)

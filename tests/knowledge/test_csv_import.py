@@ -12,6 +12,7 @@ import pytest
 
 from bot.cli import main
 from bot.knowledge import default_knowledge_path, load_knowledge
+from bot.knowledge.cells import uncsv_cell
 from bot.knowledge.csv_import import NEW_FAQ_FILE, import_csv
 from bot.knowledge.export import FAQ_CSV_COLUMNS, PLACES_CSV_COLUMNS, faq_csv, places_csv
 
@@ -35,7 +36,8 @@ def tree_hashes(root: Path) -> dict[str, str]:
 
 
 def rows_of(text: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(text)))
+    return [{k: uncsv_cell(v) for k, v in r.items()}
+            for r in csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=";")]
 
 
 def write_csv(path: Path, rows: list[dict[str, str]], columns: tuple[str, ...]) -> Path:
@@ -173,7 +175,7 @@ def test_missing_rows_are_kept_not_deleted(root: Path, tmp_path: Path) -> None:
     before = tree_hashes(root)
     report = import_csv(root, write_csv(tmp_path / "faq.csv", rows[1:], FAQ_CSV_COLUMNS))
     assert report.ok and report.kept == [rows[0]["id"]]
-    assert any("Absentes du CSV, conservées" in line for line in report.lines())
+    assert any("Absentes du fichier, conservées" in line for line in report.lines())
     assert tree_hashes(root) == before
 
 
@@ -182,7 +184,7 @@ def test_broken_csv_changes_nothing_and_lists_every_error_with_its_row(
 ) -> None:
     rows = faq_rows(root)
     rows[0]["theme"] = "theme-inconnu"                          # row 2
-    rows[1]["checked_on"] = "25/11/2026"                        # row 3
+    rows[1]["checked_on"] = "31/02/2026"                        # row 3: no such day
     rows[2]["id"] = ""                                          # row 4
     rows[3]["related"] = "entree-fantome"                       # row 5
     rows[4]["sources"] = "Un titre <https://example.org"        # row 6
@@ -197,7 +199,8 @@ def test_broken_csv_changes_nothing_and_lists_every_error_with_its_row(
     assert located == {(2, "theme"), (3, "checked_on"), (4, "id"), (5, "related"), (6, "sources")}
     lines = report.lines()
     assert "aucun fichier n'a été modifié" in lines[0]
-    assert lines[1].startswith("  - ligne 2, entrée « ") and "theme-inconnu" in lines[1]
+    assert lines[1].startswith("  - ligne 2, colonne « theme » (B), entrée « ")
+    assert "theme-inconnu" in lines[1]
     assert "entree-fantome" in lines[4]
 
 
@@ -223,8 +226,8 @@ def test_wrong_cell_count_and_duplicate_id_are_reported(root: Path, tmp_path: Pa
     text = faq_csv(load_knowledge(root))
     lines = text.splitlines()
     path = tmp_path / "faq.csv"
-    duplicate = next(line for line in lines[1:] if line.startswith("definition-fablab,"))
-    path.write_text("\n".join([*lines, "un-id,trop,peu", duplicate]) + "\n", encoding="utf-8")
+    duplicate = next(line for line in lines[1:] if line.startswith('"definition-fablab";'))
+    path.write_text("\n".join([*lines, "un-id;trop;peu", duplicate]) + "\n", encoding="utf-8")
     before = tree_hashes(root)
     report = import_csv(root, path)
     messages = [str(e) for e in report.errors]

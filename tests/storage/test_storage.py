@@ -72,7 +72,7 @@ async def test_migrates_an_empty_file(db_path: Path) -> None:
     store = await Storage.open(db_path, SECRET)
     await store.close()
     with raw(db_path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         columns = {r[1] for r in conn.execute("PRAGMA table_info(interactions)")}
@@ -100,7 +100,7 @@ async def test_migrates_a_v1_database_and_keeps_its_data(db_path: Path) -> None:
         await store.close()
 
     with raw(db_path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     old, new = exported["interactions"]
     assert (old["message"], old["entry_id"], old["response_ms"]) == ("vieille question", "e1", None)
     assert (new["message"], new["response_ms"]) == ("nouvelle", 250)
@@ -203,7 +203,7 @@ async def test_purge_deletes_only_older_rows_in_every_table(
     for table in ("interactions", "feedback", "review_queue"):
         assert count(db_path, table, "created_at < ?", (ago(days=180).isoformat(),)) == 0
     assert count(db_path, "interactions") == 1
-    assert count(db_path, "review_queue") == 1
+    assert count(db_path, "review_queue") == 2  # Bob's report, and the recent 👎 (queued)
     assert count(db_path, "feedback") == 2
     assert count(db_path, "feedback", "entry_id = 'e2' AND interaction_id IS NULL") == 1
 

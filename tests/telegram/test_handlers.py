@@ -259,6 +259,16 @@ def test_review_reasons() -> None:
     assert reason(ReplyKind.ANSWER, 55) == "low_confidence"
     assert reason(ReplyKind.ANSWER, 85) is None
     assert reason(ReplyKind.SMALLTALK) is None
+    assert reason(ReplyKind.PLACES) is None
+
+
+def test_places_for_a_project_question_are_queued_as_low_confidence() -> None:
+    """The hook the engine's intent signal plugs into: ``Reply.project_intent``."""
+    from types import SimpleNamespace
+
+    places = SimpleNamespace(kind=ReplyKind.PLACES, score=90.0, suggestions=(),
+                             project_intent=True)
+    assert citizens.review_reason(places) == "low_confidence"  # type: ignore[arg-type]
 
 
 async def test_a_storage_failure_never_costs_the_user_their_answer(
@@ -768,3 +778,30 @@ async def test_places_by_type_asks_for_the_commune_and_keeps_the_type(
     commune = buttons[0]["text"]
     expected = holder.engine.places(commune, "coworking")
     assert places.startswith(expected.text.split("\n")[0][:40])
+
+
+def test_base_file_url_is_configurable_and_derived_by_default() -> None:
+    from bot.config import TelegramConfig
+    from bot.telegram.app import _file_url
+
+    assert _file_url(TelegramConfig()) == "https://api.telegram.org/file/bot"
+    local = TelegramConfig(base_url="http://127.0.0.1:9/bot")
+    assert _file_url(local) == "http://127.0.0.1:9/file/bot"
+    chosen = TelegramConfig(base_url="http://127.0.0.1:9/bot",
+                            base_file_url="http://127.0.0.1:10/files/bot")
+    assert _file_url(chosen) == "http://127.0.0.1:10/files/bot"
+
+
+def test_places_given_to_a_project_question_are_queued() -> None:
+    """« je veux ouvrir un tiers-lieu à Sceaux » gets places, but staff should look at it."""
+    from bot.engine import Engine
+    from bot.knowledge import load_knowledge
+
+    knowledge = load_knowledge()
+    engine = Engine(knowledge)
+    project = engine.reply("je veux ouvrir un tiers-lieu à Sceaux")
+    search = engine.reply("je cherche un coworking à Sceaux")
+    if project.kind is ReplyKind.PLACES:
+        assert citizens.review_reason(project, knowledge) == "low_confidence"
+    assert search.kind is ReplyKind.PLACES
+    assert citizens.review_reason(search, knowledge) is None
