@@ -52,6 +52,18 @@ def _days_before(days: int, now: datetime | None) -> str:
     return _iso((now or datetime.now(UTC)) - timedelta(days=days))
 
 
+def _owner_only(location: str) -> None:
+    """Create the database file readable by its owner only (or make an existing one so).
+
+    SQLite gives the ``-wal`` and ``-shm`` files the mode of the database file: it is enough
+    that the database itself is 0600 before the first connection.
+    """
+    os.close(os.open(location, os.O_RDWR | os.O_CREAT, 0o600))
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(location + suffix, 0o600)
+
+
 class Storage:
     """SQLite storage over one long-lived connection; open with :meth:`open`."""
 
@@ -68,6 +80,7 @@ class Storage:
         location = os.fspath(path)
         if location != ":memory:":
             Path(location).parent.mkdir(parents=True, exist_ok=True)
+            _owner_only(location)
         db = await aiosqlite.connect(location, isolation_level=None)
         storage = cls(db, secret)
         try:

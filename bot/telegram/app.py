@@ -12,13 +12,14 @@ import contextlib
 import hashlib
 import logging
 import os
+import sys
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeChat, Update
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -34,6 +35,7 @@ from telegram.request import BaseRequest
 from bot.config import Config
 from bot.engine.holder import KnowledgeHolder
 from bot.knowledge.learned import LearnedStore
+from bot.logs import RedactingFilter, configure_logging
 from bot.storage import Storage, StorageProtocol
 from bot.storage.privacy import pseudonymise, resolve_secret
 from bot.telegram import citizen_commands as cmd
@@ -254,7 +256,37 @@ async def running(app: Application, *, poll_timeout: float = 10.0,
 def run_bot(config: Config, knowledge_path: str | None = None) -> int:
     """``python -m bot run``: serve until SIGTERM/SIGINT, then finish in-flight replies."""
     token = config.token or ""
-    configure_logging(token)
+    # Every file the bot creates (database, -wal, -shm, learned.yaml, key) is its owner's only.
+    os.umask(0o077)
+    configure_logging(token, config.hmac_secret or "", told=(InvalidToken,))
+    if not token:
+        print(NO_TOKEN, file=sys.stderr)
+        return 2
+    if not secret_is_strong(config.hmac_secret):
+        print(WEAK_SECRET, file=sys.stderr)
+        return 2
+    try:
+        return _serve(config, token, knowledge_path)
+    except InvalidToken:
+        # PTB's message quotes the token: say it in French, without it (and no traceback).
+        print(REJECTED_TOKEN, file=sys.stderr)
+        return 1
+
+
+NO_TOKEN = "Erreur : aucun jeton Telegram. Définissez la variable TELEGRAM_BOT_TOKEN."
+REJECTED_TOKEN = ("Erreur : le jeton Telegram a été refusé par Telegram. Vérifiez "
+                  "TELEGRAM_BOT_TOKEN (auprès de @BotFather).")
+MIN_SECRET_BYTES = 32
+WEAK_SECRET = (f"Erreur : TLB_HMAC_SECRET est trop court (moins de {MIN_SECRET_BYTES} octets). "
+               "Utilisez par exemple la sortie de « openssl rand -hex 32 ».")
+
+
+def secret_is_strong(secret: str | None) -> bool:
+    """No configured secret (a generated key file is used) or at least 32 bytes."""
+    return not secret or len(secret.encode("utf-8")) >= MIN_SECRET_BYTES
+
+
+def _serve(config: Config, token: str, knowledge_path: str | None) -> int:
     folder = knowledge_path or config.knowledge.path or None
     holder = KnowledgeHolder(folder, staff_contact=config.contact,
                              learned_path=config.knowledge.learned or None)
@@ -294,45 +326,4 @@ def _file_url(base_url: str) -> str:
     return f"{head}/file/bot{tail}" if sep else base_url
 
 
-class RedactingFilter(logging.Filter):
-    """Removes the bot token from every log record (messages, arguments, tracebacks)."""
-
-    def __init__(self, *secrets: str) -> None:
-        super().__init__()
-        self.secrets = [s for s in secrets if s]
-
-    def redact(self, text: str) -> str:
-        for secret in self.secrets:
-            text = text.replace(secret, "[jeton masqué]")
-        return text
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if not self.secrets:
-            return True
-        record.msg = self.redact(record.getMessage())
-        record.args = None
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if record.exc_text:
-            record.exc_text = self.redact(record.exc_text)
-        return True
-
-
-_configured = False
-
-
-def configure_logging(token: str = "") -> None:
-    """Set up logging once: one handler on stderr, the token masked, httpx kept quiet."""
-    global _configured
-    if _configured:
-        return
-    _configured = True
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RedactingFilter(token))
-    root = logging.getLogger()
-    root.addHandler(handler)
-    root.setLevel(os.environ.get("TLB_LOG_LEVEL", "INFO").upper())
-    # httpx logs every request at INFO, URL (and so the token) included.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+__all__ = ["RedactingFilter", "build_application", "configure_logging", "run_bot"]
