@@ -40,9 +40,10 @@ from bot.storage import Storage, StorageProtocol
 from bot.storage.privacy import pseudonymise, resolve_secret
 from bot.telegram import citizen_commands as cmd
 from bot.telegram import citizens as msg
-from bot.telegram import render, staff
+from bot.telegram import guards, render, staff
 from bot.telegram import services as h
 from bot.telegram.flood import FloodGuard
+from bot.telegram.notify import StaffNotifier
 from bot.telegram.ratelimit import PoliteRateLimiter
 
 # Opt in to PTB 23's time periods as ``timedelta``: otherwise PTB 22 itself emits a
@@ -86,6 +87,7 @@ def build_application(
         ))
         .concurrent_updates(True)  # one slow chat (paced, retried) must not hold the others
         .post_init(_post_init)
+        .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
     )
     if request is not None:
@@ -100,6 +102,8 @@ def build_application(
         flood=FloodGuard(config.telegram.flood_messages_per_minute),
         secret=resolve_secret(config.hmac_secret, config.storage.database),
     )
+    app.bot_data["notifier"] = StaffNotifier(config.telegram.admin_ids,
+                                             app.bot_data["services"].pseudonym)
     add_handlers(app)
     add_jobs(app, config)
     return app
@@ -107,7 +111,8 @@ def build_application(
 
 def add_handlers(app: Application) -> None:
     """Register every handler, in the order they are tried."""
-    app.add_handler(TypeHandler(Update, msg.flood_guard), group=-1)
+    app.add_handler(TypeHandler(Update, msg.flood_guard), group=-2)
+    app.add_handler(CallbackQueryHandler(guards.button_guard), group=-1)
 
     new = filters.UpdateType.MESSAGE  # commands in edited messages are not re-run
     for names, callback in (
@@ -182,6 +187,12 @@ async def _post_init(app: Application) -> None:
     if svc.storage is None:
         svc.storage = await open_storage(svc.config)
     await register_commands(app, svc)
+    app.bot_data["notifier"].start(app.bot)
+
+
+async def _post_stop(app: Application) -> None:
+    """No more updates: send the staff notices still pending (bounded wait)."""
+    await app.bot_data["notifier"].stop()
 
 
 async def _post_shutdown(app: Application) -> None:

@@ -11,8 +11,10 @@ from pathlib import Path
 
 import yaml
 
-from tests.e2e.conftest import SECRET
-from tests.e2e.fake_bot_api import TOKEN, FakeBotApi
+from bot.telegram import render
+from bot.telegram.guards import PRIVATE_ONLY_TEXT
+from tests.e2e.conftest import SECRET, Harness
+from tests.e2e.fake_bot_api import BOT_USERNAME, TOKEN, FakeBotApi
 
 BOGUS_TOKEN = "987654321:SECRET-bogus-token-never-printed"
 RAW_ID = 7654321
@@ -106,3 +108,34 @@ async def test_debug_logs_hold_no_personal_data_and_files_are_private(
     assert "DEBUG bot." in err or "INFO bot." in err  # our own loggers do speak
     for private in (str(RAW_ID), FIRST_NAME, USERNAME, TEXT, "Zéphyrine", TOKEN):
         assert private not in out + err, private
+
+
+# ----------------------------------------------------------------------------- buttons
+
+
+async def test_forged_or_malformed_buttons_are_refused_in_one_place(bot: Harness) -> None:
+    """Data that is not under its own message goes no further (and logs no ERROR)."""
+    group = -100777
+    bot.api.push_message(group, f"@{BOT_USERNAME} qu'est-ce qu'un tiers-lieu ?",
+                         user_id=4001, chat_type="group")
+    answer = await bot.api.pop_message(group)
+    rows_before = bot.rows("interactions", 4001)
+    for data in ("fg:yes", "fb:+:10^23:x", "fb:+:99999999999999999999999:tarifs",
+                 "fr:faux:1e400:x", "a:\udcff", "th:-1:" + "9" * 60, "rv:ok:1"):
+        query = bot.api.push_callback(group, answer.message_id, data, user_id=4002)
+        assert (await bot.api.wait_answered(query))["text"] == render.STALE_BUTTON, data
+    assert bot.rows("interactions", 4001) == rows_before  # nothing erased
+    assert bot.api.pending(group) == 0  # nothing posted in the group
+
+
+async def test_private_only_buttons_check_the_chat_type(bot: Harness) -> None:
+    """Even a real /oubli keyboard, if it were ever shown in a group, would not erase there."""
+    group = -100778
+    bot.api.push_message(group, f"@{BOT_USERNAME} bonjour", user_id=4003, chat_type="group")
+    reply = await bot.api.pop_message(group)
+    message = bot.api.messages[(group, reply.message_id)]
+    message["reply_markup"] = {"inline_keyboard": [[{"text": "Oui",
+                                                     "callback_data": render.CB_FORGET_YES}]]}
+    query = bot.api.push_callback(group, reply.message_id, render.CB_FORGET_YES, user_id=4004)
+    assert (await bot.api.wait_answered(query))["text"] == PRIVATE_ONLY_TEXT
+    assert bot.api.pending(group) == 0
