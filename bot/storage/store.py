@@ -287,15 +287,23 @@ class Storage:
                 cursor = await db.execute(f"DELETE FROM {table} WHERE user_hash = ?", (user,))
                 deleted += cursor.rowcount
                 await cursor.close()
-        await self._checkpoint()
+        await self.checkpoint()
         return deleted
 
-    async def _checkpoint(self) -> None:
+    async def checkpoint(self) -> bool:
         """Fold the WAL back into the database and truncate it, so erased text does not linger
-        in the ``-wal`` file until SQLite gets round to it."""
+        in the ``-wal`` file until SQLite gets round to it. True if it did (a reader or another
+        writer can keep it from finishing: then call again later)."""
         async with self._lock:
-            if self._db is not None:
-                await self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            if self._db is None:
+                return False
+            try:
+                rows = list(await self._db.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)"))
+            except sqlite3.OperationalError as exc:
+                logger.info("checkpoint not possible now: %s", exc)
+                return False
+        busy = rows[0][0] if rows else 1
+        return busy == 0
 
     async def export_user(self, user_id: int | str) -> dict[str, Any]:
         """Everything stored about this user (right of access), JSON-ready, without pseudonyms."""
@@ -352,7 +360,7 @@ class Storage:
                 deleted += cursor.rowcount
                 await cursor.close()
         if deleted:
-            await self._checkpoint()
+            await self.checkpoint()
             logger.info("retention: deleted %d rows older than %d days", deleted, days)
         return deleted
 

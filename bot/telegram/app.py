@@ -199,6 +199,7 @@ async def _post_shutdown(app: Application) -> None:
     """After the last reply: record pending votes and close storage."""
     svc: h.Services = app.bot_data["services"]
     if svc.storage is not None:
+        await h.finish_writes(svc)
         await msg.flush_all_votes(svc)
         await svc.storage.close()
 
