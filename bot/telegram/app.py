@@ -30,19 +30,21 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import Config
 from bot.engine.holder import KnowledgeHolder
 from bot.knowledge.learned import LearnedStore
 from bot.logs import RedactingFilter, configure_logging
 from bot.storage import Storage, StorageProtocol
+from bot.storage.inbox import Inbox
 from bot.storage.privacy import pseudonymise, resolve_secret
 from bot.telegram import citizen_commands as cmd
 from bot.telegram import citizens as msg
 from bot.telegram import guards, render, staff
 from bot.telegram import services as h
 from bot.telegram.flood import FloodGuard
+from bot.telegram.inbox import InboxApplication, InboxRequest, replay
 from bot.telegram.notify import StaffNotifier
 from bot.telegram.ratelimit import PoliteRateLimiter
 
@@ -94,9 +96,12 @@ def build_application(
         builder = builder.request(request)
     else:
         builder = builder.connection_pool_size(CONNECTIONS)
-    if get_updates_request is not None or request is not None:
-        builder = builder.get_updates_request(get_updates_request or request)
+    # Updates are written to the inbox (once it is open) before PTB can confirm them.
+    receiving = InboxRequest(get_updates_request or request
+                             or HTTPXRequest(connection_pool_size=1), {})
+    builder = builder.get_updates_request(receiving).application_class(InboxApplication)
     app = builder.build()
+    receiving.holder = app.bot_data
     app.bot_data["services"] = h.Services(
         config=config, holder=holder, storage=storage, learned=learned,
         flood=FloodGuard(config.telegram.flood_messages_per_minute),
@@ -170,6 +175,14 @@ def add_jobs(app: Application, config: Config) -> None:
                            first=config.knowledge.watch_seconds, name="watch-knowledge")
     jobs.run_repeating(staff.purge_old_data, interval=PURGE_SECONDS, first=60, name="retention")
     jobs.run_repeating(heartbeat, interval=HEARTBEAT_SECONDS, first=0, name="heartbeat")
+    jobs.run_repeating(purge_inbox, interval=PURGE_SECONDS, first=PURGE_SECONDS, name="inbox")
+
+
+async def purge_inbox(context: h.Context) -> None:
+    """Forget the ids of updates answered more than a day ago."""
+    inbox = context.bot_data.get("inbox")
+    if inbox is not None:
+        inbox.purge()
 
 
 async def heartbeat(context: h.Context) -> None:
@@ -186,6 +199,9 @@ async def _post_init(app: Application) -> None:
     svc: h.Services = app.bot_data["services"]
     if svc.storage is None:
         svc.storage = await open_storage(svc.config)
+        if svc.config.storage.database not in ("", ":memory:"):
+            inbox = app.bot_data["inbox"] = Inbox(f"{svc.config.storage.database}.inbox")
+            await replay(app, inbox)
     await register_commands(app, svc)
     app.bot_data["notifier"].start(app.bot)
 
@@ -202,6 +218,9 @@ async def _post_shutdown(app: Application) -> None:
         await h.finish_writes(svc)
         await msg.flush_all_votes(svc)
         await svc.storage.close()
+    inbox = app.bot_data.pop("inbox", None)
+    if inbox is not None:
+        inbox.close()
 
 
 async def open_storage(config: Config) -> Storage:
