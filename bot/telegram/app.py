@@ -45,7 +45,7 @@ from bot.telegram import guards, render, staff
 from bot.telegram import services as h
 from bot.telegram.flood import FloodGuard
 from bot.telegram.inbox import InboxApplication, InboxRequest, replay
-from bot.telegram.notify import StaffNotifier
+from bot.telegram.notify import StaffNotifier, notify_admins
 from bot.telegram.ratelimit import PoliteRateLimiter
 
 # Opt in to PTB 23's time periods as ``timedelta``: otherwise PTB 22 itself emits a
@@ -171,11 +171,46 @@ def add_jobs(app: Application, config: Config) -> None:
         log.warning("no job queue: knowledge watching, retention and heartbeat are disabled")
         return
     if config.knowledge.watch_seconds > 0:
-        jobs.run_repeating(staff.watch_knowledge, interval=config.knowledge.watch_seconds,
+        jobs.run_repeating(watch_knowledge, interval=config.knowledge.watch_seconds,
                            first=config.knowledge.watch_seconds, name="watch-knowledge")
     jobs.run_repeating(staff.purge_old_data, interval=PURGE_SECONDS, first=60, name="retention")
     jobs.run_repeating(heartbeat, interval=HEARTBEAT_SECONDS, first=0, name="heartbeat")
     jobs.run_repeating(purge_inbox, interval=PURGE_SECONDS, first=PURGE_SECONDS, name="inbox")
+    jobs.run_repeating(forget_idle_chats, interval=IDLE_CHECK_SECONDS, first=IDLE_CHECK_SECONDS,
+                       name="idle-chats")
+
+
+IDLE_SECONDS = 3600.0  # a conversation (follow-ups, a pending /signaler prompt) lasts an hour
+IDLE_CHECK_SECONDS = 600.0
+
+
+async def forget_idle_chats(context: h.Context) -> None:
+    """Bounded memory: drop the chat and user state of everyone quiet for an hour."""
+    app = context.application
+    svc: h.Services = app.bot_data["services"]
+    for chat_id in svc.idle(svc.chats_seen, list(app.chat_data), IDLE_SECONDS):
+        app.drop_chat_data(chat_id)
+    for user_id in svc.idle(svc.users_seen, list(app.user_data), IDLE_SECONDS):
+        app.drop_user_data(user_id)
+
+
+async def watch_knowledge(context: h.Context) -> None:
+    """The watcher job: whatever goes wrong while reloading, the last good knowledge stays in
+    use, and staff are told once (not at every tick) until the reload works again."""
+    try:
+        await staff.watch_knowledge(context)
+    except Exception as exc:
+        problem = f"{type(exc).__name__}: {exc}"[:500]
+        if context.bot_data.get("watch_problem") == problem:
+            return
+        context.bot_data["watch_problem"] = problem
+        log.warning("knowledge reload failed, the last good knowledge stays in use: %s", problem)
+        await notify_admins(context, [
+            "⚠️ <b>Connaissances non rechargées</b>",
+            "Erreur inattendue en relisant les fichiers : les connaissances précédentes "
+            f"restent en service.\n{render.esc(problem)}"])
+        return
+    context.bot_data.pop("watch_problem", None)
 
 
 async def purge_inbox(context: h.Context) -> None:

@@ -14,8 +14,9 @@ import asyncio
 import contextlib
 import logging
 import sqlite3
+import time
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -81,6 +82,26 @@ class Services:
     answering: int = 0  # answers in progress
     # Storage writes still running after the reply was sent (see :func:`in_background`).
     writes: set[asyncio.Task[Any]] = field(default_factory=set)
+    # Last activity of each chat and user (monotonic seconds): idle state is dropped.
+    chats_seen: dict[int, float] = field(default_factory=dict)
+    users_seen: dict[int, float] = field(default_factory=dict)
+
+    def touch(self, chat_id: int | None, user_id: int | None) -> None:
+        now = time.monotonic()
+        if chat_id is not None:
+            self.chats_seen[chat_id] = now
+        if user_id is not None:
+            self.users_seen[user_id] = now
+
+    def idle(self, seen: dict[int, float], known: Iterable[int], seconds: float) -> list[int]:
+        """The ids of ``known`` (chat or user data keys) quiet for ``seconds``; forgets them."""
+        limit = time.monotonic() - seconds
+        gone = [i for i in known if seen.get(i, 0.0) < limit]
+        for i in gone:
+            seen.pop(i, None)
+        for i in [i for i, t in seen.items() if t < limit]:
+            del seen[i]
+        return gone
 
     @property
     def engine(self) -> Engine:

@@ -9,11 +9,12 @@ import stat
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from bot.telegram import render
 from bot.telegram.guards import PRIVATE_ONLY_TEXT
-from tests.e2e.conftest import SECRET, Harness
+from tests.e2e.conftest import ADMIN, SECRET, Harness
 from tests.e2e.fake_bot_api import BOT_USERNAME, TOKEN, FakeBotApi
 
 BOGUS_TOKEN = "987654321:SECRET-bogus-token-never-printed"
@@ -139,3 +140,29 @@ async def test_private_only_buttons_check_the_chat_type(bot: Harness) -> None:
     query = bot.api.push_callback(group, reply.message_id, render.CB_FORGET_YES, user_id=4004)
     assert (await bot.api.wait_answered(query))["text"] == PRIVATE_ONLY_TEXT
     assert bot.api.pending(group) == 0
+
+
+# ----------------------------------------------------------------------------- reloads
+
+
+async def test_a_reload_that_raises_keeps_the_knowledge_and_tells_staff_once(
+        bot: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    from telegram.ext import CallbackContext
+
+    from bot.telegram.app import watch_knowledge
+
+    engine = bot.holder.engine
+
+    def broken() -> None:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(bot.holder, "reload_if_changed", broken)
+    context = CallbackContext(bot.app)
+    for _ in range(3):  # three watcher ticks
+        await watch_knowledge(context)
+    notice = await bot.api.pop_message(ADMIN)
+    assert "Connaissances non rechargées" in notice.text and "RecursionError" in notice.text
+    await asyncio.sleep(0.5)
+    assert bot.api.pending(ADMIN) == 0  # once, not at every tick
+    assert bot.holder.engine is engine
+    assert (await bot.ask(4005, "Qu'est-ce qu'un tiers-lieu ?")).text.startswith("Qu'est-ce")
