@@ -43,6 +43,7 @@ from bot.telegram import citizen_commands as cmd
 from bot.telegram import citizens as msg
 from bot.telegram import guards, render, staff
 from bot.telegram import services as h
+from bot.telegram.background import finish_writes
 from bot.telegram.flood import FloodGuard
 from bot.telegram.inbox import InboxApplication, InboxRequest, replay
 from bot.telegram.notify import StaffNotifier, notify_admins
@@ -250,7 +251,7 @@ async def _post_shutdown(app: Application) -> None:
     """After the last reply: record pending votes and close storage."""
     svc: h.Services = app.bot_data["services"]
     if svc.storage is not None:
-        await h.finish_writes(svc)
+        await finish_writes(svc)
         await msg.flush_all_votes(svc)
         await svc.storage.close()
     inbox = app.bot_data.pop("inbox", None)

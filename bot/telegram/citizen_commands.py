@@ -18,16 +18,15 @@ from bot.engine import Engine
 from bot.engine.places import type_label
 from bot.knowledge import PLACE_TYPES
 from bot.telegram import render
+from bot.telegram.background import awaited_briefly, in_background
 from bot.telegram.render import Button, OutMessage
 from bot.telegram.services import (
     Context,
     Services,
     ack,
-    awaited_briefly,
     conversation_of,
     deliver,
     edit,
-    in_background,
     quote_id,
     reply_html,
     send,

@@ -20,6 +20,7 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.engine.reply import Reply, ReplyKind
 from bot.telegram import render
+from bot.telegram.background import awaited_briefly, in_background, retrying
 from bot.telegram.citizen_commands import start
 from bot.telegram.flood import Verdict
 from bot.telegram.notify import notify_report
@@ -31,14 +32,11 @@ from bot.telegram.services import (
     TelegramOutput,
     ack,
     addressed_text,
-    awaited_briefly,
     conversation_of,
     deliver,
     edit_keyboard,
-    in_background,
     is_command,
     reply_html,
-    retrying,
     rows_of,
     services,
     typing,
@@ -97,7 +95,7 @@ async def answer_question(update: Update, context: Context, text: str) -> None:
         recording = in_background(
             svc, partial(record, svc, message.sender_id, message.text, reply, started),
             "record an interaction")
-        interaction_id = await awaited_briefly(recording)
+        interaction_id = await awaited_briefly(recording, svc=svc)
         await TelegramOutput(update, context).send_reply(message, reply,
                                                          interaction_id=interaction_id)
 

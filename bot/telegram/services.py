@@ -13,12 +13,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import sqlite3
 import time
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from telegram import (
     CallbackQuery,
@@ -80,11 +79,12 @@ class Services:
     votes: OrderedDict[tuple[int, int, str], None] = field(default_factory=OrderedDict)
     secret: str = ""  # the HMAC key of the storage pseudonyms (see :meth:`pseudonym`)
     answering: int = 0  # answers in progress
-    # Storage writes still running after the reply was sent (see :func:`in_background`).
+    # Storage writes still running after the reply was sent (:mod:`bot.telegram.background`).
     writes: set[asyncio.Task[Any]] = field(default_factory=set)
     # Last activity of each chat and user (monotonic seconds): idle state is dropped.
     chats_seen: dict[int, float] = field(default_factory=dict)
     users_seen: dict[int, float] = field(default_factory=dict)
+    storage_stalled: bool = False  # a write outlasted its wait and is still running
 
     def touch(self, chat_id: int | None, user_id: int | None) -> None:
         now = time.monotonic()
@@ -138,67 +138,6 @@ def conversation_of(context: CallbackContext) -> Conversation:
     if conversation is None:
         conversation = context.chat_data["conversation"] = Conversation()
     return conversation
-
-
-# ----------------------------------------------------------------------------- storage
-
-T = TypeVar("T")
-STORAGE_WAIT = 0.5  # seconds a reply waits for storage before going without it
-RETRY_DELAYS = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0)  # a locked database: try again for about a minute
-MAX_WRITES = 5000  # writes waiting for a locked database; beyond, new ones are dropped
-
-
-def locked(exc: BaseException) -> bool:
-    return isinstance(exc, sqlite3.OperationalError) and (
-        "locked" in str(exc) or "busy" in str(exc))
-
-
-async def retrying(write: Callable[[], Awaitable[T]], what: str) -> T:
-    """``write()``, tried again while another process holds the database's write lock."""
-    for delay in (*RETRY_DELAYS, None):
-        try:
-            return await write()
-        except Exception as exc:
-            if delay is None or not locked(exc):
-                raise
-            log.info("%s: database busy, retrying in %.0f s", what, delay)
-            await asyncio.sleep(delay)
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
-def in_background(svc: Services, write: Callable[[], Awaitable[T]],
-                  what: str) -> asyncio.Task[T | None]:
-    """Run a storage write as its own task (retried while the database is locked).
-
-    Failures are logged, never raised: storage trouble must not cost anyone an answer.
-    """
-    async def run() -> T | None:
-        try:
-            return await retrying(write, what)
-        except Exception:
-            log.exception("could not %s", what)
-            return None
-
-    if len(svc.writes) >= MAX_WRITES:
-        log.warning("storage backlog full: could not %s", what)
-        task: asyncio.Task[T | None] = asyncio.create_task(asyncio.sleep(0, None))
-        return task
-    task = asyncio.create_task(run())
-    svc.writes.add(task)
-    task.add_done_callback(svc.writes.discard)
-    return task
-
-
-async def awaited_briefly(task: asyncio.Task[T | None], timeout: float = STORAGE_WAIT) -> T | None:
-    """The task's result if it comes within ``timeout``; else ``None`` (it goes on alone)."""
-    done, _ = await asyncio.wait({task}, timeout=timeout)
-    return task.result() if done else None
-
-
-async def finish_writes(svc: Services, timeout: float = 10.0) -> None:
-    """At shutdown: let the storage writes still running finish (for at most ``timeout``)."""
-    if svc.writes:
-        await asyncio.wait(set(svc.writes), timeout=timeout)
 
 
 # ----------------------------------------------------------------------------- sending
