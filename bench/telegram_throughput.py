@@ -147,7 +147,8 @@ def run_once(server: ServerThread, kind: str, questions: list[str], warmup: list
     api: FakeBotApi = server.call(new_api())
     with tempfile.TemporaryDirectory() as tmp:
         config = write_config(Path(tmp), api.base_url, overall)
-        env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TLB_HMAC_SECRET": "bench",
+        env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN,
+               "TLB_HMAC_SECRET": "bench-secret-of-at-least-32-bytes-long",
                "TLB_HEARTBEAT_FILE": str(Path(tmp) / "heartbeat"), "TLB_LOG_LEVEL": "WARNING",
                "PYTHONPATH": str(ROOT)}
         command = [sys.executable, __file__, "--child", "project" if kind == "capped" else kind,

@@ -134,6 +134,8 @@ class StorageProtocol(Protocol):
 
     async def forget_user(self, user_id: int | str) -> int: ...
 
+    async def checkpoint(self) -> bool: ...
+
     async def export_user(self, user_id: int | str) -> dict[str, Any]: ...
 
     async def purge_older_than(self, days: int, now: datetime | None = None) -> int: ...
@@ -197,6 +199,9 @@ class NullStorage:
 
     async def forget_user(self, user_id: int | str) -> int:
         return 0
+
+    async def checkpoint(self) -> bool:
+        return True
 
     async def export_user(self, user_id: int | str) -> dict[str, Any]:
         return {"interactions": [], "feedback": [], "reports": []}

@@ -52,6 +52,18 @@ def _days_before(days: int, now: datetime | None) -> str:
     return _iso((now or datetime.now(UTC)) - timedelta(days=days))
 
 
+def _owner_only(location: str) -> None:
+    """Create the database file readable by its owner only (or make an existing one so).
+
+    SQLite gives the ``-wal`` and ``-shm`` files the mode of the database file: it is enough
+    that the database itself is 0600 before the first connection.
+    """
+    os.close(os.open(location, os.O_RDWR | os.O_CREAT, 0o600))
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(location + suffix, 0o600)
+
+
 class Storage:
     """SQLite storage over one long-lived connection; open with :meth:`open`."""
 
@@ -68,6 +80,7 @@ class Storage:
         location = os.fspath(path)
         if location != ":memory:":
             Path(location).parent.mkdir(parents=True, exist_ok=True)
+            _owner_only(location)
         db = await aiosqlite.connect(location, isolation_level=None)
         storage = cls(db, secret)
         try:
@@ -282,15 +295,23 @@ class Storage:
                 cursor = await db.execute(f"DELETE FROM {table} WHERE user_hash = ?", (user,))
                 deleted += cursor.rowcount
                 await cursor.close()
-        await self._checkpoint()
+        await self.checkpoint()
         return deleted
 
-    async def _checkpoint(self) -> None:
+    async def checkpoint(self) -> bool:
         """Fold the WAL back into the database and truncate it, so erased text does not linger
-        in the ``-wal`` file until SQLite gets round to it."""
+        in the ``-wal`` file until SQLite gets round to it. True if it did (a reader or another
+        writer can keep it from finishing: then call again later)."""
         async with self._lock:
-            if self._db is not None:
-                await self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            if self._db is None:
+                return False
+            try:
+                rows = list(await self._db.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)"))
+            except sqlite3.OperationalError as exc:
+                logger.info("checkpoint not possible now: %s", exc)
+                return False
+        busy = rows[0][0] if rows else 1
+        return busy == 0
 
     async def export_user(self, user_id: int | str) -> dict[str, Any]:
         """Everything stored about this user (right of access), JSON-ready, without pseudonyms."""
@@ -347,7 +368,7 @@ class Storage:
                 deleted += cursor.rowcount
                 await cursor.close()
         if deleted:
-            await self._checkpoint()
+            await self.checkpoint()
             logger.info("retention: deleted %d rows older than %d days", deleted, days)
         return deleted
 

@@ -12,13 +12,14 @@ import contextlib
 import hashlib
 import logging
 import os
+import sys
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeChat, Update
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -29,18 +30,23 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import DEFAULT_BASE_FILE_URL, DEFAULT_BASE_URL, Config, TelegramConfig
 from bot.engine.holder import KnowledgeHolder
 from bot.knowledge.learned import LearnedStore
+from bot.logs import RedactingFilter, configure_logging
 from bot.storage import Storage, StorageProtocol
+from bot.storage.inbox import Inbox
 from bot.storage.privacy import pseudonymise, resolve_secret
 from bot.telegram import citizen_commands as cmd
 from bot.telegram import citizens as msg
-from bot.telegram import documents, render, staff
+from bot.telegram import documents, guards, render, staff
 from bot.telegram import services as h
+from bot.telegram.background import finish_writes
 from bot.telegram.flood import FloodGuard
+from bot.telegram.inbox import InboxApplication, InboxRequest, replay
+from bot.telegram.notify import StaffNotifier, notify_admins
 from bot.telegram.ratelimit import PoliteRateLimiter
 
 # Opt in to PTB 23's time periods as ``timedelta``: otherwise PTB 22 itself emits a
@@ -84,20 +90,26 @@ def build_application(
         ))
         .concurrent_updates(True)  # one slow chat (paced, retried) must not hold the others
         .post_init(_post_init)
+        .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
     )
     if request is not None:
         builder = builder.request(request)
     else:
         builder = builder.connection_pool_size(CONNECTIONS)
-    if get_updates_request is not None or request is not None:
-        builder = builder.get_updates_request(get_updates_request or request)
+    # Updates are written to the inbox (once it is open) before PTB can confirm them.
+    receiving = InboxRequest(get_updates_request or request
+                             or HTTPXRequest(connection_pool_size=1), {})
+    builder = builder.get_updates_request(receiving).application_class(InboxApplication)
     app = builder.build()
+    receiving.holder = app.bot_data
     app.bot_data["services"] = h.Services(
         config=config, holder=holder, storage=storage, learned=learned,
         flood=FloodGuard(config.telegram.flood_messages_per_minute),
         secret=resolve_secret(config.hmac_secret, config.storage.database),
     )
+    app.bot_data["notifier"] = StaffNotifier(config.telegram.admin_ids,
+                                             app.bot_data["services"].pseudonym)
     add_handlers(app)
     add_jobs(app, config)
     return app
@@ -105,7 +117,8 @@ def build_application(
 
 def add_handlers(app: Application) -> None:
     """Register every handler, in the order they are tried."""
-    app.add_handler(TypeHandler(Update, msg.flood_guard), group=-1)
+    app.add_handler(TypeHandler(Update, msg.flood_guard), group=-2)
+    app.add_handler(CallbackQueryHandler(guards.button_guard), group=-1)
     documents.add_handlers(app)  # /exporter, spreadsheets sent back, « Appliquer »
 
     new = filters.UpdateType.MESSAGE  # commands in edited messages are not re-run
@@ -160,10 +173,53 @@ def add_jobs(app: Application, config: Config) -> None:
         log.warning("no job queue: knowledge watching, retention and heartbeat are disabled")
         return
     if config.knowledge.watch_seconds > 0:
-        jobs.run_repeating(staff.watch_knowledge, interval=config.knowledge.watch_seconds,
+        jobs.run_repeating(watch_knowledge, interval=config.knowledge.watch_seconds,
                            first=config.knowledge.watch_seconds, name="watch-knowledge")
     jobs.run_repeating(staff.purge_old_data, interval=PURGE_SECONDS, first=60, name="retention")
     jobs.run_repeating(heartbeat, interval=HEARTBEAT_SECONDS, first=0, name="heartbeat")
+    jobs.run_repeating(purge_inbox, interval=PURGE_SECONDS, first=PURGE_SECONDS, name="inbox")
+    jobs.run_repeating(forget_idle_chats, interval=IDLE_CHECK_SECONDS, first=IDLE_CHECK_SECONDS,
+                       name="idle-chats")
+
+
+IDLE_SECONDS = 3600.0  # a conversation (follow-ups, a pending /signaler prompt) lasts an hour
+IDLE_CHECK_SECONDS = 600.0
+
+
+async def forget_idle_chats(context: h.Context) -> None:
+    """Bounded memory: drop the chat and user state of everyone quiet for an hour."""
+    app = context.application
+    svc: h.Services = app.bot_data["services"]
+    for chat_id in svc.idle(svc.chats_seen, list(app.chat_data), IDLE_SECONDS):
+        app.drop_chat_data(chat_id)
+    for user_id in svc.idle(svc.users_seen, list(app.user_data), IDLE_SECONDS):
+        app.drop_user_data(user_id)
+
+
+async def watch_knowledge(context: h.Context) -> None:
+    """The watcher job: whatever goes wrong while reloading, the last good knowledge stays in
+    use, and staff are told once (not at every tick) until the reload works again."""
+    try:
+        await staff.watch_knowledge(context)
+    except Exception as exc:
+        problem = f"{type(exc).__name__}: {exc}"[:500]
+        if context.bot_data.get("watch_problem") == problem:
+            return
+        context.bot_data["watch_problem"] = problem
+        log.warning("knowledge reload failed, the last good knowledge stays in use: %s", problem)
+        await notify_admins(context, [
+            "⚠️ <b>Connaissances non rechargées</b>",
+            "Erreur inattendue en relisant les fichiers : les connaissances précédentes "
+            f"restent en service.\n{render.esc(problem)}"])
+        return
+    context.bot_data.pop("watch_problem", None)
+
+
+async def purge_inbox(context: h.Context) -> None:
+    """Forget the ids of updates answered more than a day ago."""
+    inbox = context.bot_data.get("inbox")
+    if inbox is not None:
+        inbox.purge()
 
 
 async def heartbeat(context: h.Context) -> None:
@@ -180,15 +236,28 @@ async def _post_init(app: Application) -> None:
     svc: h.Services = app.bot_data["services"]
     if svc.storage is None:
         svc.storage = await open_storage(svc.config)
+        if svc.config.storage.database not in ("", ":memory:"):
+            inbox = app.bot_data["inbox"] = Inbox(f"{svc.config.storage.database}.inbox")
+            await replay(app, inbox)
     await register_commands(app, svc)
+    app.bot_data["notifier"].start(app.bot)
+
+
+async def _post_stop(app: Application) -> None:
+    """No more updates: send the staff notices still pending (bounded wait)."""
+    await app.bot_data["notifier"].stop()
 
 
 async def _post_shutdown(app: Application) -> None:
     """After the last reply: record pending votes and close storage."""
     svc: h.Services = app.bot_data["services"]
     if svc.storage is not None:
+        await finish_writes(svc)
         await msg.flush_all_votes(svc)
         await svc.storage.close()
+    inbox = app.bot_data.pop("inbox", None)
+    if inbox is not None:
+        inbox.close()
 
 
 async def open_storage(config: Config) -> Storage:
@@ -255,7 +324,37 @@ async def running(app: Application, *, poll_timeout: float = 10.0,
 def run_bot(config: Config, knowledge_path: str | None = None) -> int:
     """``python -m bot run``: serve until SIGTERM/SIGINT, then finish in-flight replies."""
     token = config.token or ""
-    configure_logging(token)
+    # Every file the bot creates (database, -wal, -shm, learned.yaml, key) is its owner's only.
+    os.umask(0o077)
+    configure_logging(token, config.hmac_secret or "", told=(InvalidToken,))
+    if not token:
+        print(NO_TOKEN, file=sys.stderr)
+        return 2
+    if not secret_is_strong(config.hmac_secret):
+        print(WEAK_SECRET, file=sys.stderr)
+        return 2
+    try:
+        return _serve(config, token, knowledge_path)
+    except InvalidToken:
+        # PTB's message quotes the token: say it in French, without it (and no traceback).
+        print(REJECTED_TOKEN, file=sys.stderr)
+        return 1
+
+
+NO_TOKEN = "Erreur : aucun jeton Telegram. Définissez la variable TELEGRAM_BOT_TOKEN."
+REJECTED_TOKEN = ("Erreur : le jeton Telegram a été refusé par Telegram. Vérifiez "
+                  "TELEGRAM_BOT_TOKEN (auprès de @BotFather).")
+MIN_SECRET_BYTES = 32
+WEAK_SECRET = (f"Erreur : TLB_HMAC_SECRET est trop court (moins de {MIN_SECRET_BYTES} octets). "
+               "Utilisez par exemple la sortie de « openssl rand -hex 32 ».")
+
+
+def secret_is_strong(secret: str | None) -> bool:
+    """No configured secret (a generated key file is used) or at least 32 bytes."""
+    return not secret or len(secret.encode("utf-8")) >= MIN_SECRET_BYTES
+
+
+def _serve(config: Config, token: str, knowledge_path: str | None) -> int:
     folder = knowledge_path or config.knowledge.path or None
     holder = KnowledgeHolder(folder, staff_contact=config.contact,
                              learned_path=config.knowledge.learned or None)
@@ -299,45 +398,4 @@ def _file_url(telegram: TelegramConfig) -> str:
     return f"{head}/file/bot{tail}" if sep else base_url
 
 
-class RedactingFilter(logging.Filter):
-    """Removes the bot token from every log record (messages, arguments, tracebacks)."""
-
-    def __init__(self, *secrets: str) -> None:
-        super().__init__()
-        self.secrets = [s for s in secrets if s]
-
-    def redact(self, text: str) -> str:
-        for secret in self.secrets:
-            text = text.replace(secret, "[jeton masqué]")
-        return text
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if not self.secrets:
-            return True
-        record.msg = self.redact(record.getMessage())
-        record.args = None
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if record.exc_text:
-            record.exc_text = self.redact(record.exc_text)
-        return True
-
-
-_configured = False
-
-
-def configure_logging(token: str = "") -> None:
-    """Set up logging once: one handler on stderr, the token masked, httpx kept quiet."""
-    global _configured
-    if _configured:
-        return
-    _configured = True
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RedactingFilter(token))
-    root = logging.getLogger()
-    root.addHandler(handler)
-    root.setLevel(os.environ.get("TLB_LOG_LEVEL", "INFO").upper())
-    # httpx logs every request at INFO, URL (and so the token) included.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+__all__ = ["RedactingFilter", "build_application", "configure_logging", "run_bot"]

@@ -7,17 +7,22 @@ helpers (services, sending, delivering a reply) live in :mod:`bot.telegram.servi
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from functools import partial
 
 from telegram import Chat, Update
+from telegram.error import TelegramError
 
 from bot.engine import Engine
 from bot.engine.places import type_label
 from bot.knowledge import PLACE_TYPES
 from bot.telegram import render
+from bot.telegram.background import awaited_briefly, in_background
 from bot.telegram.render import Button, OutMessage
 from bot.telegram.services import (
     Context,
+    Services,
     ack,
     conversation_of,
     deliver,
@@ -185,11 +190,59 @@ async def on_forget_button(update: Update, context: Context) -> None:
         del svc.pending_votes[key]
     for vote in [k for k in svc.votes if k[0] == user_id]:
         del svc.votes[vote]
-    deleted = await svc.storage.forget_user(user_id)
     context.user_data.clear()
     if update.effective_chat.type == Chat.PRIVATE:
         context.chat_data.clear()
-    await ack(query, "Données effacées.")
-    await edit(update, OutMessage(
-        f"C'est fait : j'ai effacé {deleted} élément(s) vous concernant, ainsi que le fil de "
-        "notre conversation."))
+    erasing = in_background(svc, partial(erase, svc, user_id), "erase a user's data")
+    outcome = await awaited_briefly(erasing, FORGET_WAIT)
+    if outcome is not None and outcome[1]:
+        await ack(query, "Données effacées.")
+        await edit(update, OutMessage(
+            f"C'est fait : j'ai effacé {outcome[0]} élément(s) vous concernant, ainsi que le fil "
+            "de notre conversation."))
+        return
+    await ack(query, "Effacement en cours.")
+    await edit(update, OutMessage(ERASING))
+    if context.job_queue is not None:
+        context.job_queue.run_once(finish_forget, FORGET_RETRY, chat_id=update.effective_chat.id,
+                                   user_id=user_id, data=(user_id, 1, erasing))
+
+
+FORGET_WAIT = 2.0  # seconds before « c'est en cours » (the database is busy)
+FORGET_RETRY = 30.0  # seconds between two attempts to finish an erasure
+FORGET_ATTEMPTS = 60  # about half an hour of attempts
+ERASING = ("C'est en cours : vos données seront effacées dans quelques instants, et je vous "
+           "préviendrai quand ce sera fait. Le fil de notre conversation est déjà oublié.")
+ERASED = "C'est fait : toutes vos données sont effacées."
+
+
+async def erase(svc: Services, user_id: int) -> tuple[int, bool]:
+    """Delete the user's rows, then fold the WAL into the database (the text is then gone
+    from every file). Returns (rows deleted, whether the files are clean)."""
+    deleted = await svc.storage.forget_user(user_id)
+    return deleted, await svc.storage.checkpoint()
+
+
+async def finish_forget(context: Context) -> None:
+    """Job: an erasure that could not complete at once; tried again until it does."""
+    svc = services(context)
+    user_id, attempt, previous = context.job.data
+    if previous is not None and not previous.done():
+        outcome = None  # still waiting for the database: look again later
+    elif previous is not None and previous.result() is not None:
+        outcome = (previous.result()[0], await svc.storage.checkpoint())
+    else:
+        try:
+            outcome = await erase(svc, user_id)
+        except Exception as exc:
+            log.info("erasure not finished yet (attempt %d): %s", attempt, exc)
+            outcome = None
+    if outcome is not None and outcome[1]:
+        with contextlib.suppress(TelegramError):
+            await context.bot.send_message(context.job.chat_id, ERASED)
+        return
+    if attempt >= FORGET_ATTEMPTS:
+        log.error("could not finish erasing a user's data after %d attempts", attempt)
+        return
+    context.job_queue.run_once(finish_forget, FORGET_RETRY, chat_id=context.job.chat_id,
+                               user_id=user_id, data=(user_id, attempt + 1, None))

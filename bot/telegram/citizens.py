@@ -1,7 +1,8 @@
 """The path of a citizen's message, and the buttons under answers.
 
 One straight path: receive → (flood guard, a pending /signaler prompt) → ``engine.reply`` →
-record → render → send (recorded first: the 👍/👎 buttons carry the interaction id). Free text in private chats and groups, /signaler and its prompt,
+record (for at most half a second: the 👍/👎 buttons carry the interaction id when it comes in
+time) → render → send. Free text in private chats and groups, /signaler and its prompt,
 locations, stickers and other non-text messages, edits, unknown commands, the flood guard run
 before every handler, and the buttons that follow an answer (question buttons, 👍/👎 feedback
 and its reasons, « none of these », stale buttons). Shared helpers live in
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
+from functools import partial
 
 from telegram import Chat, ForceReply, Message, Update
 from telegram.ext import ApplicationHandlerStop
@@ -19,6 +21,7 @@ from telegram.ext import ApplicationHandlerStop
 from bot.engine.reply import Reply, ReplyKind
 from bot.knowledge import Knowledge
 from bot.telegram import render
+from bot.telegram.background import awaited_briefly, in_background, retrying
 from bot.telegram.citizen_commands import start
 from bot.telegram.flood import Verdict
 from bot.telegram.notify import notify_report
@@ -78,15 +81,42 @@ async def on_group_text(update: Update, context: Context) -> None:
 
 
 async def answer_question(update: Update, context: Context, text: str) -> None:
-    """The engine's reply to a question, recorded, with « typing… » if it takes a while."""
+    """The engine's reply to a question, recorded, with « typing… » if it takes a while.
+
+    The recording is given :data:`STORAGE_WAIT` seconds (a few milliseconds normally): the
+    👍/👎 buttons then carry the interaction id. A locked database costs no one more than
+    that: the reply goes without the id, and the recording finishes in the background.
+    """
     started = time.perf_counter()
     svc = services(context)
     message = user_message(update, text)
-    reply = svc.engine.reply(message.text, conversation_of(context))  # before any await: keeps order
+    # Before any await: keeps order. The engine reads at most MAX_ENGINE_CHARS.
+    reply = svc.engine.reply(engine_text(message.text), conversation_of(context))
     async with typing(context, update.effective_chat.id):
-        interaction_id = await record(svc, message.sender_id, message.text, reply, started)
+        recording = in_background(
+            svc, partial(record, svc, message.sender_id, message.text, reply, started),
+            "record an interaction")
+        interaction_id = await awaited_briefly(recording, svc=svc)
         await TelegramOutput(update, context).send_reply(message, reply,
                                                          interaction_id=interaction_id)
+
+
+# The engine's work grows with the message (2 000 characters of nonsense cost tens of ms of
+# event-loop time, while every other user waits). People put the context first and the question
+# last, so a long message keeps its beginning and, above all, its end.
+MAX_ENGINE_CHARS = 600
+_HEAD_CHARS = 150
+
+
+def engine_text(text: str) -> str:
+    """What the engine reads of a message: all of it up to :data:`MAX_ENGINE_CHARS`, else its
+    beginning and its end (where the question usually is), cut at spaces."""
+    if len(text) <= MAX_ENGINE_CHARS:
+        return text
+    head = text[:_HEAD_CHARS].rsplit(" ", 1)[0]
+    tail = text[-(MAX_ENGINE_CHARS - _HEAD_CHARS):]
+    tail = tail.split(" ", 1)[1] if " " in tail else tail
+    return f"{head} … {tail}"
 
 
 def review_reason(reply: Reply, knowledge: Knowledge | None = None) -> str | None:
@@ -115,25 +145,26 @@ def asks_about_a_project(reply: Reply, knowledge: Knowledge | None) -> bool:
 
 async def record(svc: Services, user_id: int, message: str, reply: Reply,
                  started: float) -> int | None:
-    """Log the interaction (and queue it for review); storage trouble never blocks a reply."""
+    """Log the interaction (and queue it for review); each write retried while the database
+    is locked, and a failure of one never loses the other."""
     text = message[:MAX_STORED_CHARS]
     response_ms = round((time.perf_counter() - started) * 1000)
     interaction_id = None
     try:
-        interaction_id = await svc.storage.record_interaction(
-            user_id, text, str(reply.kind),
+        interaction_id = await retrying(partial(
+            svc.storage.record_interaction, user_id, text, str(reply.kind),
             reply.entry_id if reply.kind is ReplyKind.ANSWER else None, reply.score, response_ms,
-        )
+        ), "record an interaction")
     except Exception:
         log.exception("could not record an interaction")
     reason = review_reason(reply, svc.engine.knowledge)
     if reason and text.strip():  # a blank message is nothing staff could act on
         try:
-            await svc.storage.enqueue_review(
-                user_id, text, " ".join(svc.engine.normaliser(text)), reason,
-                suggested_id=reply.candidates[0].id if reply.candidates else None,
+            await retrying(partial(
+                svc.storage.enqueue_review, user_id, text, " ".join(svc.engine.normaliser(text)),
+                reason, suggested_id=reply.candidates[0].id if reply.candidates else None,
                 score=reply.score,
-            )
+            ), "queue an interaction for review")
         except Exception:
             log.exception("could not queue an interaction for review")
     return interaction_id or None
@@ -187,13 +218,10 @@ async def file_report(update: Update, context: Context, text: str) -> None:
     svc = services(context)
     text = text[:MAX_STORED_CHARS]
     about = conversation_of(context).last_entry_id
-    try:
-        await svc.storage.enqueue_review(
-            update.effective_user.id, text, " ".join(svc.engine.normaliser(text)), "report",
-            suggested_id=about,
-        )
-    except Exception:
-        log.exception("could not store a report")
+    await awaited_briefly(in_background(svc, partial(
+        svc.storage.enqueue_review, update.effective_user.id, text,
+        " ".join(svc.engine.normaliser(text)), "report", suggested_id=about,
+    ), "store a report"))
     await reply_html(update, context, "Merci ! Votre signalement est transmis à l'équipe, "
                                       "qui le lira avec attention.")
     await notify_report(context, text, about)
@@ -237,6 +265,8 @@ async def flood_guard(update: Update, context: Context) -> None:
     query = update.callback_query
     message = update.message or update.edited_message
     svc = services(context)
+    chat = update.effective_chat
+    svc.touch(chat.id if chat else None, user.id if user else None)
     if user is None or svc.is_admin(user.id) or (query is None and message is None):
         return
     if query is None and message.chat.type != Chat.PRIVATE and not is_command(message) and (
@@ -290,7 +320,9 @@ async def on_feedback(update: Update, context: Context) -> None:
         return
     if sign == "+":
         await ack(query, "Merci pour votre retour !")
-        await svc.storage.record_feedback(query.from_user.id, entry_id, True, interaction_id)
+        await awaited_briefly(in_background(svc, partial(
+            svc.storage.record_feedback, query.from_user.id, entry_id, True, interaction_id),
+            "record a vote"))
         await edit_keyboard(update, tuple(rows))
         return
     await ack(query, "Merci. Pouvez-vous préciser ce qui ne va pas ? (facultatif)")
@@ -312,8 +344,9 @@ async def on_reason(update: Update, context: Context) -> None:
     await ack(query, "Merci, c'est noté.")
     vote = svc.pending_votes.pop((query.from_user.id, interaction_id, entry_id), None)
     if vote is not None:  # else: already recorded without a reason (timeout or restart)
-        await svc.storage.record_feedback(vote.user_id, vote.entry_id, False,
-                                          vote.interaction_id, render.FEEDBACK_REASONS.get(code))
+        await awaited_briefly(in_background(svc, partial(
+            svc.storage.record_feedback, vote.user_id, vote.entry_id, False,
+            vote.interaction_id, render.FEEDBACK_REASONS.get(code)), "record a vote"))
     await edit_keyboard(update, tuple(render.without_feedback(rows_of(query.message))))
 
 

@@ -13,9 +13,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from telegram import (
     CallbackQuery,
@@ -77,6 +79,29 @@ class Services:
     votes: OrderedDict[tuple[int, int, str], None] = field(default_factory=OrderedDict)
     secret: str = ""  # the HMAC key of the storage pseudonyms (see :meth:`pseudonym`)
     answering: int = 0  # answers in progress
+    # Storage writes still running after the reply was sent (:mod:`bot.telegram.background`).
+    writes: set[asyncio.Task[Any]] = field(default_factory=set)
+    # Last activity of each chat and user (monotonic seconds): idle state is dropped.
+    chats_seen: dict[int, float] = field(default_factory=dict)
+    users_seen: dict[int, float] = field(default_factory=dict)
+    storage_stalled: bool = False  # a write outlasted its wait and is still running
+
+    def touch(self, chat_id: int | None, user_id: int | None) -> None:
+        now = time.monotonic()
+        if chat_id is not None:
+            self.chats_seen[chat_id] = now
+        if user_id is not None:
+            self.users_seen[user_id] = now
+
+    def idle(self, seen: dict[int, float], known: Iterable[int], seconds: float) -> list[int]:
+        """The ids of ``known`` (chat or user data keys) quiet for ``seconds``; forgets them."""
+        limit = time.monotonic() - seconds
+        gone = [i for i in known if seen.get(i, 0.0) < limit]
+        for i in gone:
+            seen.pop(i, None)
+        for i in [i for i, t in seen.items() if t < limit]:
+            del seen[i]
+        return gone
 
     @property
     def engine(self) -> Engine:

@@ -22,7 +22,7 @@ from bot.telegram.app import build_application, running
 from tests.e2e.fake_bot_api import TOKEN, FakeBotApi, SentMessage
 
 ADMIN = 9001
-SECRET = "e2e-test-secret"
+SECRET = "e2e-test-secret-of-at-least-32-bytes"
 
 
 @dataclass

@@ -447,7 +447,8 @@ class FakeBotApi:
                     f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n"
                     "Connection: keep-alive\r\n\r\n".encode() + data)
                 await writer.drain()
-        except (ConnectionError, asyncio.CancelledError):
+        except (ConnectionError, asyncio.CancelledError, asyncio.IncompleteReadError):
+            # A client killed mid-request (kill -9 tests) leaves a body half-sent.
             pass
         finally:
             self._connections.discard(writer)

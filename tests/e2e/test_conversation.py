@@ -175,7 +175,7 @@ async def test_staff_commands_are_refused_to_other_users(bot: Harness) -> None:
         assert reply.text == render.STAFF_ONLY
     bot.api.push_callback(USER, reply.message_id, "rv:ok:1")  # a forged staff button
     answered = await bot.api.wait_answered(str(1))
-    assert answered["text"] == render.STAFF_ONLY
+    assert answered["text"] in (render.STAFF_ONLY, render.STALE_BUTTON)  # never acted upon
 
 
 async def test_stale_buttons_are_answered(bot: Harness) -> None:

@@ -206,7 +206,10 @@ async def send(app: Application, text: str | None = None, *, chat_id: int = USER
 async def press(app: Application, data: str, *, chat_id: int = USER,
                 markup: dict | None = None, message_id: int = 1) -> None:
     message = {"message_id": message_id, "date": 0, "chat": {"id": chat_id, "type": "private"},
-               "from": BOT, "text": "…", "reply_markup": markup}
+               "from": BOT, "text": "…",
+               # Telegram sends the message back with its keyboard: the pressed button is in it.
+               "reply_markup": markup or {"inline_keyboard": [[{"text": "…",
+                                                                "callback_data": data}]]}}
     query = {"id": str(next(_update_ids)), "chat_instance": "x", "data": data, "message": message,
              "from": {"id": chat_id, "is_bot": False, "first_name": "Camille"}}
     await app.process_update(Update.de_json({"update_id": next(_update_ids),
