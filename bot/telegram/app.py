@@ -47,6 +47,7 @@ from bot.telegram.background import finish_writes
 from bot.telegram.flood import FloodGuard
 from bot.telegram.inbox import InboxApplication, InboxRequest, replay
 from bot.telegram.notify import StaffNotifier, notify_admins
+from bot.telegram.preflight import TelegramUnreachable, check_telegram
 from bot.telegram.ratelimit import PoliteRateLimiter
 
 # Opt in to PTB 23's time periods as ``timedelta``: otherwise PTB 22 itself emits a
@@ -334,10 +335,14 @@ def run_bot(config: Config, knowledge_path: str | None = None) -> int:
         print(WEAK_SECRET, file=sys.stderr)
         return 2
     try:
+        check_telegram(token, config.telegram.base_url)
         return _serve(config, token, knowledge_path)
     except InvalidToken:
         # PTB's message quotes the token: say it in French, without it (and no traceback).
         print(REJECTED_TOKEN, file=sys.stderr)
+        return 1
+    except TelegramUnreachable as exc:
+        print(str(exc), file=sys.stderr)
         return 1
 
 

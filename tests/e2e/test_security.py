@@ -62,6 +62,20 @@ async def test_a_rejected_token_is_one_french_line_and_never_printed(
             assert secret not in out + err
 
 
+async def test_telegram_unreachable_is_one_french_line_after_a_bounded_wait(
+        tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a local port that nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = await run_bot(tmp_path, f"http://127.0.0.1:{port}/bot")
+    _out, err = await finish(process, timeout=60)
+    assert process.returncode == 1
+    assert "Telegram est injoignable" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
 async def test_a_short_hmac_secret_is_refused(api: FakeBotApi, tmp_path: Path) -> None:
     process = await run_bot(tmp_path, api.base_url, TLB_HMAC_SECRET="court")
     out, err = await finish(process)
