@@ -138,7 +138,7 @@ class Engine(CompoundDecisions, WhereDecisions):
         return self.directory.find_type(tokenize(text))
 
     def nearest_places(self, lat: float, lon: float) -> Reply:
-        found = self.geo.nearest(lat, lon)
+        found = self.directory.nearest(lat, lon)
         text = (
             "Voici les lieux connus les plus proches de la position partagée (à vol d'oiseau, "
             "depuis l'adresse du lieu quand elle est connue, sinon le centre de sa commune) :"

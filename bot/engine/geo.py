@@ -11,7 +11,6 @@ of the 92 when it borders it.
 from __future__ import annotations
 
 import csv
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from bot.engine.places import Directory, PhraseFinder
-from bot.knowledge import Commune, Knowledge, Place
+from bot.knowledge import Commune, Knowledge
 
 STATIONS_FILE = Path("geo") / "gares-idfm.csv"
 OUTSIDE_FILE = Path("geo") / "hors-92.yaml"
@@ -49,13 +48,6 @@ class Located:
 
     commune: Commune | None = None
     spot: Spot | None = None
-
-
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (lat1, lon1, lat2, lon2))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(
-        (lon2 - lon1) / 2) ** 2
-    return 6371 * 2 * math.asin(math.sqrt(h))
 
 
 def _read_stations(path: Path) -> list[Spot]:
@@ -88,7 +80,8 @@ def _read_outside(path: Path) -> list[tuple[Spot, tuple[str, ...]]]:
 
 
 class Geography:
-    """Stations and outside communes, found in a message and turned into nearest places."""
+    """Stations and outside communes, found in a message (their nearest places come from
+    :meth:`bot.engine.places.Directory.nearest`)."""
 
     def __init__(self, knowledge: Knowledge, directory: Directory) -> None:
         root = knowledge.path
@@ -122,27 +115,6 @@ class Geography:
         if kind == "commune":
             return Located(commune=best.value)  # type: ignore[arg-type]
         return Located(spot=best.value)  # type: ignore[arg-type]
-
-    def nearest(self, lat: float, lon: float, place_type: str | None = None,
-                limit: int = 5) -> list[tuple[Place, float]]:
-        """Places by real distance (their own position, else their commune's centre)."""
-        ranked = []
-        for place in self.directory.places:
-            position = self.position(place)
-            if position is not None:
-                ranked.append((place, distance_km(lat, lon, *position)))
-        open_first = sorted(ranked, key=lambda pd: (pd[0].status == "ferme", pd[1], pd[0].name))
-        typed = [pd for pd in open_first if place_type is None or pd[0].type == place_type]
-        return [(p, round(d, 1)) for p, d in (typed or open_first)[:limit]]
-
-    def position(self, place: Place) -> tuple[float, float] | None:
-        lat, lon = getattr(place, "lat", None), getattr(place, "lon", None)
-        if lat is not None and lon is not None:
-            return float(lat), float(lon)
-        commune = self.directory.location_of(place)
-        if commune is None or commune.lat is None or commune.lon is None:
-            return None
-        return commune.lat, commune.lon
 
 
 def _is_grand_paris(words: Sequence[str], start: int) -> bool:

@@ -206,15 +206,18 @@ class Directory:
             nearby=tuple((p, round(d, 1)) for p, d in ranked[:nearby] if d != math.inf),
         )
 
-    def nearest(self, lat: float, lon: float, limit: int = 5) -> list[tuple[Place, float]]:
-        """Places nearest to a shared location (a place's own coordinates when the sources
-        give them, else its commune's centre); closed or renamed places last."""
+    def nearest(self, lat: float, lon: float, limit: int = 5,
+                place_type: str | None = None) -> list[tuple[Place, float]]:
+        """Places nearest to a position — shared, a station's, a neighbouring commune's — by
+        a place's own coordinates when the sources give them, else its commune's centre; of
+        the type asked when there are some; closed or renamed places last."""
         here = Commune(name="", lat=lat, lon=lon)
         ranked = sorted(
             ((p, _distance_km(here, loc)) for p in self.places if (loc := self.location_of(p))),
-            key=lambda pd: (pd[0].status in CLOSED_STATUSES, pd[1]),
+            key=lambda pd: (pd[0].status in CLOSED_STATUSES, pd[1], pd[0].name),
         )
-        return [(p, round(d, 1)) for p, d in ranked[:limit] if d != math.inf]
+        typed = [pd for pd in ranked if place_type is None or pd[0].type == place_type]
+        return [(p, round(d, 1)) for p, d in (typed or ranked)[:limit] if d != math.inf]
 
 
 def type_label(place_type: str) -> str:

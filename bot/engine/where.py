@@ -76,7 +76,7 @@ class WhereDecisions(Composer):
     geo: Geography
 
     def _near_station(self, station: Spot, r: Reading, message: str) -> Reply:
-        found = self.geo.nearest(station.lat, station.lon, r.place_type)
+        found = self.directory.nearest(station.lat, station.lon, place_type=r.place_type)
         what = f"{station.name} ({station.lines.replace(' | ', ', ')})" if station.lines else station.name
         cards = tuple(self._card(p, d) for p, d in found)
         first = found[0][0] if found else None
@@ -102,7 +102,8 @@ class WhereDecisions(Composer):
         """Honest: outside the département; the nearest places of the 92 when it borders it."""
         intro = (f"{spot.name} n'est pas dans les Hauts-de-Seine ({spot.departement}) : "
                  "je ne connais que les tiers-lieux de ce département.")
-        found = self.geo.nearest(spot.lat, spot.lon, r.place_type, limit=4) if spot.borders else []
+        found = (self.directory.nearest(spot.lat, spot.lon, limit=4, place_type=r.place_type)
+                 if spot.borders else [])
         if found:
             intro += " Voici les lieux connus du 92 les plus proches (à vol d'oiseau) :"
         cards = tuple(self._card(p, d) for p, d in found)
