@@ -29,6 +29,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Coroutine
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,19 @@ QUESTIONS = ["Qu'est-ce qu'un tiers-lieu ?", "c koi un fablab", "un coworking à
              "bonjour", "merci beaucoup", "qui finance les tiers-lieux ?"]
 ACTIONS = (("question", 55), ("start", 10), ("places", 10), ("sticker", 5), ("report", 5),
            ("button", 15))
+
+
+@dataclass
+class CountingFaults(Faults):
+    """Faults, counted per (kind, method): a « drop » on sendMessage explains a duplicate."""
+
+    by_method: Counter = field(default_factory=Counter)
+
+    def pick(self, method: str) -> str | None:
+        kind = super().pick(method)
+        if kind:
+            self.by_method[kind, method] += 1
+        return kind
 
 
 class ServerThread:
@@ -134,7 +148,7 @@ class Soak:
 
     async def run(self) -> float:
         await self.api.ready(timeout=60)
-        self.api.faults = Faults(rate=self.args.faults, kinds=("429", "502", "drop"),
+        self.api.faults = CountingFaults(rate=self.args.faults, kinds=tuple(self.args.kinds.split(",")),
                                  retry_after=1)
         stop = asyncio.Event()
         t0 = time.perf_counter()
@@ -164,6 +178,8 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=2000)
     parser.add_argument("--rate", type=float, default=40.0, help="new users per second")
     parser.add_argument("--faults", type=float, default=0.1, help="share of failed sends")
+    parser.add_argument("--kinds", default="429,502,drop",
+                        help="faults: 429, 502, drop (delivered, response lost)")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds before « lost »")
     parser.add_argument("--sample", type=float, default=5.0, help="seconds between RSS samples")
     parser.add_argument("--cap", type=float, default=1000.0,
@@ -204,8 +220,10 @@ def main() -> int:
           f"{args.cap:g} msg/s: {elapsed:.0f} s")
     print(f"actions {o['actions']}: answered {o['answered']}, late {o['late']} (answered after "
           f"{args.timeout:g} s), lost {o['lost']}, duplicated {o['duplicated']}")
-    print(f"faults injected: {dict(api.faults.injected)} (a « drop » on sendMessage may "
-          "duplicate a reply, by design)")
+    faults = api.faults
+    print(f"faults injected: {dict(faults.injected)}; « drop » (delivered, response lost) on "
+          f"sendMessage: {faults.by_method['drop', 'sendMessage']} — each may duplicate a "
+          "reply, by design (a duplicate beats silence)")
     print("RSS over time (s, MB, users started):")
     step = max(1, len(soak.rss) // 12)
     for seconds, mb, users in soak.rss[::step] + soak.rss[-1:]:

@@ -8,7 +8,8 @@ answered again if it is recent, and gets a short apology otherwise.
 
 It is a file of its own (``<database>.inbox``), written with plain ``sqlite3`` on the event
 loop (a fraction of a millisecond in WAL mode, durable against a killed process): another
-process holding the main database's write lock must never delay receiving updates. The
+process holding the main database's write lock must never delay receiving updates (the
+marks of one loop iteration are written together: :meth:`Inbox.flush`). The
 message text stays only until the update is answered; answered ids are kept a day (an
 update Telegram sends twice is answered once), then deleted.
 """
@@ -64,9 +65,12 @@ class Inbox:
             "CREATE TABLE IF NOT EXISTS inbox (update_id INTEGER PRIMARY KEY, chat_id INTEGER,"
             " payload TEXT, received REAL NOT NULL, answered REAL)")
         self._db.execute("CREATE INDEX IF NOT EXISTS inbox_answered ON inbox(answered)")
+        self._answered: set[int] = set()  # answered ids kept (a day): no query per update
+        self._marks: list[tuple[float, int]] = []  # answered, not yet written (see flush)
         self.purge()
 
     def close(self) -> None:
+        self.flush()
         db, self._db = self._db, None  # type: ignore[assignment]
         if db is not None:
             db.close()
@@ -83,22 +87,26 @@ class Inbox:
                     " VALUES (?, ?, ?, ?)", rows)
 
     def is_answered(self, update_id: int) -> bool:
-        if self._db is None:
-            return False
-        row = self._db.execute("SELECT answered FROM inbox WHERE update_id = ?",
-                               (update_id,)).fetchone()
-        return row is not None and row[0] is not None
+        return update_id in self._answered
 
     def answered(self, update_id: int) -> None:
-        """Mark an update handled; its text is erased at once."""
-        if self._db is not None:
-            self._db.execute("UPDATE inbox SET answered = ?, payload = NULL WHERE update_id = ?",
-                             (time.time(), update_id))
+        """Mark an update handled; written (and its text erased) at the next :meth:`flush`."""
+        self._answered.add(update_id)
+        self._marks.append((time.time(), update_id))
+
+    def flush(self) -> None:
+        """Write the marks made since the last flush, in one transaction."""
+        marks, self._marks = self._marks, []
+        if marks and self._db is not None:
+            with self._db:
+                self._db.executemany(
+                    "UPDATE inbox SET answered = ?, payload = NULL WHERE update_id = ?", marks)
 
     def pending(self) -> list[Pending]:
         """Updates received and never answered, oldest first."""
         if self._db is None:
             return []
+        self.flush()
         now = time.time()
         rows = self._db.execute(
             "SELECT update_id, chat_id, payload, received FROM inbox"
@@ -109,9 +117,14 @@ class Inbox:
                 found.append(Pending(update_id, chat_id, json.loads(payload), now - received))
             except (TypeError, ValueError):
                 self.answered(update_id)  # unreadable: nothing can be done with it
+        self.flush()
         return found
 
     def purge(self) -> None:
+        """Forget ids answered more than :data:`KEEP_ANSWERED` ago (file and memory)."""
         if self._db is not None:
+            self.flush()
             self._db.execute("DELETE FROM inbox WHERE answered < ?",
                              (time.time() - KEEP_ANSWERED,))
+            self._answered = {row[0] for row in self._db.execute(
+                "SELECT update_id FROM inbox WHERE answered IS NOT NULL")}

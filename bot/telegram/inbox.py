@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
@@ -82,10 +83,18 @@ class InboxApplication(Application):  # type: ignore[type-arg]
             await super().process_update(update)
         finally:
             busy.discard(update_id)
-            try:
-                inbox.answered(update_id)
-            except Exception:
-                log.exception("could not mark update %d answered", update_id)
+            inbox.answered(update_id)
+            if not self.bot_data.get("inbox_flush"):  # one write for this loop iteration
+                self.bot_data["inbox_flush"] = True
+                asyncio.get_running_loop().call_soon(_flush, self, inbox)
+
+
+def _flush(app: Application, inbox: Inbox) -> None:
+    app.bot_data["inbox_flush"] = False
+    try:
+        inbox.flush()
+    except Exception:
+        log.exception("could not mark updates answered in the inbox")
 
 
 async def replay(app: Application, inbox: Inbox) -> tuple[int, int]:
@@ -106,6 +115,7 @@ async def replay(app: Application, inbox: Inbox) -> tuple[int, int]:
                 await app.bot.send_message(item.chat_id, APOLOGY)
                 apologised += 1
         inbox.answered(item.update_id)
+    inbox.flush()
     if replayed or apologised:
         log.info("inbox: %d update(s) answered again, %d apology(ies)", replayed, apologised)
     return replayed, apologised

@@ -245,22 +245,28 @@ async def typing(context: CallbackContext, chat_id: int) -> AsyncIterator[None]:
     extra requests would only delay them, so it is skipped.
     """
     svc = services(context)
+    started: list[asyncio.Task[None]] = []
 
-    async def later() -> None:
-        await asyncio.sleep(TYPING_DELAY)
+    async def show() -> None:
+        with contextlib.suppress(TelegramError):
+            await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+
+    def later() -> None:
         if svc.answering <= TYPING_BUSY:
-            with contextlib.suppress(TelegramError):
-                await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+            started.append(asyncio.create_task(show()))
 
+    # A timer, not a task per answer: most answers are sent long before it fires.
     svc.answering += 1
-    task = asyncio.create_task(later())
+    timer = asyncio.get_running_loop().call_later(TYPING_DELAY, later)
     try:
         yield
     finally:
         svc.answering -= 1
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        timer.cancel()
+        for task in started:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
 
 async def reply_html(update: Update, context: Context, *blocks: str,

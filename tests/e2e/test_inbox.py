@@ -86,3 +86,31 @@ def test_old_unanswered_updates_are_listed_with_their_age(tmp_path: Path) -> Non
     assert json.dumps(update)  # the payload was plain JSON
     assert (tmp_path / "x.inbox").stat().st_mode & 0o077 == 0
     inbox.close()
+
+
+async def test_at_start_up_recent_updates_are_answered_older_ones_apologised_for(
+        api: FakeBotApi, shipped_holder: object, tmp_path: Path, env: None) -> None:
+    """As left by a killed bot: two updates received, never answered."""
+    from bot.telegram.inbox import APOLOGY, REPLAY_SECONDS
+    from tests.e2e.conftest import e2e_config, start_bot
+
+    database = tmp_path / "bot.sqlite3"
+    inbox = Inbox(f"{database}.inbox")
+    recent = api.push_message(5101, "Qu'est-ce qu'un tiers-lieu ?")
+    old = api.push_message(5102, "Qu'est-ce qu'un fab lab ?")
+    api._updates.clear()  # Telegram had them confirmed already: only the inbox knows them
+    inbox.receive([{"update_id": 901, "message": recent}, {"update_id": 902, "message": old}])
+    with sqlite3.connect(f"{database}.inbox") as db:
+        db.execute("UPDATE inbox SET received = received - ? WHERE update_id = 902",
+                   (REPLAY_SECONDS + 60,))
+    inbox.close()
+    async for bot in start_bot(api, shipped_holder, e2e_config(api, database)):  # type: ignore[arg-type]
+        answer = await bot.api.pop_message(5101, timeout=10)
+        apology = await bot.api.pop_message(5102, timeout=10)
+        assert answer.text.startswith("Qu'est-ce qu'un tiers-lieu ?")
+        assert apology.text == APOLOGY
+        await asyncio.sleep(0.5)
+        assert bot.api.pending(5101) == bot.api.pending(5102) == 0
+    reopened = Inbox(f"{database}.inbox")
+    assert reopened.pending() == [] and reopened.is_answered(901) and reopened.is_answered(902)
+    reopened.close()
