@@ -45,7 +45,7 @@ from bot.telegram import documents, guards, render, staff
 from bot.telegram import services as h
 from bot.telegram.background import finish_writes
 from bot.telegram.flood import FloodGuard
-from bot.telegram.inbox import InboxApplication, InboxRequest, replay
+from bot.telegram.inbox import InboxApplication, InboxQueue, InboxRequest, replay
 from bot.telegram.notify import StaffNotifier, notify_admins
 from bot.telegram.preflight import TelegramUnreachable, check_telegram
 from bot.telegram.ratelimit import PoliteRateLimiter
@@ -106,8 +106,14 @@ def build_application(
     receiving = InboxRequest(get_updates_request or request
                              or HTTPXRequest(connection_pool_size=1), {})
     builder = builder.get_updates_request(receiving).application_class(InboxApplication)
+    webhook = config.telegram.webhook
+    queue = InboxQueue({}) if webhook and webhook.url else None
+    if queue is not None:  # webhook mode: written down before Telegram's call is answered
+        builder = builder.update_queue(queue)
     app = builder.build()
     receiving.holder = app.bot_data
+    if queue is not None:
+        queue.holder = app.bot_data
     app.bot_data["services"] = h.Services(
         config=config, holder=holder, storage=storage, learned=learned,
         flood=FloodGuard(config.telegram.flood_messages_per_minute),

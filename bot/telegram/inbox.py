@@ -3,6 +3,7 @@
 * :class:`InboxRequest` wraps the ``getUpdates`` request: the updates of each response are
   written to the :class:`~bot.storage.inbox.Inbox` before python-telegram-bot sees them, so
   before it can confirm them to Telegram;
+* :class:`InboxQueue` does the same in webhook mode, before the webhook call is answered;
 * :class:`InboxApplication` marks each update once its handlers have finished, and skips an
   update already handled or in progress (Telegram sends unconfirmed updates again after a
   restart): each ``update_id`` is answered at most once;
@@ -64,6 +65,25 @@ class InboxRequest(BaseRequest):
                 except Exception:
                     log.exception("could not write received updates to the inbox")
         return code, body
+
+
+class InboxQueue(asyncio.Queue):  # type: ignore[type-arg]
+    """The update queue in webhook mode: python-telegram-bot answers Telegram's call (which
+    confirms the update) only once the update is queued, so writing it down here first makes
+    webhook updates as durable as polled ones."""
+
+    def __init__(self, holder: dict[str, Any]) -> None:
+        super().__init__()
+        self.holder = holder  # holds the Inbox once it is open (application.bot_data)
+
+    async def put(self, item: object) -> None:
+        inbox = self.holder.get("inbox")
+        if inbox is not None and isinstance(item, Update):
+            try:
+                inbox.receive([item.to_dict()])
+            except Exception:
+                log.exception("could not write a received update to the inbox")
+        await super().put(item)
 
 
 class InboxApplication(Application):  # type: ignore[type-arg]

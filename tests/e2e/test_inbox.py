@@ -114,3 +114,24 @@ async def test_at_start_up_recent_updates_are_answered_older_ones_apologised_for
     reopened = Inbox(f"{database}.inbox")
     assert reopened.pending() == [] and reopened.is_answered(901) and reopened.is_answered(902)
     reopened.close()
+
+
+async def test_in_webhook_mode_an_update_is_written_down_before_it_is_queued(
+        tmp_path: Path) -> None:
+    """PTB answers Telegram's webhook call once ``update_queue.put`` returns: the update must
+    already be in the inbox then."""
+    from telegram import Update
+
+    from bot.telegram.inbox import InboxQueue
+
+    inbox = Inbox(tmp_path / "bot.sqlite3.inbox")
+    queue = InboxQueue({"inbox": inbox})
+    update = Update.de_json({"update_id": 77, "message": {
+        "message_id": 1, "date": 0, "chat": {"id": 5, "type": "private"},
+        "from": {"id": 5, "is_bot": False, "first_name": "Ana"}, "text": "bonjour"}}, None)
+    await queue.put(update)
+    pending = inbox.pending()
+    assert [p.update_id for p in pending] == [77] and pending[0].chat_id == 5
+    assert pending[0].payload["message"]["text"] == "bonjour"
+    assert (await queue.get()) is update
+    inbox.close()
