@@ -34,8 +34,14 @@ from bot.engine.reply import (
 )
 from bot.engine.smalltalk import SmallTalk
 from bot.engine.text import tokenize
-from bot.engine.where import PRICE_ENTRY, Conversation, WhereDecisions, wants_somewhere
-from bot.knowledge import STAFF_CONTACT_ID, Commune, Knowledge, Place, default_knowledge_path
+from bot.engine.where import (
+    PRICE_ENTRY,
+    Conversation,
+    WhereDecisions,
+    near_me,
+    wants_somewhere,
+)
+from bot.knowledge import STAFF_CONTACT_ID, Commune, Knowledge, default_knowledge_path
 
 MAX_MESSAGE_CHARS = 2000
 
@@ -267,20 +273,11 @@ class Engine(CompoundDecisions, WhereDecisions):
         rest = [w for w in r.words if w not in named and not is_price_or_grammar(w)]
         return bool(r.named) and not rest
 
-    def _place_in_view(self, r: Reading, conversation: Conversation) -> Place | None:
-        """The place a price question is about: named now, or the one just discussed."""
-        if r.named:
-            return r.named[0]
-        entry = self.knowledge.faq.get(conversation.last_entry_id or "")
-        if entry and entry.place in self.knowledge.places:
-            return self.knowledge.places[entry.place]
-        if conversation.places_in_view and conversation.last_places:
-            return self.knowledge.places.get(conversation.last_places[0])
-        return None
-
     def _somewhere(self, turn: Turn, message: str) -> Reply | None:
         """Stations, communes outside the 92, and two communes of the 92 in one message."""
         r = turn.reading
+        if r.location is None and not r.named and near_me(r.words):
+            return self._ask_for_position(message, r.place_type)
         if not wants_somewhere(r, self.thresholds.clarify):
             return None
         # where the question is asked, not where the context says the user lives or works

@@ -64,6 +64,14 @@ class Conversation:
             self.last_commune = reply.commune
 
 
+_NEAR_ME = re.compile(r"\b(?:pres|autour|a cote|proche) de (?:moi|chez moi)\b|\bdans mon quartier\b")
+
+
+def near_me(words: Sequence[str]) -> bool:
+    """« un coworking près de chez moi » — where « moi » is, only a shared position says."""
+    return bool(_NEAR_ME.search(" ".join(words)))
+
+
 def wants_somewhere(r: Reading, search_level: float) -> bool:
     """The message looks for somewhere to work or make, not for an explanation."""
     return r.place_cue or r.search_score >= search_level or bool(_WORK_WORDS.intersection(r.words))
@@ -191,3 +199,24 @@ class WhereDecisions(Composer):
                  + (f" ({place.website})." if place.website else ".")
                  + " Voici ce qu'elles disent des prix en général :")
         return replace(reply, text=f"{intro}\n{reply.text}", places=(self._card(place),))
+
+    def _place_in_view(self, r: Reading, conversation: Conversation) -> Place | None:
+        """The place a price question is about: named now, or the one just discussed."""
+        if r.named:
+            return r.named[0]
+        entry = self.knowledge.faq.get(conversation.last_entry_id or "")
+        if entry and entry.place in self.knowledge.places:
+            return self.knowledge.places[entry.place]
+        if conversation.places_in_view and conversation.last_places:
+            return self.knowledge.places.get(conversation.last_places[0])
+        return None
+
+    def _ask_for_position(self, message: str, place_type: str | None) -> Reply:
+        return Reply(
+            kind=ReplyKind.CLARIFY,
+            text="Pour trouver les lieux les plus proches de vous, partagez votre position "
+            "(trombone 📎 puis « Position » dans Telegram) ou écrivez votre commune, par "
+            "exemple « coworking à Nanterre » ou « près du métro Pont de Sèvres ».",
+            question=message,
+            place_type=place_type,
+        )

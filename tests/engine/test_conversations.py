@@ -166,3 +166,9 @@ def test_a_price_in_an_answer_is_told_from_a_grant() -> None:
 def test_formal_definitional_questions(engine: Engine, message: str, entry_id: str) -> None:
     reply = engine.reply(message)
     assert (reply.kind, reply.entry_id) == (ReplyKind.ANSWER, entry_id)
+
+
+@pytest.mark.parametrize("message", ["un coworking près de chez moi", "près de moi ?"])
+def test_near_me_asks_for_a_position_or_a_commune(engine: Engine, message: str) -> None:
+    reply = engine.reply(message)
+    assert reply.kind is ReplyKind.CLARIFY and "partagez votre position" in reply.text
