@@ -276,7 +276,7 @@ class Engine(CompoundDecisions, WhereDecisions):
     def _somewhere(self, turn: Turn, message: str) -> Reply | None:
         """Stations, communes outside the 92, and two communes of the 92 in one message."""
         r = turn.reading
-        if r.location is None and not r.named and near_me(r.words):
+        if r.location is None and not r.named and near_me(r.words) and not turn.sure:
             return self._ask_for_position(message, r.place_type)
         if not wants_somewhere(r, self.thresholds.clarify):
             return None

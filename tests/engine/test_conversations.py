@@ -168,7 +168,13 @@ def test_formal_definitional_questions(engine: Engine, message: str, entry_id: s
     assert (reply.kind, reply.entry_id) == (ReplyKind.ANSWER, entry_id)
 
 
-@pytest.mark.parametrize("message", ["un coworking près de chez moi", "près de moi ?"])
+@pytest.mark.parametrize("message", ["y a quoi près de chez moi ?", "près de moi ?",
+                                     "un fablab dans mon quartier ?"])
 def test_near_me_asks_for_a_position_or_a_commune(engine: Engine, message: str) -> None:
     reply = engine.reply(message)
     assert reply.kind is ReplyKind.CLARIFY and "partagez votre position" in reply.text
+
+
+def test_near_me_in_a_question_the_faq_answers_keeps_its_answer(engine: Engine) -> None:
+    reply = engine.reply("Où trouver un coworking près de chez moi ?")
+    assert (reply.kind, reply.entry_id) == (ReplyKind.ANSWER, "trouver-tiers-lieu")
