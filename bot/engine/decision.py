@@ -9,7 +9,6 @@ It knows nothing of Telegram: the Telegram handlers, the terminal chat and the C
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 
 from bot.config import ContactConfig
@@ -17,6 +16,7 @@ from bot.engine.compound import CompoundDecisions
 from bot.engine.confidence import MODEL_FILE, Calibrator, Judgement, fingerprint, judge
 from bot.engine.geo import Geography
 from bot.engine.intents import (
+    asks_more_details,
     creation_intent,
     is_price_or_grammar,
     looks_english,
@@ -45,10 +45,6 @@ from bot.knowledge import STAFF_CONTACT_ID, Commune, Knowledge, default_knowledg
 
 MAX_MESSAGE_CHARS = 2000
 
-_MORE_DETAILS = re.compile(
-    r"\b(?:plus de (?:details?|precisions?|infos?|informations?)|en savoir plus|"
-    r"dites m en plus|en dire plus|developpe[zr]?|detaille[zr]?|precise[zr]?|la suite)\b"
-)
 _SEARCH_TERM = "chercher"  # canonical word of synonyms.yaml for chercher / trouver / dénicher…
 _WHY_WORDS = frozenset({"pourquoi", "raison", "raisons", "qui", "quand", "interet", "role"})
 _PROJECT_ENTRY = "creer-tiers-lieu"
@@ -222,7 +218,7 @@ class Engine(CompoundDecisions, WhereDecisions):
         )
 
     def _follow_up(self, r: Reading, message: str, conversation: Conversation) -> Reply | None:
-        more = _is_more_details(r.words)
+        more = asks_more_details(r.words)
         if more and conversation.last_kind is ReplyKind.ANSWER and (
                 conversation.last_entry_id in self.knowledge.faq):
             return self._more_details(conversation.last_entry_id, message)  # the sources
@@ -441,7 +437,3 @@ class Engine(CompoundDecisions, WhereDecisions):
             contacts=self._contacts(STAFF_CONTACT_ID),
             themes=self._closest_themes([j.entry_id for j in judged]),
         )
-
-
-def _is_more_details(words: list[str]) -> bool:
-    return len(words) <= 6 and bool(_MORE_DETAILS.search(" ".join(words)))

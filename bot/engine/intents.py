@@ -51,6 +51,17 @@ _QUESTION_START = re.compile(
 _SENTENCE = re.compile(r"(?<=[?!.;])\s+|\n+")
 
 
+MORE_DETAILS = re.compile(
+    r"\b(?:plus de (?:details?|precisions?|infos?|informations?)|en savoir plus|"
+    r"dites m en plus|en dire plus|developpe[zr]?|detaille[zr]?|precise[zr]?|la suite)\b"
+)
+
+
+def asks_more_details(words: Sequence[str]) -> bool:
+    """« plus de détails », « dites-m'en plus »: a short message asking to go further."""
+    return len(words) <= 6 and bool(MORE_DETAILS.search(" ".join(words)))
+
+
 def creation_intent(words: Sequence[str]) -> bool:
     """« ouvrir / créer / monter / lancer … un tiers-lieu, un coworking, un projet »."""
     verbs = [i for i, w in enumerate(words) if _CREATE.match(w) and w not in _NOT_PROJECT]

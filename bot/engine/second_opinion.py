@@ -28,28 +28,32 @@ _NGRAM_SIZES = (3, 4, 5)
 
 
 def ngram_features(words: Sequence[str]) -> list[str]:
-    """Words, word pairs, and the character 3–5-grams of each word padded with spaces."""
-    feats = list(words)
-    feats += [f"{a} {b}" for a, b in itertools.pairwise(words)]
+    """Word pairs, then each word and its character 3–5-grams (padded with spaces)."""
+    feats = _pairs(words)
     for w in words:
-        feats += _char_ngrams(w)
+        feats += _word_grams(w)
     return feats
 
 
-_char_cache: dict[str, tuple[str, ...]] = {}
+def _pairs(words: Sequence[str]) -> list[str]:
+    return [f"{a} {b}" for a, b in itertools.pairwise(words)]
 
 
-def _char_ngrams(word: str) -> tuple[str, ...]:
-    grams = _char_cache.get(word)
+_grams_cache: dict[str, tuple[str, ...]] = {}
+
+
+def _word_grams(word: str) -> tuple[str, ...]:
+    """A word and its character n-grams: the per-word part of :func:`ngram_features`."""
+    grams = _grams_cache.get(word)
     if grams is None:
         padded = f" {word} "
-        grams = tuple(
+        grams = (word, *(
             "#" + padded[i : i + n]
             for n in _NGRAM_SIZES
             for i in range(max(1, len(padded) - n + 1))
-        )
-        if len(_char_cache) < 200_000:
-            _char_cache[word] = grams
+        ))
+        if len(_grams_cache) < 200_000:
+            _grams_cache[word] = grams
     return grams
 
 
@@ -72,15 +76,15 @@ def _word_features(word: str) -> tuple[int, ...]:
     """The ids of a word and of its character n-grams."""
     ids = _word_cache.get(word)
     if ids is None:
-        ids = tuple(map(_feature_id, (word, *_char_ngrams(word))))
+        ids = tuple(map(_feature_id, _word_grams(word)))
         if len(_word_cache) < 200_000:
             _word_cache[word] = ids
     return ids
 
 
 def _text_features(words: Sequence[str]) -> list[int]:
-    """The ids of :func:`ngram_features` of a text (words, word pairs, character n-grams)."""
-    ids = [_feature_id(f"{a} {b}") for a, b in itertools.pairwise(words)]
+    """The ids of :func:`ngram_features` of a text, built from the same two pieces."""
+    ids = [_feature_id(pair) for pair in _pairs(words)]
     for w in words:
         ids.extend(_word_features(w))
     return ids

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from bot.engine.compose import Composer
 from bot.engine.geo import STATIONS_SOURCE, Geography, Spot
-from bot.engine.intents import gives_a_price, price_intent
+from bot.engine.intents import MORE_DETAILS, gives_a_price, price_intent
 from bot.engine.places import Directory
 from bot.engine.reading import Reading
 from bot.engine.reply import Reply, ReplyKind, SourceRef, Suggestion
@@ -26,10 +26,10 @@ _ORDINALS = {
     "2e": 1, "2eme": 1, "troisieme": 2, "3e": 2, "3eme": 2, "quatrieme": 3, "4e": 3,
     "cinquieme": 4, "5e": 4, "dernier": -1, "derniere": -1,
 }
-_DETAILS = re.compile(
-    r"\b(?:adresse|ou (?:est|se trouve|exactement|ca)|c est ou|elle est ou|il est ou|"
-    r"details?|precisions?|en savoir plus|plus d infos?|site|horaires?|contact|"
-    r"comment y aller|acces|situe)\b"
+_DETAILS = re.compile(  # about a listed place: more details, or where and how to get there
+    MORE_DETAILS.pattern
+    + r"|\b(?:adresse|ou (?:est|se trouve|exactement|ca)|c est ou|elle est ou|il est ou|"
+    r"details?|precisions?|plus d infos?|site|horaires?|contact|comment y aller|acces|situe)\b"
 )
 _WORK_WORDS = frozenset({
     "travailler", "bosser", "bureau", "bureaux", "poste", "espace", "endroit", "coin", "lieu",
