@@ -18,6 +18,7 @@ from bot.engine.geo import Geography
 from bot.engine.intents import (
     asks_more_details,
     creation_intent,
+    engine_text,
     is_price_or_grammar,
     looks_english,
     price_intent,
@@ -42,8 +43,6 @@ from bot.engine.where import (
     wants_somewhere,
 )
 from bot.knowledge import STAFF_CONTACT_ID, Commune, Knowledge, default_knowledge_path
-
-MAX_MESSAGE_CHARS = 2000
 
 _SEARCH_TERM = "chercher"  # canonical word of synonyms.yaml for chercher / trouver / dénicher…
 _WHY_WORDS = frozenset({"pourquoi", "raison", "raisons", "qui", "quand", "interet", "role"})
@@ -165,7 +164,7 @@ class Engine(CompoundDecisions, WhereDecisions):
     # ------------------------------------------------------------------ decision
 
     def _decide(self, message: str, conversation: Conversation) -> Reply:
-        text = message.strip()[:MAX_MESSAGE_CHARS]
+        text = engine_text(message.strip())
         if not text:
             return Reply(
                 kind=ReplyKind.FALLBACK,

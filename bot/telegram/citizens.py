@@ -90,8 +90,8 @@ async def answer_question(update: Update, context: Context, text: str) -> None:
     started = time.perf_counter()
     svc = services(context)
     message = user_message(update, text)
-    # Before any await: keeps order. The engine reads at most MAX_ENGINE_CHARS.
-    reply = svc.engine.reply(engine_text(message.text), conversation_of(context))
+    # Before any await: keeps order. The engine bounds its own work (intents.engine_text).
+    reply = svc.engine.reply(message.text, conversation_of(context))
     async with typing(context, update.effective_chat.id):
         recording = in_background(
             svc, partial(record, svc, message.sender_id, message.text, reply, started),
@@ -99,24 +99,6 @@ async def answer_question(update: Update, context: Context, text: str) -> None:
         interaction_id = await awaited_briefly(recording, svc=svc)
         await TelegramOutput(update, context).send_reply(message, reply,
                                                          interaction_id=interaction_id)
-
-
-# The engine's work grows with the message (2 000 characters of nonsense cost tens of ms of
-# event-loop time, while every other user waits). People put the context first and the question
-# last, so a long message keeps its beginning and, above all, its end.
-MAX_ENGINE_CHARS = 600
-_HEAD_CHARS = 150
-
-
-def engine_text(text: str) -> str:
-    """What the engine reads of a message: all of it up to :data:`MAX_ENGINE_CHARS`, else its
-    beginning and its end (where the question usually is), cut at spaces."""
-    if len(text) <= MAX_ENGINE_CHARS:
-        return text
-    head = text[:_HEAD_CHARS].rsplit(" ", 1)[0]
-    tail = text[-(MAX_ENGINE_CHARS - _HEAD_CHARS):]
-    tail = tail.split(" ", 1)[1] if " " in tail else tail
-    return f"{head} … {tail}"
 
 
 def review_reason(reply: Reply, knowledge: Knowledge | None = None) -> str | None:

@@ -10,8 +10,8 @@ from telegram.ext import CallbackContext
 
 from bot.engine import Conversation
 from bot.engine.holder import KnowledgeHolder
+from bot.engine.intents import MAX_ENGINE_CHARS, engine_text
 from bot.telegram import app as app_module
-from bot.telegram.citizens import MAX_ENGINE_CHARS, engine_text
 from tests.e2e.conftest import Harness
 
 
