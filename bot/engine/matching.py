@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.engine.text import Normaliser
@@ -34,6 +35,7 @@ _GLUED_ELISIONS = ("qu", "l", "d", "j", "m", "n", "s", "t", "c")
 # in, rarer stems first). The shipped knowledge has ~1 100 phrasings: the cap never applies
 # (at 10 000 extra entries the dev set's decisions are the same as without a cap).
 MAX_CANDIDATES = 1500
+_NONE = np.zeros(0, dtype=np.int64)
 SCAFFOLDING = frozenset({"definition", "quoi", "comment", "quel", "quell", "quels"})
 
 
@@ -166,6 +168,20 @@ class FaqIndex:
         ]
         self._phrasing_text = [" ".join(stems) for _, _, stems in self._phrasings]
         self._stems_of = {text: stems for _, text, stems in self._phrasings}
+        # The same, as arrays for :meth:`search`.
+        self._entry_names = list(self._entry_terms)
+        number = {e: n for n, e in enumerate(self._entry_names)}
+        self._entry_of = np.fromiter((number[e] for e, _, _ in self._phrasings), dtype=np.int64,
+                                     count=len(self._phrasings))
+        self._postings_np = {s: np.asarray(p, dtype=np.int64) for s, p in self._postings.items()}
+        by_entry: dict[str, list[int]] = defaultdict(list)
+        for e in self._entry_names:
+            for s in self._entry_terms[e]:
+                by_entry[s].append(number[e])
+        self._entry_postings = {s: np.asarray(p, dtype=np.int64) for s, p in by_entry.items()}
+        self._phrasing_weight_np = np.asarray(self._phrasing_weight, dtype=np.float64)
+        self._text_length = np.fromiter(map(len, self._phrasing_text), dtype=np.int64,
+                                        count=len(self._phrasing_text))
 
 
     def __len__(self) -> int:
@@ -194,80 +210,90 @@ class FaqIndex:
     def search(self, terms: Sequence[str], limit: int = 5) -> list[Match]:
         """Best entries for already-normalised ``terms``, best first, one match per entry.
 
-        Two economies keep a question cheap on a large knowledge base, without changing the
-        result on a knowledge base of the shipped size:
+        Three economies keep a question cheap on a large knowledge base, without changing the
+        result:
 
         * candidates come from the postings of the message's *selective* stems; a stem found
           in a large share of all phrasings still counts in the score, but does not pull
           thousands of phrasings in on its own;
-        * the fuzzy ratio (the dear part) is computed only while a phrasing's upper bound —
-          its score with a perfect fuzzy match — can still reach the current top ``limit``.
+        * the lexical part of every candidate's score is array work (one addition per posting
+          of each message stem), not a Python loop per phrasing;
+        * the fuzzy ratio (the dear part) is computed only for phrasings whose upper bound can
+          still reach the top ``limit``: ``token_sort_ratio`` cannot exceed
+          ``2·min(len)/(len₁+len₂)`` and the lexical part alone is a floor for the winners.
         """
         query = list(dict.fromkeys(terms))
         if not query:
             return []
-        weights = {s: self.idf(s) for s in query}
-        total = sum(weights.values())
+        weights = [self.idf(s) for s in query]
+        total = sum(weights)
         candidates = self._candidates(query)
-        if not candidates:
+        if not len(candidates):
             return []
-        query_set = frozenset(query)
         w = self.weights
-        entry_share: dict[str, float] = {}
-        bounds = []
-        for i in candidates:
-            entry_id, _, stems = self._phrasings[i]
-            m = sum(weights[s] for s in stems if s in query_set)
-            if entry_id not in entry_share:
-                union = self._entry_terms[entry_id]
-                entry_share[entry_id] = sum(weights[s] for s in query if s in union) / total
-            on_phrasing = m / self._phrasing_weight[i]
-            span = min(total, self._phrasing_weight[i] * w.query_cap) if w.query_cap else total
-            on_query = min(1.0, m / span)
-            coverage = (on_query ** w.query_side) * (on_phrasing ** (1 - w.query_side))
-            lexical = w.coverage * coverage + w.entry_coverage * entry_share[entry_id]
-            bounds.append((lexical + w.fuzzy, lexical, i))
-        bounds.sort(reverse=True)
+        matched = np.zeros(len(self._phrasings))
+        shared = np.zeros(len(self._entry_names))
+        for s, weight in zip(query, weights, strict=True):
+            postings = self._postings_np.get(s)
+            if postings is not None:
+                matched[postings] += weight
+                shared[self._entry_postings[s]] += weight
+        entries = self._entry_of[candidates]
+        m = matched[candidates]
+        size = self._phrasing_weight_np[candidates]
+        span = np.minimum(total, size * w.query_cap) if w.query_cap else total
+        coverage = np.minimum(1.0, m / span) ** w.query_side * (m / size) ** (1 - w.query_side)
+        lexical = w.coverage * coverage + w.entry_coverage * shared[entries] / total
         query_text = " ".join(sorted(query))
-        best: dict[str, tuple[float, str]] = {}
-        top: dict[str, float] = {}  # the best ``limit`` entries so far
-        for bound, lexical, i in bounds:
-            if len(top) == limit and bound * 100 < min(top.values()):
-                break
-            entry_id, text, _ = self._phrasings[i]
-            fuzzy = fuzz.token_sort_ratio(query_text, self._phrasing_text[i]) / 100
-            score = 100 * (lexical + w.fuzzy * fuzzy)
-            if score <= best.get(entry_id, (-1.0, ""))[0]:
+        length = len(query_text)
+        others = self._text_length[candidates]
+        fuzzy_cap = 2.0 * np.minimum(length, others) / np.maximum(length + others, 1)
+        # The ``limit``-th best entry's lexical part is a floor for the final top scores.
+        floor = np.full(len(self._entry_names), -1.0)
+        np.maximum.at(floor, entries, lexical)
+        touched = floor[floor >= 0]
+        if len(touched) > limit:
+            bar = np.partition(touched, len(touched) - limit)[len(touched) - limit]
+            keep = np.flatnonzero(lexical + w.fuzzy * fuzzy_cap + 1e-9 >= bar)
+            candidates, entries, lexical = candidates[keep], entries[keep], lexical[keep]
+        texts = self._phrasing_text
+        ratio = fuzz.token_sort_ratio
+        fuzzy = np.fromiter((ratio(query_text, texts[i]) for i in candidates.tolist()),
+                            dtype=np.float64, count=len(candidates))
+        scores = 100 * (lexical + w.fuzzy * fuzzy / 100)
+        out: list[Match] = []
+        seen: set[int] = set()
+        for k in np.lexsort((candidates, -scores)).tolist():  # best first, then index order
+            entry = int(entries[k])
+            if entry in seen:
                 continue
-            best[entry_id] = (score, text)
-            if entry_id in top or len(top) < limit:
-                top[entry_id] = score
-            else:
-                lowest = min(top, key=top.__getitem__)
-                if score > top[lowest]:
-                    del top[lowest]
-                    top[entry_id] = score
-        ranked = sorted(top, key=top.__getitem__, reverse=True)
-        return [
-            Match(e, round(best[e][0], 1), best[e][1]) for e in ranked
-        ]
+            seen.add(entry)
+            i = int(candidates[k])
+            out.append(Match(self._entry_names[entry], round(float(scores[k]), 1),
+                             self._phrasings[i][1]))
+            if len(out) == limit:
+                break
+        return out
 
-    def _candidates(self, query: Sequence[str]) -> set[int]:
-        """Phrasings sharing a selective stem with the message (see :meth:`search`)."""
+    def _candidates(self, query: Sequence[str]) -> np.ndarray:
+        """Phrasings sharing a selective stem with the message (see :meth:`search`), sorted."""
         cap = max(2000, len(self._phrasings) // 20)
-        postings = sorted((self._postings.get(s, ()) for s in query), key=len)
-        selective = [p for p in postings if p and len(p) <= cap]
-        present = [p for p in postings if p]
+        postings = sorted((self._postings_np.get(s, _NONE) for s in query), key=len)
+        selective = [p for p in postings if len(p) and len(p) <= cap]
+        present = [p for p in postings if len(p)]
         if not selective and len(present) >= 2 and len(present[0]) > self.max_candidates:
             # Only common stems (a large knowledge base): the phrasings having the two
             # rarest of them, when there are any, rather than all of the rarest one's.
-            both = set(present[0]).intersection(present[1])
-            if both:
+            both = np.intersect1d(present[0], present[1], assume_unique=True)
+            if len(both):
                 return both
         chosen = selective or present[:1]
-        out: set[int] = set()
+        seen = np.zeros(len(self._phrasings), dtype=bool)
+        count = 0
         for p in chosen:  # rarest stems first: they bring the phrasings that can win
-            if out and len(out) + len(p) > self.max_candidates:
+            new = len(p) - int(np.count_nonzero(seen[p]))
+            if count and count + new > self.max_candidates:
                 break  # a cap before scoring; never reached at the shipped size
-            out.update(p)
-        return out
+            seen[p] = True
+            count += new
+        return np.flatnonzero(seen)
