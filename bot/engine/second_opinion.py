@@ -58,7 +58,7 @@ def _word_grams(word: str) -> tuple[str, ...]:
 
 
 # Every n-gram of the knowledge texts seen in this process gets a number once, and each word's
-# n-grams are remembered (a vocabulary is small), so a rebuild after a reload is mostly array work.
+# n-grams are remembered (a vocabulary is small), so a rebuild after a reload is array work.
 _feature_ids: dict[str, int] = {}
 _feature_names: list[str] = []
 _word_cache: dict[str, tuple[int, ...]] = {}
@@ -82,39 +82,36 @@ def _word_features(word: str) -> tuple[int, ...]:
     return ids
 
 
-def _text_features(words: Sequence[str]) -> list[int]:
-    """The ids of :func:`ngram_features` of a text, built from the same two pieces."""
-    ids = [_feature_id(pair) for pair in _pairs(words)]
-    for w in words:
-        ids.extend(_word_features(w))
-    return ids
+def _incidence(cols: list[int], sizes: list[int], width: int) -> sparse.csr_matrix:
+    """Rows of 0/1 entries, row ``r`` holding the next ``sizes[r]`` of ``cols``; repeated
+    columns in a row add up when the matrix is used."""
+    indptr = np.zeros(len(sizes) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=indptr[1:])
+    return sparse.csr_matrix((np.ones(len(cols)), np.asarray(cols, dtype=np.int64), indptr),
+                             shape=(len(sizes), width))
 
 
-_bag_cache: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
-
-
-def _count_new(texts: list[tuple[str, ...]]) -> None:
-    """The n-gram ids and counts of texts not seen yet, in one pass of array work, remembered
-    per text (bounded) so that a rebuild after a reload only concatenates arrays."""
-    texts = list(dict.fromkeys(texts))
-    if not texts:
-        return
-    flat: list[int] = []
+def _counts(texts: Sequence[Sequence[str]]) -> sparse.csr_matrix:
+    """Texts × n-gram counts, the features of :func:`ngram_features` built from the same two
+    pieces. In Python, each text only becomes numbers for its words and word pairs (one
+    dictionary look-up each; a pair holds a space, a word never does); their n-grams come in
+    through one sparse product (texts × items) · (items × n-grams), so the per-n-gram work
+    is done in C."""
+    items: dict[str, int] = {}
+    number = items.setdefault
+    cols: list[int] = []
     sizes: list[int] = []
     for words in texts:
-        ids = _text_features(words)
-        flat.extend(ids)
-        sizes.append(len(ids))
-    width = max(len(_feature_names), 1)
-    docs = np.repeat(np.arange(len(texts), dtype=np.int64), np.asarray(sizes, dtype=np.int64))
-    pairs, counts = np.unique(docs * width + np.asarray(flat, dtype=np.int64), return_counts=True)
-    owner, cols = np.divmod(pairs, width)
-    bounds = np.searchsorted(owner, np.arange(len(texts) + 1))
-    if len(_bag_cache) + len(texts) > 400_000:  # bounded: start afresh rather than grow
-        _bag_cache.clear()
-    weights = counts.astype(np.float64)
-    for i, words in enumerate(texts):
-        _bag_cache[words] = (cols[bounds[i]:bounds[i + 1]], weights[bounds[i]:bounds[i + 1]])
+        pairs = _pairs(words)
+        cols.extend([number(w, len(items)) for w in words])
+        cols.extend([number(p, len(items)) for p in pairs])
+        sizes.append(len(words) + len(pairs))
+    features = [(_feature_id(item),) if " " in item else _word_features(item) for item in items]
+    to_features = _incidence([i for ids in features for i in ids], list(map(len, features)),
+                             max(len(_feature_names), 1))
+    counts = _incidence(cols, sizes, len(items)) @ to_features
+    counts.sum_duplicates()
+    return counts
 
 
 class CentroidModel:
@@ -129,21 +126,21 @@ class CentroidModel:
         self._words = words
         known_words = known_words or words
         names = list(texts)
-        keys = [(number, tuple(known_words(text)))
+        keys = [(number, known_words(text))
                 for number, label in enumerate(names) for text in texts[label]]
-        _count_new([k for _, k in keys if k not in _bag_cache])
-        bags = [(number, _bag_cache[k]) for number, k in keys if len(_bag_cache[k][0])]
-        width = max(len(_feature_names), 1)
-        label_of = [number for number, _ in bags]
-        sizes = np.fromiter((len(b[0]) for _, b in bags), dtype=np.int64, count=len(bags))
-        docs = np.repeat(np.arange(len(bags), dtype=np.int64), sizes)
-        cols = np.concatenate([b[0] for _, b in bags]) if bags else np.zeros(0, np.int64)
-        counts = np.concatenate([b[1] for _, b in bags]) if bags else np.zeros(0)
+        counts = _counts([k for _, k in keys])
+        sizes = np.diff(counts.indptr)
+        kept = np.flatnonzero(sizes)  # a text with no n-gram is no example
+        counts = counts[kept]
+        sizes = sizes[kept]
+        width = counts.shape[1]
+        docs = np.repeat(np.arange(len(kept), dtype=np.int64), sizes)
+        cols = counts.indices.astype(np.int64)
         df = np.bincount(cols, minlength=width)
         # scikit-learn's smooth idf and sublinear tf, so the figures match a TfidfVectorizer
-        idf = np.log((len(bags) + 1) / (df + 1)) + 1.0
-        weights = (1.0 + np.log(counts)) * idf[cols]
-        norms = np.sqrt(np.bincount(docs, weights * weights, minlength=len(bags)))
+        idf = np.log((len(kept) + 1) / (df + 1)) + 1.0
+        weights = (1.0 + np.log(counts.data)) * idf[cols]
+        norms = np.sqrt(np.bincount(docs, weights * weights, minlength=len(kept)))
         weights /= np.where(norms > 0, norms, 1.0)[docs]
         present = np.flatnonzero(df)  # this knowledge's n-grams only, numbered afresh
         renumber = np.full(width, -1, dtype=np.int64)
@@ -151,21 +148,22 @@ class CentroidModel:
         self._columns = {_feature_names[i]: n for n, i in enumerate(present.tolist())}
         self._idf = idf[present]
         # each class's centroid: the sum of its texts' vectors, l2-normalised
-        labels = np.asarray(label_of, dtype=np.int64)[docs]
+        labels = np.asarray([number for number, _ in keys], dtype=np.int64)[kept][docs]
         sums = sparse.csr_matrix((weights, (labels, renumber[cols])),
                                  shape=(len(names), max(len(present), 1)))
         sums.sum_duplicates()  # duplicates added, in C
         sums.sort_indices()  # searched with searchsorted below
-        self._centroids: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        for i, name in enumerate(names):
-            start, end = sums.indptr[i], sums.indptr[i + 1]
-            if end > start:
-                c, v = sums.indices[start:end].astype(np.int64), sums.data[start:end]
-                self._centroids[name] = (c, v / (float(np.linalg.norm(v)) or 1.0))
+        rows = np.repeat(np.arange(len(names)), np.diff(sums.indptr))
+        lengths = np.sqrt(np.bincount(rows, sums.data * sums.data, minlength=len(names)))
+        self._indptr = sums.indptr.astype(np.int64)
+        self._indices = sums.indices.astype(np.int64)
+        self._data = sums.data / np.where(lengths > 0, lengths, 1.0)[rows]
+        self._rows = {name: i for i, name in enumerate(names)
+                      if self._indptr[i + 1] > self._indptr[i]}
 
     @property
     def labels(self) -> frozenset[str]:
-        return frozenset(self._centroids)
+        return frozenset(self._rows)
 
     def _vector(self, bag: Counter[str]) -> dict[int, float]:
         raw = {
@@ -188,11 +186,12 @@ class CentroidModel:
         q_cols, q_values = query
         out: dict[str, float] = {}
         for label in labels:
-            centroid = self._centroids.get(label)
-            if centroid is None or not len(q_cols):
+            row = self._rows.get(label)
+            if row is None or not len(q_cols):
                 out[label] = 0.0
                 continue
-            cols, values = centroid
+            start, end = self._indptr[row], self._indptr[row + 1]
+            cols, values = self._indices[start:end], self._data[start:end]
             pos = np.searchsorted(cols, q_cols)
             pos[pos >= len(cols)] = 0
             hit = cols[pos] == q_cols

@@ -90,7 +90,12 @@ _GLUED_RE = re.compile("|".join(map(re.escape, _GLUED)))
 
 def tokenize(text: str) -> list[str]:
     """Words of the folded text: elisions stripped, hyphens and punctuation split."""
-    text = _GLUED_RE.sub(lambda m: _GLUED[m.group(0)], fold(text))
+    return _split_folded(fold(text))
+
+
+def _split_folded(text: str) -> list[str]:
+    """:func:`tokenize` of a text already folded (folding twice gives the same text)."""
+    text = _GLUED_RE.sub(lambda m: _GLUED[m.group(0)], text)
     text = _ELISION.sub(" ", text)
     return [t for t in _NON_WORD.split(text) if t]
 
@@ -262,7 +267,7 @@ class Normaliser:
 
     def words(self, text: str) -> list[str]:
         """Folded, SMS-expanded tokens (before synonyms): what typo correction works on."""
-        return self.expand(tokenize(_WHAT_IS.sub(" kesako ", fold(text))))
+        return self.expand(_split_folded(_WHAT_IS.sub(" kesako ", fold(text))))
 
     def terms(self, words: Iterable[str]) -> list[str]:
         """From corrected words to the stems that the index compares."""
