@@ -76,6 +76,11 @@ class Matchers:
     directory: Directory
 
 
+# The last index and second opinion built, by what they were built from (one slot: training
+# builds many different ones, and a reload needs only the previous).
+_last_built: dict[tuple, tuple[FaqIndex, CentroidModel]] = {}
+
+
 def build_matchers(knowledge: Knowledge, phrasings: Mapping[str, Sequence[str]] | None = None,
                    negatives: Sequence[str] | None = None) -> Matchers:
     """The matchers for ``knowledge`` (or for other phrasings/negatives, when training)."""
@@ -99,9 +104,20 @@ def build_matchers(knowledge: Knowledge, phrasings: Mapping[str, Sequence[str]] 
         for text in texts
         for w in tokenize(text)
     ]
-    index = FaqIndex(indexed, normaliser, extra_vocabulary=[*place_words, *vocabulary_words])
-    second = CentroidModel({**faq, OUT_OF_SCOPE: negatives}, normaliser.words,
-                           normaliser.phrasing_words)
+    extra = (*place_words, *vocabulary_words)
+    key = (normaliser.fingerprint, tuple((e, tuple(t)) for e, t in indexed.items()), extra,
+           tuple(negatives))
+    if key in _last_built:
+        # Same texts as the engine built last (a staff edit of answers, places or contacts):
+        # the index and the second opinion would come out identical, so they are reused.
+        index, second = _last_built[key]
+        normaliser = index.normaliser
+    else:
+        index = FaqIndex(indexed, normaliser, extra_vocabulary=extra)
+        second = CentroidModel({**faq, OUT_OF_SCOPE: negatives}, normaliser.words,
+                               normaliser.phrasing_words)
+        _last_built.clear()
+        _last_built[key] = (index, second)
     faq_words = frozenset(index.vocabulary.words) - frozenset(place_words)
     return Matchers(normaliser, index, second, Directory(knowledge, known_words=faq_words))
 

@@ -19,6 +19,7 @@ import itertools
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
@@ -114,8 +115,51 @@ def _counts(texts: Sequence[Sequence[str]]) -> sparse.csr_matrix:
     return counts
 
 
+# Each class's n-gram counts, by the class's normalised texts: after a reload only the classes
+# whose texts changed are counted again (bounded: started afresh rather than grown).
+_block_cache: dict[tuple[tuple[str, ...], ...], _Block] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class _Block:
+    """One class's texts × n-gram counts (rows of a CSR matrix, empty texts left out)."""
+
+    indptr: np.ndarray
+    cols: np.ndarray  # global n-gram ids
+    counts: np.ndarray
+
+    @property
+    def size(self) -> int:
+        return len(self.indptr) - 1
+
+
+def _blocks(keys: Mapping[str, tuple[tuple[str, ...], ...]]) -> dict[str, _Block]:
+    """Every class's block, counting only the texts of classes not seen with these texts."""
+    found = {name: _block_cache.get(key) for name, key in keys.items()}
+    missing = [name for name, block in found.items() if block is None]
+    if missing:
+        counts = _counts([words for name in missing for words in keys[name]])
+        bounds = np.cumsum([0, *(len(keys[name]) for name in missing)])
+        if len(_block_cache) + len(missing) > 100_000:
+            _block_cache.clear()
+        for name, start, end in zip(missing, bounds[:-1], bounds[1:], strict=True):
+            indptr = counts.indptr[start:end + 1]
+            indptr = indptr[np.concatenate(([True], indptr[1:] != indptr[:-1]))]  # no empty text
+            lo, hi = indptr[0], indptr[-1]
+            block = _Block(indptr - lo, counts.indices[lo:hi].astype(np.int64),
+                           counts.data[lo:hi])
+            found[name] = _block_cache[keys[name]] = block
+    return {name: block for name, block in found.items() if block is not None and block.size}
+
+
 class CentroidModel:
-    """Cosine similarity between a message and the l2-normalised centroid of each class."""
+    """Cosine similarity between a message and the l2-normalised centroid of each class.
+
+    Built in two halves: the document frequencies of the whole knowledge at start-up (one
+    ``bincount``), and each class's centroid when a message first needs it (a few texts of
+    array work), so that start-up and reloads do not pay for 10 000 centroids nobody asked for
+    yet. Numbers are the same as building them all at once.
+    """
 
     def __init__(self, texts: Mapping[str, Iterable[str]],
                  words: Callable[[str], Sequence[str]],
@@ -125,57 +169,75 @@ class CentroidModel:
         re-reads only what changed)."""
         self._words = words
         known_words = known_words or words
-        names = list(texts)
-        keys = [(number, known_words(text))
-                for number, label in enumerate(names) for text in texts[label]]
-        counts = _counts([k for _, k in keys])
-        sizes = np.diff(counts.indptr)
-        kept = np.flatnonzero(sizes)  # a text with no n-gram is no example
-        counts = counts[kept]
-        sizes = sizes[kept]
-        width = counts.shape[1]
-        docs = np.repeat(np.arange(len(kept), dtype=np.int64), sizes)
-        cols = counts.indices.astype(np.int64)
+        self._keys = {label: tuple(known_words(text) for text in examples)
+                      for label, examples in texts.items()}
+        self._blocks = _blocks(self._keys)
+        blocks = self._blocks.values()
+        width = max(len(_feature_names), 1)
+        cols = np.concatenate([b.cols for b in blocks]) if blocks else np.zeros(0, np.int64)
         df = np.bincount(cols, minlength=width)
         # scikit-learn's smooth idf and sublinear tf, so the figures match a TfidfVectorizer
-        idf = np.log((len(kept) + 1) / (df + 1)) + 1.0
-        weights = (1.0 + np.log(counts.data)) * idf[cols]
-        norms = np.sqrt(np.bincount(docs, weights * weights, minlength=len(kept)))
-        weights /= np.where(norms > 0, norms, 1.0)[docs]
-        present = np.flatnonzero(df)  # this knowledge's n-grams only, numbered afresh
-        renumber = np.full(width, -1, dtype=np.int64)
-        renumber[present] = np.arange(len(present))
-        self._columns = {_feature_names[i]: n for n, i in enumerate(present.tolist())}
-        self._idf = idf[present]
-        # each class's centroid: the sum of its texts' vectors, l2-normalised
-        labels = np.asarray([number for number, _ in keys], dtype=np.int64)[kept][docs]
-        sums = sparse.csr_matrix((weights, (labels, renumber[cols])),
-                                 shape=(len(names), max(len(present), 1)))
-        sums.sum_duplicates()  # duplicates added, in C
-        sums.sort_indices()  # searched with searchsorted below
-        rows = np.repeat(np.arange(len(names)), np.diff(sums.indptr))
-        lengths = np.sqrt(np.bincount(rows, sums.data * sums.data, minlength=len(names)))
-        self._indptr = sums.indptr.astype(np.int64)
-        self._indices = sums.indices.astype(np.int64)
-        self._data = sums.data / np.where(lengths > 0, lengths, 1.0)[rows]
-        self._rows = {name: i for i, name in enumerate(names)
-                      if self._indptr[i + 1] > self._indptr[i]}
+        self._idf = np.log((sum(b.size for b in blocks) + 1) / (df + 1)) + 1.0
+        self._present = df > 0  # this knowledge's n-grams only
+        self._centroids: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def __getstate__(self) -> dict:
+        """Picklable on its own: n-gram ids are this process's, so their names travel too."""
+        state = {k: v for k, v in self.__dict__.items() if k != "_centroids"}
+        state["_names"] = _feature_names[:len(self._idf)]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        names = state.pop("_names")
+        self.__dict__.update(state)
+        self._centroids = {}
+        if not _feature_names:  # a fresh process: take the numbering as it was
+            _feature_ids.update((name, i) for i, name in enumerate(names))
+            _feature_names.extend(names)
+        ids = np.fromiter(map(_feature_id, names), dtype=np.int64, count=len(names))
+        if not np.array_equal(ids, np.arange(len(names))):  # another process's numbering
+            width = max(len(_feature_names), 1)
+            idf, present = np.ones(width), np.zeros(width, dtype=bool)
+            idf[ids], present[ids] = self._idf, self._present
+            self._idf, self._present = idf, present
+            self._blocks = {name: _Block(b.indptr, ids[b.cols], b.counts)
+                            for name, b in self._blocks.items()}
+        for name, block in self._blocks.items():
+            _block_cache.setdefault(self._keys[name], block)
 
     @property
     def labels(self) -> frozenset[str]:
-        return frozenset(self._rows)
+        return frozenset(self._blocks)
+
+    def _centroid(self, label: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """The class's centroid as sorted n-gram ids and values: the sum of its texts'
+        l2-normalised tf-idf vectors, l2-normalised."""
+        found = self._centroids.get(label)
+        if found is None:
+            block = self._blocks.get(label)
+            if block is None:
+                return None
+            weights = (1.0 + np.log(block.counts)) * self._idf[block.cols]
+            docs = np.repeat(np.arange(block.size), np.diff(block.indptr))
+            norms = np.sqrt(np.bincount(docs, weights * weights, minlength=block.size))
+            weights /= np.where(norms > 0, norms, 1.0)[docs]
+            cols, where = np.unique(block.cols, return_inverse=True)
+            sums = np.bincount(where, weights, minlength=len(cols))
+            found = self._centroids[label] = (cols, sums / (float(np.linalg.norm(sums)) or 1.0))
+        return found
 
     def _vector(self, bag: Counter[str]) -> dict[int, float]:
+        width = len(self._idf)
         raw = {
             col: (1.0 + math.log(c)) * float(self._idf[col])
             for f, c in bag.items()
-            if (col := self._columns.get(f)) is not None
+            if (col := _feature_ids.get(f, width)) < width and self._present[col]
         }
         norm = math.sqrt(sum(v * v for v in raw.values())) or 1.0
         return {col: v / norm for col, v in raw.items()}
 
     def query(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """The message as sorted column indices and tf-idf values (l2-normalised)."""
+        """The message as sorted n-gram ids and tf-idf values (l2-normalised)."""
         vec = self._vector(Counter(ngram_features(self._words(text))))
         cols = np.fromiter(sorted(vec), dtype=np.int64, count=len(vec))
         return cols, np.array([vec[c] for c in cols.tolist()], dtype=np.float64)
@@ -186,12 +248,11 @@ class CentroidModel:
         q_cols, q_values = query
         out: dict[str, float] = {}
         for label in labels:
-            row = self._rows.get(label)
-            if row is None or not len(q_cols):
+            centroid = self._centroid(label) if len(q_cols) else None
+            if centroid is None:
                 out[label] = 0.0
                 continue
-            start, end = self._indptr[row], self._indptr[row + 1]
-            cols, values = self._indices[start:end], self._data[start:end]
+            cols, values = centroid
             pos = np.searchsorted(cols, q_cols)
             pos[pos >= len(cols)] = 0
             hit = cols[pos] == q_cols
