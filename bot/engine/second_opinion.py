@@ -169,7 +169,7 @@ class CentroidModel:
         re-reads only what changed)."""
         self._words = words
         known_words = known_words or words
-        self._keys = {label: tuple(known_words(text) for text in examples)
+        self._keys = {label: tuple(tuple(known_words(text)) for text in examples)
                       for label, examples in texts.items()}
         self._blocks = _blocks(self._keys)
         blocks = self._blocks.values()

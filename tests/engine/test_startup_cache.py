@@ -132,3 +132,28 @@ def test_any_exception_while_reloading_keeps_the_knowledge_and_is_reported_once(
     assert "erreur inattendue" in result.message() and "RecursionError" in result.message()
     assert holder.engine is engine
     assert holder.reload_if_changed() is None  # once, not at every watcher tick
+
+
+@pytest.mark.parametrize("numbering", ["fresh process", "other numbering"])
+def test_the_second_opinion_survives_the_cache_whatever_the_process_numbered(
+        numbering: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """n-gram ids are per process: a pickled model must bring its names and renumber."""
+    import bot.engine.second_opinion as so
+
+    model = so.CentroidModel({"fablab": ["atelier de fabrication numerique", "fab lab"],
+                              "cowork": ["espace de coworking partage"]}, str.split)
+    message = model.query("un atelier de coworking fab lab")
+    before = model.similarities(message, ["fablab", "cowork", "absent"])
+    data = pickle.dumps(model)
+    monkeypatch.setattr(so, "_feature_ids", {})
+    monkeypatch.setattr(so, "_feature_names", [])
+    monkeypatch.setattr(so, "_block_cache", {})
+    monkeypatch.setattr(so, "_word_cache", {})
+    if numbering == "other numbering":
+        for junk in ("zzz", "#zz", "yyy"):
+            so._feature_id(junk)
+    restored = pickle.loads(data)
+    after = restored.similarities(restored.query("un atelier de coworking fab lab"),
+                                  ["fablab", "cowork", "absent"])
+    assert after == pytest.approx(before)
+    assert after["fablab"] > after["cowork"] > 0 and after["absent"] == 0
