@@ -46,6 +46,11 @@ from bot.knowledge import STAFF_CONTACT_ID, Commune, Knowledge, default_knowledg
 
 _SEARCH_TERM = "chercher"  # canonical word of synonyms.yaml for chercher / trouver / dénicher…
 _WHY_WORDS = frozenset({"pourquoi", "raison", "raisons", "qui", "quand", "interet", "role"})
+# Asking for somewhere to work without naming a kind of place: « un coin pour bosser à
+# Asnières », « un espace pour travailler à La Garenne-Colombes », « un poste à la journée ».
+_WORK_WORDS = frozenset({"bosser", "travailler", "taffer", "bureau", "bureaux", "poste",
+                         "postes", "espace", "espaces", "endroit", "coin", "local", "locaux"})
+_FINDING_ENTRY = "trouver-tiers-lieu"  # « how do I find one »: with a commune, the directory
 _PROJECT_ENTRY = "creer-tiers-lieu"
 _EXAMPLES = (
     "definition-tiers-lieu",
@@ -359,11 +364,14 @@ class Engine(CompoundDecisions, WhereDecisions):
                 return self._with_candidates(reply, turn.candidates)
             return None
         asks_why = not _WHY_WORDS.isdisjoint(r.words)  # « pourquoi La Défense… » is no search
-        wants_place = (r.place_cue or r.search_score >= t.answer) and (
+        cue = r.place_cue or not _WORK_WORDS.isdisjoint(r.words)
+        wants_place = (cue or r.search_score >= t.answer) and (
             not asks_why or r.search_score >= best_faq + t.places_margin
         )
+        finding = r.top is not None and r.top.entry_id == _FINDING_ENTRY
         if wants_place and (
-            (r.search_score >= t.clarify and r.search_score + t.places_margin >= best_faq)
+            (r.search_score >= t.clarify and (r.search_score + t.places_margin >= best_faq
+                                              or finding))
             # an explicit kind of place (« imprimante 3d à Issy ») and no confident answer
             or (r.place_type is not None and not turn.sure)
             # « je cherche un fab lab à Gennevilliers pour… »: a search, whatever follows

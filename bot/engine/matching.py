@@ -28,7 +28,7 @@ from functools import lru_cache
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from bot.engine.text import Normaliser
+from bot.engine.text import STOP_WORDS, Normaliser
 
 _GLUED_ELISIONS = ("qu", "l", "d", "j", "m", "n", "s", "t", "c")
 # At most this many phrasings are scored per message (once one selective stem's phrasings are
@@ -150,6 +150,7 @@ class FaqIndex:
             for s in union:
                 entry_df[s] += 1
         vocabulary.update(normaliser.canonical_words)
+        vocabulary.update(STOP_WORDS)  # never typos: « mais » is not « mis », « très » not « tirés »
         self.vocabulary = Vocabulary(vocabulary)
         n = max(len(self._entry_terms), 1)
         self._idf = {s: math.log((n + 1) / (df + 0.5)) for s, df in entry_df.items()}

@@ -25,6 +25,10 @@ _FILLER = frozenset(
         "totalement", "grave", "ou", "quoi",
     }
 ) | STOP_WORDS
+# Stop words that are only grammar: a small-talk phrase made of them alone (« a+ », « ça »)
+# says nothing inside a longer message. Greetings and thanks are stop words too (they carry no
+# topic for the index) but they do say something: « coucou tout le monde ».
+_GRAMMAR = STOP_WORDS - {"merci", "bonjour", "bonsoir", "salut", "hello", "coucou"}
 _EMOJI = re.compile(
     "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d\U0001f3fb-\U0001f3ff]"
 )
@@ -77,7 +81,7 @@ class SmallTalk:
         present = set(rest)
         for tokens, intent in self._phrases:
             if tokens[0] not in present or (
-                    lenient and all(t in STOP_WORDS or len(t) <= 2 for t in tokens)):
+                    lenient and all(t in _GRAMMAR or len(t) <= 2 for t in tokens)):
                 continue
             i = _find(rest, tokens)
             while i is not None:

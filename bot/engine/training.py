@@ -45,6 +45,7 @@ FOLDS = 5
 SEED = 92
 WRONG_COST = 4.0  # a wrong answer is worth this many unanswered questions
 REGULARISATION = 1.0
+SMOOTHING = 0.05  # half-width of the window the answer level's gain is averaged over
 
 
 class TrainingError(ValueError):
@@ -148,7 +149,13 @@ def choose_levels(groups: Sequence[tuple[float, bool, bool, bool]]) -> tuple[flo
     def gain(answer_at: float) -> float:
         return sum((1.0 if ok else -WRONG_COST) for p, ok, _, _ in groups if p >= answer_at)
 
-    answer_at = max(grid, key=lambda t: (gain(t), -t))
+    # The gain curve is flat near its top, so its raw maximum jumps by 0.1 when a handful of
+    # messages change: the level is chosen on the curve averaged over ±SMOOTHING.
+    gains = [gain(t) for t in grid]
+    k = round(SMOOTHING * 100)
+    smooth = [sum(gains[max(0, i - k):i + k + 1]) / len(gains[max(0, i - k):i + k + 1])
+              for i in range(len(grid))]
+    answer_at = grid[max(range(len(grid)), key=lambda i: (smooth[i], -i))]
 
     def usefulness(clarify_at: float) -> float:
         # a clarification helps when the right entry is among its buttons, and wastes the

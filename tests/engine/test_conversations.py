@@ -135,6 +135,8 @@ def test_a_message_in_english_is_told_the_assistant_answers_in_french(engine: En
     "Bon courage à vous",
     "super merci pour votre aide, bonne journée à vous",
     "bonjour, j'espère que vous allez bien",
+    "coucou tout le monde",
+    "salut ! ça roule ?",
 ])
 def test_small_talk_with_extra_words_stays_small_talk(engine: Engine, message: str) -> None:
     assert engine.reply(message).kind is ReplyKind.SMALLTALK
@@ -178,3 +180,24 @@ def test_near_me_asks_for_a_position_or_a_commune(engine: Engine, message: str) 
 def test_near_me_in_a_question_the_faq_answers_keeps_its_answer(engine: Engine) -> None:
     reply = engine.reply("Où trouver un coworking près de chez moi ?")
     assert (reply.kind, reply.entry_id) == (ReplyKind.ANSWER, "trouver-tiers-lieu")
+
+
+@pytest.mark.parametrize("message, commune", [
+    ("je suis à Bagneux, un endroit pour bosser au calme ?", "Bagneux"),
+    ("un espace pour travailler à Montrouge ?", "Montrouge"),
+    ("J'habite Clichy, je peux louer un poste de travail quelque part ?", "Clichy"),
+])
+def test_somewhere_to_work_in_a_commune_is_a_search(engine: Engine, message: str,
+                                                    commune: str) -> None:
+    """No kind of place named (« bosser », « un espace », « un poste »): still a search."""
+    reply = engine.reply(message)
+    assert reply.kind is ReplyKind.PLACES and reply.commune == commune
+
+
+@pytest.mark.parametrize("message", ["Mais qu'est-ce qu'un tiers-lieu ?",
+                                     "franchement c'est quoi un tiers lieu",
+                                     "Un tiers-lieu, quézako ?"])
+def test_grammar_words_are_never_taken_for_typos(engine: Engine, message: str) -> None:
+    """« mais » was corrected to « mis », « franchement » to « financement »."""
+    reply = engine.reply(message)
+    assert (reply.kind, reply.entry_id) == (ReplyKind.ANSWER, "definition-tiers-lieu")
