@@ -9,7 +9,7 @@ It knows nothing of Telegram: the Telegram handlers, the terminal chat and the C
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from bot.config import ContactConfig
 from bot.engine.compound import CompoundDecisions
@@ -35,8 +35,10 @@ from bot.engine.reply import (
 )
 from bot.engine.smalltalk import SmallTalk
 from bot.engine.text import tokenize
+from bot.engine.turn import Thresholds, Turn
 from bot.engine.where import (
     PRICE_ENTRY,
+    SEARCH_TERM,
     Conversation,
     WhereDecisions,
     near_me,
@@ -44,46 +46,12 @@ from bot.engine.where import (
 )
 from bot.knowledge import STAFF_CONTACT_ID, Commune, Knowledge, default_knowledge_path
 
-_SEARCH_TERM = "chercher"  # canonical word of synonyms.yaml for chercher / trouver / dénicher…
-_WHY_WORDS = frozenset({"pourquoi", "raison", "raisons", "qui", "quand", "interet", "role"})
-# Asking for somewhere to work without naming a kind of place: « un coin pour bosser à
-# Asnières », « un espace pour travailler à La Garenne-Colombes », « un poste à la journée ».
-_WORK_WORDS = frozenset({"bosser", "travailler", "taffer", "bureau", "bureaux", "poste",
-                         "postes", "espace", "espaces", "endroit", "coin", "local", "locaux"})
-_FINDING_ENTRY = "trouver-tiers-lieu"  # « how do I find one »: with a commune, the directory
 _PROJECT_ENTRY = "creer-tiers-lieu"
 _EXAMPLES = (
     "definition-tiers-lieu",
     "trouver-tiers-lieu",
     "creer-tiers-lieu",
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Thresholds:
-    """Levels on the index's raw scores (0–100) for the place decisions only: whether a message
-    looks like a search in the directory. Whether an FAQ entry answers it is a probability
-    learned from data (:mod:`bot.engine.confidence`)."""
-
-    answer: float = 50.0  # a place search this strong needs no place word
-    sure: float = 70.0  # an FAQ entry this strong beats a named place
-    clarify: float = 38.0  # a place search weaker than this is no search
-    places_margin: float = 4.0  # a place search wins unless an FAQ entry is this far ahead
-
-
-@dataclass(frozen=True, slots=True)
-class Turn:
-    """A message read, and its FAQ candidates judged."""
-
-    reading: Reading
-    judged: list[Judgement]
-    candidates: tuple[Candidate, ...]  # the best three, their confidence in percent
-    best: Judgement | None
-    sure: bool  # the best candidate is likely enough to be answered
-    focus: str | None = None  # the sentence that asks, in a long message
-
-    def confidence_in(self, entry_id: str) -> float:
-        return next((c.score for c in self.candidates if c.id == entry_id), 0.0)
 
 
 def load_calibrator(knowledge: Knowledge) -> Calibrator:
@@ -287,7 +255,7 @@ class Engine(CompoundDecisions, WhereDecisions):
         if len(communes) >= 2 and not r.named:
             return self._with_candidates(self._several_communes(communes, r, message),
                                          turn.candidates)
-        if turn.sure and r.place_type is None and _SEARCH_TERM not in r.terms:
+        if turn.sure and r.place_type is None and SEARCH_TERM not in r.terms:
             return None  # « …mes clients sont à Paris. Qu'est-ce qu'un tiers-lieu ? »
         located = self.geo.locate(words)
         if located is not None and located.spot is not None:
@@ -328,62 +296,6 @@ class Engine(CompoundDecisions, WhereDecisions):
             return None
         weak = best is None or best.probability < self.calibrator.clarify_at
         return intent if weak or (topical <= 2 and not turn.sure) else None
-
-    def _about_named_place(self, turn: Turn, message: str) -> Reply | None:
-        """« casaco c koi », « kwerk boulogne »: the place's entry, or its card."""
-        r, best = turn.reading, turn.best
-        if not r.named:
-            return None
-        entry_id = r.named[0].faq
-        if entry_id in self.knowledge.faq:
-            other_is_sure = (best is not None and best.entry_id != entry_id and turn.sure
-                             and best.score >= self.thresholds.sure)
-            if not other_is_sure:
-                return self.answer(entry_id, message, turn.confidence_in(entry_id),
-                                   turn.candidates)
-            return None
-        if not turn.sure:
-            return self._named_places(r.named, message, turn.candidates)
-        return None
-
-    def _place_search(self, turn: Turn, message: str,
-                      conversation: Conversation) -> Reply | None:
-        """The directory, when the message looks for somewhere to work in a commune or area,
-        or follows up on the previous search (« et à Nanterre ? », « et pour un fablab ? »)."""
-        t, r = self.thresholds, turn.reading
-        best_faq = r.top.score if r.top else 0.0
-        if r.location is None:
-            last = conversation.last_commune
-            follows = (r.place_type and conversation.last_kind is ReplyKind.PLACES
-                       and len(r.terms) <= 2)  # « et pour un fablab ? »: nothing but the type
-            # « y a des coworkings là-bas ? » after « je veux ouvrir un tiers-lieu à Colombes »
-            searches = r.place_cue and not turn.sure and (
-                r.search_score >= t.clarify or _SEARCH_TERM in r.terms or len(r.terms) <= 4)
-            if last and (follows or searches):
-                reply = self.places(last, r.place_type, message)
-                return self._with_candidates(reply, turn.candidates)
-            return None
-        asks_why = not _WHY_WORDS.isdisjoint(r.words)  # « pourquoi La Défense… » is no search
-        cue = r.place_cue or not _WORK_WORDS.isdisjoint(r.words)
-        wants_place = (cue or r.search_score >= t.answer) and (
-            not asks_why or r.search_score >= best_faq + t.places_margin
-        )
-        finding = r.top is not None and r.top.entry_id == _FINDING_ENTRY
-        if wants_place and (
-            (r.search_score >= t.clarify and (r.search_score + t.places_margin >= best_faq
-                                              or finding))
-            # an explicit kind of place (« imprimante 3d à Issy ») and no confident answer
-            or (r.place_type is not None and not turn.sure)
-            # « je cherche un fab lab à Gennevilliers pour… »: a search, whatever follows
-            or (r.place_cue and _SEARCH_TERM in r.terms)
-        ):
-            return self._with_candidates(self.places(r.location, r.place_type, message),
-                                         turn.candidates)
-        if conversation.last_kind is ReplyKind.PLACES and len(r.terms) <= 3 and not turn.sure:
-            # « et à Nanterre ? », « et pour un fablab ? »: short, and not an FAQ question
-            reply = self.places(r.location, r.place_type or conversation.last_type, message)
-            return self._with_candidates(reply, turn.candidates)
-        return None
 
     def _faq_decision(self, turn: Turn, message: str) -> Reply:
         best, cal = turn.best, self.calibrator

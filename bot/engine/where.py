@@ -17,6 +17,7 @@ from bot.engine.places import Directory
 from bot.engine.reading import Reading
 from bot.engine.reply import Reply, ReplyKind, SourceRef, Suggestion
 from bot.engine.text import fold
+from bot.engine.turn import Thresholds, Turn
 from bot.knowledge import STAFF_CONTACT_ID, Commune, Place
 
 OUTSIDE_ENTRY = "hors-hauts-de-seine"
@@ -31,8 +32,14 @@ _DETAILS = re.compile(  # about a listed place: more details, or where and how t
     + r"|\b(?:adresse|ou (?:est|se trouve|exactement|ca)|c est ou|elle est ou|il est ou|"
     r"details?|precisions?|plus d infos?|site|horaires?|contact|comment y aller|acces|situe)\b"
 )
+SEARCH_TERM = "chercher"  # canonical word of synonyms.yaml for chercher / trouver / dénicher…
+_WHY_WORDS = frozenset({"pourquoi", "raison", "raisons", "qui", "quand", "interet", "role"})
+_FINDING_ENTRY = "trouver-tiers-lieu"  # « how do I find one »: with a commune, the directory
+# Asking for somewhere to work, with or without a kind of place (« un coin pour bosser à
+# Asnières », « un espace pour travailler à La Garenne-Colombes », « un poste à la journée »).
 _WORK_WORDS = frozenset({
-    "travailler", "bosser", "bureau", "bureaux", "poste", "espace", "endroit", "coin", "lieu",
+    "travailler", "bosser", "taffer", "bureau", "bureaux", "poste", "postes", "espace",
+    "espaces", "endroit", "coin", "local", "locaux", "lieu",
     "lieux", "teletravailler", "teletravail", "louer", "coworking", "coworkings", "fablab",
     "cherche", "trouver", "adresse", "proche", "pres", "cote",
 })
@@ -82,6 +89,7 @@ class WhereDecisions(Composer):
 
     directory: Directory
     geo: Geography
+    thresholds: Thresholds
 
     def _near_station(self, station: Spot, r: Reading, message: str) -> Reply:
         found = self.directory.nearest(station.lat, station.lon, place_type=r.place_type)
@@ -220,3 +228,59 @@ class WhereDecisions(Composer):
             question=message,
             place_type=place_type,
         )
+
+    def _about_named_place(self, turn: Turn, message: str) -> Reply | None:
+        """« casaco c koi », « kwerk boulogne »: the place's entry, or its card."""
+        r, best = turn.reading, turn.best
+        if not r.named:
+            return None
+        entry_id = r.named[0].faq
+        if entry_id in self.knowledge.faq:
+            other_is_sure = (best is not None and best.entry_id != entry_id and turn.sure
+                             and best.score >= self.thresholds.sure)
+            if not other_is_sure:
+                return self.answer(entry_id, message, turn.confidence_in(entry_id),
+                                   turn.candidates)
+            return None
+        if not turn.sure:
+            return self._named_places(r.named, message, turn.candidates)
+        return None
+
+    def _place_search(self, turn: Turn, message: str,
+                      conversation: Conversation) -> Reply | None:
+        """The directory, when the message looks for somewhere to work in a commune or area,
+        or follows up on the previous search (« et à Nanterre ? », « et pour un fablab ? »)."""
+        t, r = self.thresholds, turn.reading
+        best_faq = r.top.score if r.top else 0.0
+        if r.location is None:
+            last = conversation.last_commune
+            follows = (r.place_type and conversation.last_kind is ReplyKind.PLACES
+                       and len(r.terms) <= 2)  # « et pour un fablab ? »: nothing but the type
+            # « y a des coworkings là-bas ? » after « je veux ouvrir un tiers-lieu à Colombes »
+            searches = r.place_cue and not turn.sure and (
+                r.search_score >= t.clarify or SEARCH_TERM in r.terms or len(r.terms) <= 4)
+            if last and (follows or searches):
+                reply = self.places(last, r.place_type, message)
+                return self._with_candidates(reply, turn.candidates)
+            return None
+        asks_why = not _WHY_WORDS.isdisjoint(r.words)  # « pourquoi La Défense… » is no search
+        cue = r.place_cue or not _WORK_WORDS.isdisjoint(r.words)
+        wants_place = (cue or r.search_score >= t.answer) and (
+            not asks_why or r.search_score >= best_faq + t.places_margin
+        )
+        finding = r.top is not None and r.top.entry_id == _FINDING_ENTRY
+        if wants_place and (
+            (r.search_score >= t.clarify and (r.search_score + t.places_margin >= best_faq
+                                              or finding))
+            # an explicit kind of place (« imprimante 3d à Issy ») and no confident answer
+            or (r.place_type is not None and not turn.sure)
+            # « je cherche un fab lab à Gennevilliers pour… »: a search, whatever follows
+            or (r.place_cue and SEARCH_TERM in r.terms)
+        ):
+            return self._with_candidates(self.places(r.location, r.place_type, message),
+                                         turn.candidates)
+        if conversation.last_kind is ReplyKind.PLACES and len(r.terms) <= 3 and not turn.sure:
+            # « et à Nanterre ? », « et pour un fablab ? »: short, and not an FAQ question
+            reply = self.places(r.location, r.place_type or conversation.last_type, message)
+            return self._with_candidates(reply, turn.candidates)
+        return None
