@@ -162,6 +162,9 @@ def read(m: Matchers, text: str) -> Reading:
     location = m.directory.find_location(words)
     place_type = m.directory.find_type(words)
     terms = m.normaliser.terms(m.index.vocabulary.correct_all(words))
+    # A number the knowledge never uses (« en 2026 », « 3 jours ») is no topic: as an unknown
+    # word it would weigh as much as the rarest one and sink a plain question.
+    terms = [t for t in terms if not t.isdigit() or m.index.knows(t)]
     if location:
         terms.append(LOCATION_TERM)
     matches = m.index.search(terms, limit=6)

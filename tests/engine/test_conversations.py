@@ -201,3 +201,8 @@ def test_grammar_words_are_never_taken_for_typos(engine: Engine, message: str) -
     """« mais » was corrected to « mis », « franchement » to « financement »."""
     reply = engine.reply(message)
     assert (reply.kind, reply.entry_id) == (ReplyKind.ANSWER, "definition-tiers-lieu")
+
+
+def test_a_year_the_knowledge_never_names_does_not_sink_a_plain_question(engine: Engine) -> None:
+    reply = engine.reply("est-ce que je peux obtenir une subvention du Département en 2026 ?")
+    assert (reply.kind, reply.entry_id) == (ReplyKind.ANSWER, "aides-aujourdhui")
