@@ -26,7 +26,7 @@ from bot.engine.intents import (
     split_questions,
 )
 from bot.engine.matching import SCAFFOLDING
-from bot.engine.reading import Reading, build_matchers, entry_phrasings, load_negatives, read
+from bot.engine.reading import Reading, build_matchers, entry_phrasings, read, training_negatives
 from bot.engine.reply import (
     Candidate,
     Reply,
@@ -87,7 +87,7 @@ class Engine(CompoundDecisions, WhereDecisions):
 
     def fingerprint(self) -> str:
         """Of what the confidence model depends on; ``bot check`` compares it with the model's."""
-        return fingerprint(entry_phrasings(self.knowledge), load_negatives(self.knowledge))
+        return fingerprint(entry_phrasings(self.knowledge), training_negatives(self.knowledge))
 
     def reply(self, message: str, conversation: Conversation | None = None) -> Reply:
         """The reply to one user message; never raises on any text."""

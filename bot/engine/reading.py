@@ -22,6 +22,7 @@ from bot.knowledge import Commune, Knowledge, Place
 PLACES_PSEUDO_ENTRY = "__places__"
 LOCATION_TERM = "loc92"  # has a digit: survives stemming unchanged on both sides
 NEGATIVES_FILE = Path("training") / "negatives.yaml"
+NEAR_MISSES_FILE = Path("training") / "near-misses.yaml"  # training only, not in the centroid
 
 # Generic ways of asking for somewhere to work in a given town. They live in the same index as
 # the FAQ, so that « quels services proposer dans un tiers-lieu à Clamart ? » (an FAQ question
@@ -55,15 +56,22 @@ def entry_phrasings(knowledge: Knowledge) -> dict[str, list[str]]:
     }
 
 
-def load_negatives(knowledge: Knowledge) -> tuple[str, ...]:
-    """Out-of-scope and small-talk messages written for training (none when absent)."""
-    path = knowledge.path / NEGATIVES_FILE if knowledge.path else None
+def load_negatives(knowledge: Knowledge, file: Path = NEGATIVES_FILE) -> tuple[str, ...]:
+    """Out-of-scope and small-talk messages written for training (none when absent):
+    :data:`NEGATIVES_FILE`, or ``file`` (e.g. :data:`NEAR_MISSES_FILE`)."""
+    path = knowledge.path / file if knowledge.path else None
     if path is None or not path.is_file():
         return ()
     items = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) or []
     return tuple(
         str(item["q"]) for item in items if isinstance(item, dict) and item.get("q")
     )
+
+
+def training_negatives(knowledge: Knowledge) -> tuple[str, ...]:
+    """Every message the confidence model learns « no answer » from (what its fingerprint
+    covers): the negatives and the near misses."""
+    return (*load_negatives(knowledge), *load_negatives(knowledge, NEAR_MISSES_FILE))
 
 
 @dataclass(frozen=True)

@@ -32,11 +32,13 @@ from bot.engine.confidence import (
     fingerprint,
 )
 from bot.engine.reading import (
+    NEAR_MISSES_FILE,
     Matchers,
     build_matchers,
     entry_phrasings,
     load_negatives,
     read,
+    training_negatives,
 )
 from bot.engine.smalltalk import SmallTalk
 from bot.knowledge import Knowledge
@@ -97,6 +99,8 @@ def training_rows(knowledge: Knowledge, extra: Sequence[tuple[str, str | None]] 
     ph_folds = {(e, i): rng.randrange(FOLDS) for e, texts in phrasings.items()
                 for i in range(len(texts))}
     neg_folds = [rng.randrange(FOLDS) for _ in negatives]
+    near_misses = load_negatives(knowledge, NEAR_MISSES_FILE)
+    near_folds = [rng.randrange(FOLDS) for _ in near_misses]
     rows: list[Row] = []
     group = 0
     for fold in range(FOLDS):
@@ -109,6 +113,7 @@ def training_rows(knowledge: Knowledge, extra: Sequence[tuple[str, str | None]] 
         held = [(t, e) for e, texts in phrasings.items() for i, t in enumerate(texts)
                 if i not in (0, len(texts) - 1) and ph_folds[e, i] == fold]
         held += [(t, None) for t, f in zip(negatives, neg_folds, strict=True) if f == fold]
+        held += [(t, None) for t, f in zip(near_misses, near_folds, strict=True) if f == fold]
         train_negatives = [t for t, f in zip(negatives, neg_folds, strict=True) if f != fold]
         m = build_matchers(knowledge, kept, train_negatives)
         rows += _rows(m, held, fold, group, smalltalk)
@@ -223,7 +228,7 @@ def train(knowledge: Knowledge, extra: Sequence[tuple[str, str | None]] = ()) ->
         "intercept": round(float(model.intercept_[0]), 6),
         "answer_at": answer_at,
         "clarify_at": clarify_at,
-        "fingerprint": fingerprint(entry_phrasings(knowledge), load_negatives(knowledge)),
+        "fingerprint": fingerprint(entry_phrasings(knowledge), training_negatives(knowledge)),
         "trained_on": {
             "messages": len(groups),
             "out_of_scope": sum(oos for _, _, oos, _ in groups),
