@@ -282,8 +282,20 @@ class Engine(CompoundDecisions, WhereDecisions):
             for j in judged[:3]
         )
         best = judged[0] if judged else None
-        sure = best is not None and best.probability >= self.calibrator.answer_at
+        sure = best is not None and (best.probability >= self.calibrator.answer_at
+                                     or best.entry_id == self._exact_phrasing(r))
         return Turn(r, judged, candidates, best, sure)
+
+    def _exact_phrasing(self, r: Reading) -> str | None:
+        """The entry one of whose phrasings the message is, word for word once normalised.
+
+        Staff wrote that question for that entry: it is answered, whatever the model says.
+        (The model learns from held-out phrasings, so it never sees an exact one.)"""
+        top, second = [*r.faq_matches, None, None][:2]
+        if top is None or top.score < 99.95 or (second is not None and second.score >= 99.95):
+            return None
+        stems = set(self.index.stems_of(top.phrasing))
+        return top.entry_id if stems == set(r.evidence.terms) else None
 
     def _smalltalk_beside(self, turn: Turn, text: str) -> str | None:
         """« merci beaucoup, c'est très clair », « bonjour, j'espère que vous allez bien »:
