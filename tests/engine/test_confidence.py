@@ -102,3 +102,13 @@ def test_the_same_knowledge_gives_the_same_decisions_in_every_process() -> None:
         outputs.append(done.stdout)
     assert outputs[0] == outputs[1]
 
+
+
+def test_training_never_learns_from_the_held_out_sets() -> None:
+    """eval/README.md names the held-out sets: `bot train` must never read them."""
+    from bot.cli.train import default_sets
+
+    readme = (Path(__file__).resolve().parents[2] / "eval" / "README.md").read_text("utf-8")
+    held_out = {"blind-2026-b-257.yaml", "real-questions-b-173.yaml"}
+    assert all(name in readme for name in held_out)
+    assert not held_out & {p.name for p in default_sets(default_knowledge_path())}
