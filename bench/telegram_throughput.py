@@ -14,9 +14,10 @@ Bots compared, alternated in the same invocation so that machine noise hits all 
 * ``echo-seq`` — PTB's example echo bot as published (updates handled one at a time);
 * ``capped``   — the project bot with the production cap (30 messages/s): it should sit there.
 
-Where the time goes (cProfile of ``python -m bot run``, 450 questions, 2026-12-01, times
-inflated by the profiler): the engine's ``reply`` ≈ 8.6 ms per question (the bulk of the bot's
-own CPU); the HTTP stack (httpx/httpcore, socket writes) most of the rest, as for the echo
+Where the time goes (cProfile of ``python -m bot run``, 450 questions, first session of
+2026-12-01, times inflated by the profiler): the engine's ``reply`` ≈ 8.6 ms per question (the
+bulk of the bot's own CPU; about 1 ms unprofiled since the index search became array work, see
+``bench/engine_bench.py``); the HTTP stack (httpx/httpcore, socket writes) most of the rest, as for the echo
 bot; storage writes ≈ 1.6 ms, the durable inbox ≈ 0.9 ms (then batched per loop iteration:
 one transaction for the marks of many updates, answered ids in memory), rendering ≈ 0.6 ms,
 the rate limiter and flood guard well under 0.1 ms per update. Removed since: a task per
@@ -231,8 +232,10 @@ def main() -> int:
     if capped:
         print(f"{'tiers-lieux-bot, cap 30/s':<34}{capped['rate']:8.1f}{'':22}"
               f"{capped['rss']:8.1f} MB")
-    verdict = rate["project"] / rate["echo"] >= 0.7 and rss["project"] <= 80
-    print(f"\ntarget ≥ 0.7× echo and ≤ 80 MB: {'met' if verdict else 'NOT met'}")
+    # 150 MB: the engine issue's bound with the learned confidence (numpy, scipy: ~35 MB of it);
+    # the first round's 80 MB predates them.
+    verdict = rate["project"] / rate["echo"] >= 0.7 and rss["project"] <= 150
+    print(f"\ntarget ≥ 0.7× echo and ≤ 150 MB: {'met' if verdict else 'NOT met'}")
     return 0
 
 
