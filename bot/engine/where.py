@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from bot.engine.compose import Composer
+from bot.engine.confidence import Calibrator
 from bot.engine.geo import STATIONS_SOURCE, Geography, Spot
 from bot.engine.intents import MORE_DETAILS, gives_a_price, price_intent
 from bot.engine.places import Directory
@@ -90,6 +91,7 @@ class WhereDecisions(Composer):
     directory: Directory
     geo: Geography
     thresholds: Thresholds
+    calibrator: Calibrator
 
     def _near_station(self, station: Spot, r: Reading, message: str) -> Reply:
         found = self.directory.nearest(station.lat, station.lon, place_type=r.place_type)
@@ -236,15 +238,23 @@ class WhereDecisions(Composer):
             return None
         entry_id = r.named[0].faq
         if entry_id in self.knowledge.faq:
-            other_is_sure = (best is not None and best.entry_id != entry_id and turn.sure
-                             and best.score >= self.thresholds.sure)
-            if not other_is_sure:
+            other = best is not None and best.entry_id != entry_id
+            other_is_sure = other and turn.sure and best.score >= self.thresholds.sure
+            # « le dispositif qui a soutenu Casaco en 2014 ? » names a place but asks about
+            # another entry: when that one is likelier, the FAQ decision has the last word
+            other_is_likelier = other and best.probability >= self.calibrator.clarify_at and (
+                best.probability > self._probability_of(turn, entry_id))
+            if not (other_is_sure or other_is_likelier):
                 return self.answer(entry_id, message, turn.confidence_in(entry_id),
                                    turn.candidates)
             return None
         if not turn.sure:
             return self._named_places(r.named, message, turn.candidates)
         return None
+
+    @staticmethod
+    def _probability_of(turn: Turn, entry_id: str) -> float:
+        return next((j.probability for j in turn.judged if j.entry_id == entry_id), 0.0)
 
     def _place_search(self, turn: Turn, message: str,
                       conversation: Conversation) -> Reply | None:

@@ -208,3 +208,12 @@ def test_a_year_the_knowledge_never_names_does_not_sink_a_plain_question(engine:
     dated = engine.reply("est-ce que je peux obtenir une subvention du Département en 2026 ?")
     assert dated.candidates[0].id == plain.candidates[0].id == "aides-aujourdhui"
     assert dated.candidates[0].score >= plain.candidates[0].score - 5
+
+
+def test_a_named_place_gives_way_to_a_likelier_entry(engine: Engine) -> None:
+    """Casaco is named, but the question is about the call for projects that funded it."""
+    about_the_call = engine.reply("Par quel appel à projets le Département a-t-il aidé Casaco ?")
+    assert about_the_call.entry_id != "casaco"
+    assert about_the_call.candidates[0].id == "appel-projets-ess"
+    about_the_place = engine.reply("Casaco est à quelle adresse ?")
+    assert (about_the_place.kind, about_the_place.entry_id) == (ReplyKind.ANSWER, "casaco")
