@@ -130,7 +130,7 @@ class FaqIndex:
         self.weights = weights or Weights()
         self.max_candidates = MAX_CANDIDATES
         self._phrasings: list[tuple[str, str, tuple[str, ...]]] = []  # (entry, text, stems)
-        self._postings: dict[str, list[int]] = defaultdict(list)
+        postings: dict[str, list[int]] = defaultdict(list)
         self._entry_terms: dict[str, frozenset[str]] = {}
         vocabulary: set[str] = set(extra_vocabulary)
         entry_df: dict[str, int] = defaultdict(int)
@@ -144,7 +144,7 @@ class FaqIndex:
                 index = len(self._phrasings)
                 self._phrasings.append((entry_id, text, stems))
                 for s in stems:
-                    self._postings[s].append(index)
+                    postings[s].append(index)
                 union.update(stems)
             self._entry_terms[entry_id] = frozenset(union)
             for s in union:
@@ -174,7 +174,7 @@ class FaqIndex:
         number = {e: n for n, e in enumerate(self._entry_names)}
         self._entry_of = np.fromiter((number[e] for e, _, _ in self._phrasings), dtype=np.int64,
                                      count=len(self._phrasings))
-        self._postings_np = {s: np.asarray(p, dtype=np.int64) for s, p in self._postings.items()}
+        self._postings_np = {s: np.asarray(p, dtype=np.int64) for s, p in postings.items()}
         by_entry: dict[str, list[int]] = defaultdict(list)
         for e in self._entry_names:
             for s in self._entry_terms[e]:
