@@ -28,7 +28,8 @@ _FILLER = frozenset(
 # Stop words that are only grammar: a small-talk phrase made of them alone (« a+ », « ça »)
 # says nothing inside a longer message. Greetings and thanks are stop words too (they carry no
 # topic for the index) but they do say something: « coucou tout le monde ».
-_GRAMMAR = STOP_WORDS - {"merci", "bonjour", "bonsoir", "salut", "hello", "coucou"}
+_SOCIAL = frozenset({"merci", "bonjour", "bonsoir", "salut", "hello", "coucou", "bye", "ciao"})
+_GRAMMAR = STOP_WORDS - _SOCIAL
 _EMOJI = re.compile(
     "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d\U0001f3fb-\U0001f3ff]"
 )
@@ -80,8 +81,11 @@ class SmallTalk:
                 rest = [w for w in rest if w not in tokenize(literal)]
         present = set(rest)
         for tokens, intent in self._phrases:
-            if tokens[0] not in present or (
-                    lenient and all(t in _GRAMMAR or len(t) <= 2 for t in tokens)):
+            # Inside a longer message, one word alone says small talk only when it greets or
+            # thanks: « aide » there is a grant (« quelle aide pour ouvrir… »), not « help ».
+            if tokens[0] not in present or (lenient and (
+                    all(t in _GRAMMAR or len(t) <= 2 for t in tokens)
+                    or (len(tokens) == 1 and tokens[0] not in _SOCIAL))):
                 continue
             i = _find(rest, tokens)
             while i is not None:

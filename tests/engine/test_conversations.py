@@ -217,3 +217,10 @@ def test_a_named_place_gives_way_to_a_likelier_entry(engine: Engine) -> None:
     assert about_the_call.candidates[0].id == "appel-projets-ess"
     about_the_place = engine.reply("Casaco est à quelle adresse ?")
     assert (about_the_place.kind, about_the_place.entry_id) == (ReplyKind.ANSWER, "casaco")
+
+
+@pytest.mark.parametrize("message", ["Le Département aide-t-il les associations ?",
+                                     "Bonjour, quelle aide pour ouvrir un tiers-lieu ?"])
+def test_a_grant_is_not_a_call_for_help(engine: Engine, message: str) -> None:
+    """« aide » alone is small talk (« help »), not inside a question about grants."""
+    assert engine.reply(message).kind is not ReplyKind.SMALLTALK
