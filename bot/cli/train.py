@@ -40,8 +40,8 @@ def cmd_train(args: argparse.Namespace) -> int:
           + (", ".join(p.name for p in sets) or "aucun"))
     print(f"Répondre à partir de {model['answer_at']:.2f}, proposer un choix à partir de "
           f"{model['clarify_at']:.2f}.")
-    print(f"Validation croisée : {cv['answered']} réponses, {cv['right']} justes, "
-          f"{cv['wrong']} fausses, sur {cv['messages']} messages.")
+    print(f"Validation croisée ({cv.get('splits', 1)} découpages) : {cv['answered']} réponses, "
+          f"{cv['right']} justes, {cv['wrong']} fausses, sur {cv['messages']} messages.")
     print("Fiabilité (confiance annoncée → justesse observée) :")
     for band in model["reliability"]:
         print(f"  {band['band']:>8}  {band['messages']:>5} messages  annoncée {band['stated']:.2f}"
