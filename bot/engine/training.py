@@ -50,6 +50,7 @@ REPEATS = 3  # fold splits pooled to choose the levels
 WRONG_COST = 4.0  # a wrong answer is worth this many unanswered questions
 REGULARISATION = 0.3  # chosen by cross-validated gain (0.1: 1207, 0.3: 1236, 1: 1219, 3: 1222)
 SMOOTHING = 0.05  # half-width of the window the answer level's gain is averaged over
+TOLERANCE = 0.01  # gains this close to the best are equal, given the noise of the folds
 
 
 class TrainingError(ValueError):
@@ -185,7 +186,12 @@ def choose_levels(groups: Sequence[tuple[float, bool, bool, bool]]) -> tuple[flo
     k = round(SMOOTHING * 100)
     smooth = [sum(gains[max(0, i - k):i + k + 1]) / len(gains[max(0, i - k):i + k + 1])
               for i in range(len(grid))]
-    answer_at = grid[max(range(len(grid)), key=lambda i: (smooth[i], -i))]
+    # Every level whose averaged gain is within TOLERANCE of the best does as well on this
+    # data; the middle of that plateau moves little when a phrasing changes (its edge or its
+    # highest point can jump from one end to the other).
+    best = max(smooth)
+    plateau = [t for t, g in zip(grid, smooth, strict=True) if g >= best - TOLERANCE * abs(best)]
+    answer_at = plateau[len(plateau) // 2]
 
     def usefulness(clarify_at: float) -> float:
         # a clarification helps when the right entry is among its buttons, and wastes the

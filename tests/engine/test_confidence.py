@@ -112,3 +112,17 @@ def test_training_never_learns_from_the_held_out_sets() -> None:
     held_out = {"blind-2026-b-257.yaml", "real-questions-b-173.yaml"}
     assert all(name in readme for name in held_out)
     assert not held_out & {p.name for p in default_sets(default_knowledge_path())}
+
+
+def test_the_answer_level_is_the_middle_of_its_plateau_and_stays_there() -> None:
+    """Calibrated messages (right as often as stated) and a wrong answer costing four missed
+    ones: answering pays from 0.8 on. A few messages more or less must not move the level far
+    (with the raw maximum, one phrasing moved it 0.75 → 0.80)."""
+    groups = []
+    for percent in range(50, 100):
+        for k in range(20):
+            groups.append((percent / 100, k < round(20 * percent / 100), False, True))
+    level = choose_levels(groups)[0]
+    assert 0.74 <= level <= 0.86
+    fewer = [g for i, g in enumerate(groups) if i % 13]
+    assert abs(choose_levels(fewer)[0] - level) <= 0.02
