@@ -306,10 +306,13 @@ class Engine(CompoundDecisions, WhereDecisions):
         intent, topical = self.smalltalk.detect_within(text)
         if intent is None:
             return None
-        # a greeting before a real question (« Bonjour, quelle aide pour ouvrir un
-        # tiers-lieu ? ») is that question, even when nothing answers it well
+        # A closing word may come with a sentence (« à bientôt, je repasserai sûrement avec
+        # d'autres questions »); a greeting comes before a real question (« Bonjour, quelle
+        # aide pour ouvrir un tiers-lieu ? »), which stays that question even when nothing
+        # answers it well.
         weak = best is None or best.probability < self.calibrator.clarify_at
-        return intent if (topical <= 2 and not turn.sure) or (weak and topical <= 3) else None
+        room = 3 if intent == "greeting" else 6
+        return intent if (topical <= 2 and not turn.sure) or (weak and topical <= room) else None
 
     def _faq_decision(self, turn: Turn, message: str) -> Reply:
         best, cal = turn.best, self.calibrator

@@ -81,11 +81,11 @@ class SmallTalk:
                 rest = [w for w in rest if w not in tokenize(literal)]
         present = set(rest)
         for tokens, intent in self._phrases:
-            # Inside a longer message, one word alone says small talk only when it greets or
-            # thanks: « aide » there is a grant (« quelle aide pour ouvrir… »), not « help ».
+            # Inside a longer message, a call for help needs more than one word: « aide »
+            # there is a grant (« quelle aide pour ouvrir… »), « menu » a word of a question.
             if tokens[0] not in present or (lenient and (
                     all(t in _GRAMMAR or len(t) <= 2 for t in tokens)
-                    or (len(tokens) == 1 and tokens[0] not in _SOCIAL))):
+                    or (len(tokens) == 1 and intent == "help"))):
                 continue
             i = _find(rest, tokens)
             while i is not None:
