@@ -57,6 +57,8 @@ class KnowledgeConfig:
 class StorageConfig:
     database: str = "tiers-lieux-bot.sqlite3"
     retention_days: int = 180
+    # How long a write waits for another process's write lock before it is retried later.
+    busy_timeout_seconds: float = 5.0
 
 
 @dataclass(frozen=True)

@@ -274,7 +274,8 @@ async def _post_shutdown(app: Application) -> None:
 async def open_storage(config: Config) -> Storage:
     """The configured database, keyed with ``TLB_HMAC_SECRET`` (or the local key file)."""
     database = config.storage.database
-    return await Storage.open(database, resolve_secret(config.hmac_secret, database))
+    return await Storage.open(database, resolve_secret(config.hmac_secret, database),
+                              busy_timeout_ms=round(config.storage.busy_timeout_seconds * 1000))
 
 
 async def register_commands(app: Application, svc: h.Services) -> None:
