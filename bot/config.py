@@ -44,6 +44,8 @@ class TelegramConfig:
     rate_limit: RateLimit = field(default_factory=RateLimit)
     webhook: Webhook | None = None
     flood_messages_per_minute: int = 20
+    # At start-up, seconds between the attempts to reach Telegram before giving up.
+    start_retry_seconds: float = 2.0
 
 
 @dataclass(frozen=True)

@@ -346,7 +346,8 @@ def run_bot(config: Config, knowledge_path: str | None = None) -> int:
         print(WEAK_SECRET, file=sys.stderr)
         return 2
     try:
-        check_telegram(token, config.telegram.base_url)
+        check_telegram(token, config.telegram.base_url,
+                       pause=config.telegram.start_retry_seconds)
         return _serve(config, token, knowledge_path)
     except InvalidToken:
         # PTB's message quotes the token: say it in French, without it (and no traceback).
