@@ -26,6 +26,8 @@ class ConfigError(ValueError):
 class RateLimit:
     overall_per_second: float = 30.0
     per_chat_per_second: float = 1.0
+    # First wait before sending again after a 5xx or a network error (then doubled, ≤ 8 s).
+    backoff_seconds: float = 0.5
 
 
 @dataclass(frozen=True)

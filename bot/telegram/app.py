@@ -92,6 +92,7 @@ def build_application(
         .rate_limiter(rate_limiter or PoliteRateLimiter(
             overall_per_second=limits.overall_per_second,
             per_chat_per_second=limits.per_chat_per_second,
+            backoff_base=limits.backoff_seconds,
         ))
         .concurrent_updates(CONCURRENT_UPDATES)  # a slow (paced, retried) chat holds one slot
         .post_init(_post_init)

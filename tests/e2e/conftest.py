@@ -78,11 +78,13 @@ def knowledge_copy(tmp_path: Path) -> Path:
 
 
 def e2e_config(api: FakeBotApi, database: Path, **telegram: object) -> Config:
-    """Production settings, except that pacing per chat is fast enough for a quick suite."""
+    """Production settings, except that pacing per chat is fast enough for a quick suite and a
+    failed send is retried after 0.05 s (0.5 s in production), doubling each time as there."""
     options = {
         "base_url": api.base_url,
         "admin_ids": (ADMIN,),
-        "rate_limit": RateLimit(overall_per_second=30, per_chat_per_second=50),
+        "rate_limit": RateLimit(overall_per_second=30, per_chat_per_second=50,
+                                backoff_seconds=0.05),
         "flood_messages_per_minute": 20,
         **telegram,
     }
