@@ -54,7 +54,7 @@ async def test_a_rejected_token_is_one_french_line_and_never_printed(
         api: FakeBotApi, tmp_path: Path) -> None:
     """The fake server answers 401 to ``getMe`` for any other token."""
     processes = []
-    for level in ("DEBUG", "INFO"):  # both at once: two start-ups cost the time of one
+    for level in ("DEBUG", "INFO"):  # both at once: their start-ups overlap
         (tmp_path / level).mkdir()
         processes.append(await run_bot(tmp_path / level, api.base_url,
                                        TELEGRAM_BOT_TOKEN=BOGUS_TOKEN, TLB_LOG_LEVEL=level))

@@ -94,7 +94,7 @@ def test_the_same_knowledge_gives_the_same_decisions_in_every_process() -> None:
         "c koi un tiers lieu", "coworking pas cher a nanterre", "quel statu juridik pour un fablab",
         "les aides de la region", "un coworking près du métro Pont de Sèvres", "recette de crêpes",
     ]) + "\n"
-    processes = [  # both at once: two start-ups cost the time of one
+    processes = [  # both at once: their start-ups overlap
         subprocess.Popen([sys.executable, "-m", "bot", "ask", "--json"],
                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          text=True, env={**os.environ, "PYTHONHASHSEED": seed})
