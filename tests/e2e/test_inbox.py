@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import signal
 import sqlite3
 import time
@@ -15,7 +16,9 @@ from tests.e2e.test_security import finish, run_bot
 
 QUESTIONS = ("Qu'est-ce qu'un tiers-lieu ?", "un coworking à Malakoff", "c koi un fablab",
              "Comment monter un tiers-lieu ?")
-ROUNDS = 3
+# Two kills: the second hits a bot that was itself restarted after a kill, with updates
+# replayed from its inbox. ``TLB_KILL_ROUNDS=5`` kills more often.
+ROUNDS = int(os.environ.get("TLB_KILL_ROUNDS", "2"))
 PER_ROUND = 20
 
 
