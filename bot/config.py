@@ -26,6 +26,8 @@ class ConfigError(ValueError):
 class RateLimit:
     overall_per_second: float = 30.0
     per_chat_per_second: float = 1.0
+    # First wait before sending again after a 5xx or a network error (then doubled, ≤ 8 s).
+    backoff_seconds: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,8 @@ class TelegramConfig:
     rate_limit: RateLimit = field(default_factory=RateLimit)
     webhook: Webhook | None = None
     flood_messages_per_minute: int = 20
+    # At start-up, seconds between the attempts to reach Telegram before giving up.
+    start_retry_seconds: float = 2.0
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,8 @@ class KnowledgeConfig:
 class StorageConfig:
     database: str = "tiers-lieux-bot.sqlite3"
     retention_days: int = 180
+    # How long a write waits for another process's write lock before it is retried later.
+    busy_timeout_seconds: float = 5.0
 
 
 @dataclass(frozen=True)

@@ -73,8 +73,10 @@ class Storage:
         self._lock = asyncio.Lock()
 
     @classmethod
-    async def open(cls, path: str | os.PathLike[str], secret: str) -> Storage:
-        """Connect, configure the connection and bring the schema up to date."""
+    async def open(cls, path: str | os.PathLike[str], secret: str, *,
+                   busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Storage:
+        """Connect, configure the connection and bring the schema up to date; ``busy_timeout_ms``:
+        how long a statement waits for another process's lock (writes are then retried)."""
         if not secret:
             raise ValueError("an HMAC secret is required")
         location = os.fspath(path)
@@ -85,7 +87,7 @@ class Storage:
         storage = cls(db, secret)
         try:
             # Connection settings must be made outside any transaction.
-            await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            await db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
             await db.execute("PRAGMA journal_mode = WAL")
             await db.execute("PRAGMA synchronous = NORMAL")  # durable enough with WAL
             await db.execute("PRAGMA foreign_keys = ON")

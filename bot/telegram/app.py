@@ -92,6 +92,7 @@ def build_application(
         .rate_limiter(rate_limiter or PoliteRateLimiter(
             overall_per_second=limits.overall_per_second,
             per_chat_per_second=limits.per_chat_per_second,
+            backoff_base=limits.backoff_seconds,
         ))
         .concurrent_updates(CONCURRENT_UPDATES)  # a slow (paced, retried) chat holds one slot
         .post_init(_post_init)
@@ -274,7 +275,8 @@ async def _post_shutdown(app: Application) -> None:
 async def open_storage(config: Config) -> Storage:
     """The configured database, keyed with ``TLB_HMAC_SECRET`` (or the local key file)."""
     database = config.storage.database
-    return await Storage.open(database, resolve_secret(config.hmac_secret, database))
+    return await Storage.open(database, resolve_secret(config.hmac_secret, database),
+                              busy_timeout_ms=round(config.storage.busy_timeout_seconds * 1000))
 
 
 async def register_commands(app: Application, svc: h.Services) -> None:
@@ -345,7 +347,8 @@ def run_bot(config: Config, knowledge_path: str | None = None) -> int:
         print(WEAK_SECRET, file=sys.stderr)
         return 2
     try:
-        check_telegram(token, config.telegram.base_url)
+        check_telegram(token, config.telegram.base_url,
+                       pause=config.telegram.start_retry_seconds)
         return _serve(config, token, knowledge_path)
     except InvalidToken:
         # PTB's message quotes the token: say it in French, without it (and no traceback).

@@ -53,10 +53,19 @@ def test_ask_arguments_are_messages(capsys: pytest.CaptureFixture[str]) -> None:
     assert kinds == ["answer", "smalltalk"]
 
 
-@pytest.mark.skipif(not DEV.exists(), reason="shared/eval is not beside the repo")
-def test_dev_set_quality_does_not_regress(engine: Engine) -> None:
+@pytest.fixture(scope="module")
+def dev_replies(engine: Engine) -> tuple[list[dict], list[dict]]:
+    """The dev set and the engine's reply to each question (asked once for both tests below:
+    each message is answered on its own, with no state kept between them)."""
     items = yaml.safe_load(DEV.read_text(encoding="utf-8"))
-    replies = [engine.reply(str(item["q"])).to_json() for item in items]
+    return items, [engine.reply(str(item["q"])).to_json() for item in items]
+
+
+@pytest.mark.skipif(not DEV.exists(), reason="shared/eval is not beside the repo")
+def test_dev_set_quality_does_not_regress(
+    engine: Engine, dev_replies: tuple[list[dict], list[dict]]
+) -> None:
+    items, replies = dev_replies
     result = score(items, replies, to_json_data(engine.knowledge)["places"])
     assert result.decision_accuracy >= 0.90
     assert result.wrong_answer_rate <= 0.03
@@ -65,13 +74,13 @@ def test_dev_set_quality_does_not_regress(engine: Engine) -> None:
 
 @pytest.mark.skipif(not DEV.exists(), reason="shared/eval is not beside the repo")
 def test_eval_command_agrees_with_the_reference_scorer(
-    engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    engine: Engine, dev_replies: tuple[list[dict], list[dict]],
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     spec = importlib.util.spec_from_file_location("reference_score", SHARED / "eval" / "score.py")
     reference = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
     spec.loader.exec_module(reference)  # type: ignore[union-attr]
-    items = yaml.safe_load(DEV.read_text(encoding="utf-8"))
-    replies = [engine.reply(str(item["q"])).to_json() for item in items]
+    items, replies = dev_replies
     directory = to_json_data(engine.knowledge)["places"]
     expected = reference.score(items, replies, directory)
     ours = score(items, replies, directory)

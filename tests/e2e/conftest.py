@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import shutil
 import sqlite3
+import ssl
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from functools import partial
@@ -12,13 +13,14 @@ from pathlib import Path
 
 import pytest
 from telegram.ext import Application
+from telegram.request import HTTPXRequest
 
 from bot.config import Config, KnowledgeConfig, RateLimit, StorageConfig, TelegramConfig
 from bot.engine.holder import KnowledgeHolder
 from bot.knowledge import default_knowledge_path
 from bot.knowledge.learned import LearnedStore
 from bot.storage.privacy import pseudonymise
-from bot.telegram.app import build_application, running
+from bot.telegram.app import CONNECTIONS, build_application, running
 from tests.e2e.fake_bot_api import TOKEN, FakeBotApi, SentMessage
 
 ADMIN = 9001
@@ -78,11 +80,13 @@ def knowledge_copy(tmp_path: Path) -> Path:
 
 
 def e2e_config(api: FakeBotApi, database: Path, **telegram: object) -> Config:
-    """Production settings, except that pacing per chat is fast enough for a quick suite."""
+    """Production settings, except that pacing per chat is fast enough for a quick suite and a
+    failed send is retried after 0.05 s (0.5 s in production), doubling each time as there."""
     options = {
         "base_url": api.base_url,
         "admin_ids": (ADMIN,),
-        "rate_limit": RateLimit(overall_per_second=30, per_chat_per_second=50),
+        "rate_limit": RateLimit(overall_per_second=30, per_chat_per_second=50,
+                                backoff_seconds=0.05),
         "flood_messages_per_minute": 20,
         **telegram,
     }
@@ -108,9 +112,23 @@ def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("TLB_HEARTBEAT_FILE", str(tmp_path / "heartbeat"))
 
 
+# Every HTTP client builds a TLS context, loading the whole CA bundle (~35 ms), and each bot
+# has two of them; the fake server speaks plain HTTP. The test bots share one context.
+_TLS = ssl.create_default_context()
+
+
+def http_clients() -> dict[str, HTTPXRequest]:
+    """The bot's two HTTP clients, as ``build_application`` makes them, sharing ``_TLS``."""
+    return {
+        "request": HTTPXRequest(connection_pool_size=CONNECTIONS, httpx_kwargs={"verify": _TLS}),
+        "get_updates_request": HTTPXRequest(connection_pool_size=1,
+                                            httpx_kwargs={"verify": _TLS}),
+    }
+
+
 async def start_bot(api: FakeBotApi, holder: KnowledgeHolder, config: Config,
                     learned: LearnedStore | None = None) -> AsyncIterator[Harness]:
-    app = build_application(config, holder, None, learned, token=TOKEN)
+    app = build_application(config, holder, None, learned, token=TOKEN, **http_clients())
     api.chat(ADMIN)  # the admin has written to the bot before: their menu can be set
     async with running(app, poll_timeout=1):
         await api.ready()

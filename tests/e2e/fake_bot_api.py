@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import email.parser
 import email.policy
 import html
@@ -49,6 +50,9 @@ _CHAT_ACTIONS = {"typing", "upload_photo", "record_video", "upload_video", "reco
                  "upload_voice", "upload_document", "choose_sticker", "find_location",
                  "record_video_note", "upload_video_note"}
 _DROP = object()
+# The connection a request came on (numbered from 1 in the order they were opened): every
+# bot process opens its own, so a message tells which process sent it.
+_CONNECTION: contextvars.ContextVar[int] = contextvars.ContextVar("connection", default=0)
 
 
 class ApiError(Exception):
@@ -171,6 +175,7 @@ class SentMessage:
     document: bytes | None = None
     filename: str | None = None
     reply_to: int | None = None
+    connection: int = 0  # the connection it came on (see FakeBotApi.connections)
 
     @property
     def buttons(self) -> list[dict]:
@@ -251,6 +256,7 @@ class FakeBotApi:
         self._seen = asyncio.Condition()
         self._server: asyncio.Server | None = None
         self._connections: set[asyncio.StreamWriter] = set()
+        self.connections = 0  # connections opened so far
         self._closing = False
         self.port = 0
 
@@ -418,6 +424,8 @@ class FakeBotApi:
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self._connections.add(writer)
+        self.connections += 1
+        _CONNECTION.set(self.connections)  # this connection's task only
         try:
             while not self._closing:
                 try:
@@ -637,7 +645,7 @@ class FakeBotApi:
         message = self._bot_message(chat_id, **fields)
         self._sent[chat_id].put_nowait(SentMessage(
             chat_id, message["message_id"], text, raw, params.get("parse_mode"), markup,
-            entities, reply_to=self._reply_to(params)))
+            entities, reply_to=self._reply_to(params), connection=_CONNECTION.get()))
         return message
 
     async def api_sendDocument(self, params: dict) -> dict:
@@ -651,7 +659,8 @@ class FakeBotApi:
             "file_name": document["filename"]})
         self._sent[chat_id].put_nowait(SentMessage(
             chat_id, message["message_id"], caption, raw, params.get("parse_mode"), None,
-            entities, document=document["content"], filename=document["filename"]))
+            entities, document=document["content"], filename=document["filename"],
+            connection=_CONNECTION.get()))
         return message
 
     async def api_getFile(self, params: dict) -> dict:

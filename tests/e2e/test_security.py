@@ -24,10 +24,12 @@ USERNAME = "zephyrine_du_92"
 TEXT = "Qu'est-ce qu'un tiers-lieu pour Zéphyrine ?"
 
 
-async def run_bot(folder: Path, base_url: str, **env: str) -> asyncio.subprocess.Process:
+async def run_bot(folder: Path, base_url: str, *, telegram: dict | None = None,
+                  **env: str) -> asyncio.subprocess.Process:
+    """``python -m bot run`` as deployed, with ``telegram`` settings added to its config."""
     config = folder / "config.yaml"
     config.write_text(yaml.safe_dump({
-        "telegram": {"base_url": base_url},
+        "telegram": {"base_url": base_url, **(telegram or {})},
         "knowledge": {"watch_seconds": 0},
         "storage": {"database": str(folder / "bot.sqlite3")},
     }), encoding="utf-8")
@@ -51,10 +53,13 @@ async def finish(process: asyncio.subprocess.Process, timeout: float = 30) -> tu
 async def test_a_rejected_token_is_one_french_line_and_never_printed(
         api: FakeBotApi, tmp_path: Path) -> None:
     """The fake server answers 401 to ``getMe`` for any other token."""
-    for level in ("DEBUG", "INFO"):
-        process = await run_bot(tmp_path, api.base_url, TELEGRAM_BOT_TOKEN=BOGUS_TOKEN,
-                                TLB_LOG_LEVEL=level)
-        out, err = await finish(process)
+    processes = []
+    for level in ("DEBUG", "INFO"):  # both at once: their start-ups overlap
+        (tmp_path / level).mkdir()
+        processes.append(await run_bot(tmp_path / level, api.base_url,
+                                       TELEGRAM_BOT_TOKEN=BOGUS_TOKEN, TLB_LOG_LEVEL=level))
+    outputs = await asyncio.gather(*(finish(process) for process in processes))
+    for process, (out, err) in zip(processes, outputs, strict=True):
         assert process.returncode == 1
         assert "le jeton Telegram a été refusé par Telegram" in err
         assert "Traceback" not in err
@@ -69,10 +74,13 @@ async def test_telegram_unreachable_is_one_french_line_after_a_bounded_wait(
     with socket.socket() as probe:  # a local port that nobody listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    process = await run_bot(tmp_path, f"http://127.0.0.1:{port}/bot")
+    # Three attempts 0.1 s apart (2 s in production: ``telegram.start_retry_seconds``).
+    process = await run_bot(tmp_path, f"http://127.0.0.1:{port}/bot",
+                            telegram={"start_retry_seconds": 0.1})
     _out, err = await finish(process, timeout=60)
     assert process.returncode == 1
-    assert "Telegram est injoignable" in err and "Traceback" not in err
+    assert "Telegram est injoignable" in err and "après 3 essais" in err
+    assert "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
 
 
@@ -103,13 +111,15 @@ async def test_debug_logs_hold_no_personal_data_and_files_are_private(
             api.messages[(RAW_ID, n + 1)] = message
             api.push_update({"message": message})
             await api.pop_message(RAW_ID, timeout=20)
-        # While the bot runs: the database and its WAL files exist, all owner-only.
-        files = [tmp_path / name for name in ("bot.sqlite3", "bot.sqlite3-wal",
-                                              "bot.sqlite3-shm", "heartbeat")]
+        # While the bot runs: the database and its WAL files exist, all owner-only (and so
+        # is the heartbeat file, once there is one).
+        database = [tmp_path / name for name in ("bot.sqlite3", "bot.sqlite3-wal",
+                                                 "bot.sqlite3-shm")]
         for _ in range(50):
-            if all(f.exists() for f in files):
+            if all(f.exists() for f in database):
                 break
             await asyncio.sleep(0.1)
+        files = [*database, tmp_path / "heartbeat"]
         modes = {f.name: oct(mode(f)) for f in files if f.exists()}
         process.send_signal(signal.SIGTERM)
         out, err = await finish(process)

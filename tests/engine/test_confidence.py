@@ -84,24 +84,32 @@ def test_check_warns_when_phrasings_changed_since_training(tmp_path: Path, capsy
     assert "python -m bot train" in capsys.readouterr().out
 
 
-def test_the_same_knowledge_gives_the_same_decisions_in_every_process() -> None:
-    """Set iteration order changes with PYTHONHASHSEED: decisions must not."""
+def test_the_same_knowledge_gives_the_same_decisions_in_every_process(capsys) -> None:
+    """Set iteration order changes with PYTHONHASHSEED: decisions must not. This process
+    answers, and so does one started with another hash seed."""
     import os
     import subprocess
     import sys
 
-    messages = "\n".join([
+    messages = [
         "c koi un tiers lieu", "coworking pas cher a nanterre", "quel statu juridik pour un fablab",
         "les aides de la region", "un coworking près du métro Pont de Sèvres", "recette de crêpes",
-    ]) + "\n"
-    outputs = []
-    for seed in ("1", "2"):
-        env = {**os.environ, "PYTHONHASHSEED": seed}
-        done = subprocess.run([sys.executable, "-m", "bot", "ask", "--json"], input=messages,
-                              capture_output=True, text=True, env=env, timeout=120, check=True)
-        outputs.append(done.stdout)
-    assert outputs[0] == outputs[1]
-
+    ]
+    ours = os.environ.get("PYTHONHASHSEED", "random")
+    seed = "1" if ours == "random" else str((int(ours) + 1) % 2**32)
+    other = subprocess.Popen([sys.executable, "-m", "bot", "ask", "--json"],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True,
+                             env={**os.environ, "PYTHONHASHSEED": seed})
+    try:
+        assert main(["ask", "--json", *messages]) == 0  # meanwhile, here
+        out, err = other.communicate("\n".join(messages) + "\n", timeout=120)
+    finally:
+        if other.returncode is None:
+            other.kill()
+            other.communicate()
+    assert other.returncode == 0, err
+    assert out == capsys.readouterr().out
 
 
 def test_training_never_learns_from_the_held_out_sets() -> None:

@@ -40,6 +40,11 @@ def exported(root: Path, tmp_path: Path, name: str = "connaissances.xlsx") -> Pa
     return path
 
 
+def copied(path: Path, name: str) -> Path:
+    """A second copy of a downloaded workbook (what a second export of the same knowledge is)."""
+    return Path(shutil.copyfile(path, path.with_name(name)))
+
+
 def edit(path: Path, sheet: str, entry_id: str, header: str, value: object) -> str:
     """Set one cell (found by its entry id and column header); returns its address."""
     wb = load_workbook(path)
@@ -126,7 +131,7 @@ def test_a_formula_typed_in_a_cell_is_refused(root: Path, tmp_path: Path) -> Non
 
 def test_stale_workbook_names_the_newer_edits(root: Path, tmp_path: Path) -> None:
     old = exported(root, tmp_path, "old.xlsx")
-    newer = exported(root, tmp_path, "newer.xlsx")
+    newer = copied(old, "newer.xlsx")  # two people download the same export
     edit(newer, "FAQ", "definition-fablab", "réponse", NEW_ANSWER)
     assert import_workbook(root, newer).ok
     edit(old, "FAQ", "definition-fablab", "réponse", "Une autre réponse, plus ancienne.")
@@ -143,7 +148,7 @@ def test_stale_workbook_names_the_newer_edits(root: Path, tmp_path: Path) -> Non
 def test_cli_refuses_a_stale_workbook_unless_forced(root: Path, tmp_path: Path,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     old = exported(root, tmp_path, "old.xlsx")
-    newer = exported(root, tmp_path, "newer.xlsx")
+    newer = copied(old, "newer.xlsx")  # two people download the same export
     edit(newer, "FAQ", "definition-fablab", "réponse", NEW_ANSWER)
     assert main(["import", str(newer), "--knowledge", str(root)]) == 0
     edit(old, "FAQ", "definition-fablab", "réponse", "Ancienne réponse.")
@@ -312,7 +317,7 @@ def test_dry_run_of_a_stale_workbook_shows_the_warning(
     root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     old = exported(root, tmp_path, "old.xlsx")
-    newer = exported(root, tmp_path, "newer.xlsx")
+    newer = copied(old, "newer.xlsx")  # two people download the same export
     edit(newer, "FAQ", "definition-fablab", "réponse", NEW_ANSWER)
     assert main(["import", str(newer), "--knowledge", str(root)]) == 0
     edit(old, "FAQ", "definition-fablab", "réponse", "Ancienne réponse.")

@@ -129,6 +129,23 @@ async def test_close_is_idempotent_and_final(db_path: Path) -> None:
         await store.record_interaction(ALICE, "x", "answer", None, 0, None)
 
 
+async def test_the_busy_timeout_is_the_configured_one(db_path: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """``storage.busy_timeout_seconds`` reaches SQLite; 5 s when not set."""
+    from bot.config import load_config
+    from bot.telegram.app import open_storage
+
+    monkeypatch.setenv("TLB_HMAC_SECRET", SECRET)
+    config = tmp_path / "config.yaml"
+    for setting, expected in (("", 5000), ("  busy_timeout_seconds: 0.25\n", 250)):
+        config.write_text(f"storage:\n  database: {db_path}\n{setting}", encoding="utf-8")
+        store = await open_storage(load_config(config))
+        try:
+            assert await store._db.execute_fetchall("PRAGMA busy_timeout") == [(expected,)]
+        finally:
+            await store.close()
+
+
 async def test_in_memory_database_works() -> None:
     store = await Storage.open(":memory:", SECRET)
     try:
