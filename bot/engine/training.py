@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import math
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from bot.engine.confidence import (
     FEATURES,
     FORMAT,
     MODEL_FILE,
+    Calibrator,
     candidate_features,
     fingerprint,
 )
@@ -48,7 +48,7 @@ FOLDS = 5
 SEED = 92
 REPEATS = 3  # fold splits pooled to choose the levels
 WRONG_COST = 4.0  # a wrong answer is worth this many unanswered questions
-REGULARISATION = 0.3  # chosen by cross-validated gain (0.1: 1207, 0.3: 1236, 1: 1219, 3: 1222)
+REGULARISATION = 0.3  # chosen by cross-validated gain on 2026-12-02 (0.1: 1207, 0.3: 1236, 1: 1219)
 SMOOTHING = 0.05  # half-width of the window the answer level's gain is averaged over
 TOLERANCE = 0.01  # gains this close to the best are equal, given the noise of the folds
 
@@ -129,19 +129,7 @@ def training_rows(knowledge: Knowledge, extra: Sequence[tuple[str, str | None]] 
     return rows
 
 
-@dataclass(frozen=True, slots=True)
-class _Linear:
-    """A fitted logistic model folded back onto the raw features: what the runtime applies."""
-
-    coefficients: list[float]
-    intercept: float
-
-    def predict(self, features: Sequence[Sequence[float]]) -> list[float]:
-        return [1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, self.intercept + sum(
-            c * f for c, f in zip(self.coefficients, row, strict=True)))))) for row in features]
-
-
-def _fit(rows: Sequence[Row]) -> _Linear:
+def _fit(rows: Sequence[Row]) -> Calibrator:
     """Logistic regression on standardised features (so that the regularisation weighs every
     signal alike, whatever its scale: a length in log-characters, a share in 0–1), folded back
     onto the raw features."""
@@ -155,8 +143,10 @@ def _fit(rows: Sequence[Row]) -> _Linear:
     model = LogisticRegression(C=REGULARISATION, max_iter=5000)
     model.fit((x - scaler.mean_) / scale, [int(r.right) for r in rows])
     weights = model.coef_[0] / scale
-    return _Linear([float(w) for w in weights],
-                   float(model.intercept_[0] - weights @ scaler.mean_))
+    # levels are chosen afterwards (:func:`choose_levels`); the runtime's own formula applies it
+    return Calibrator(tuple(float(w) for w in weights),
+                      float(model.intercept_[0] - weights @ scaler.mean_),
+                      answer_at=1.0, clarify_at=1.0)
 
 
 def _best_per_group(rows: Sequence[Row], probs: Sequence[float]) -> list[tuple[float, bool, bool, bool]]:
@@ -234,7 +224,7 @@ def cross_validate(rows: Sequence[Row]) -> list[float]:
                 probs[i] = rate
             continue
         model = _fit(train)
-        for i, p in zip(test, model.predict([rows[i].features for i in test]),
+        for i, p in zip(test, [model.probability(rows[i].features) for i in test],
                         strict=True):
             probs[i] = float(p)
     return probs
