@@ -22,7 +22,6 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline, make_union
@@ -30,19 +29,10 @@ from sklearn.pipeline import make_pipeline, make_union
 from bot.engine.holder import KnowledgeHolder
 from bot.engine.reading import entry_phrasings
 from bot.engine.reply import ReplyKind
+from bot.engine.training import labelled_items
 from bot.knowledge import default_knowledge_path
 
 HELD_OUT = ("blind-2026-b-257.yaml", "real-questions-b-173.yaml")
-
-
-def items_of(path: Path) -> list[tuple[str, str | None]]:
-    """(message, expected id or None for out of scope): the items decision accuracy counts."""
-    out = []
-    for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
-        expect = item.get("expect")
-        if isinstance(expect, str) and expect != "smalltalk":
-            out.append((str(item["q"]), None if expect == "none" else expect))
-    return out
 
 
 def decision(predicted: list[str | None], expected: list[str | None]) -> tuple[float, float]:
@@ -97,7 +87,7 @@ def main(argv: list[str]) -> int:
     models = peers(texts, classes)
     print(f"{'set':<28}{'bot':<10}{'decision':>9}{'wrong':>8}  threshold")
     for path in sets:
-        items = items_of(path)
+        items = labelled_items([path])  # FAQ ids and out of scope, as decision accuracy counts
         messages, expected = [q for q, _ in items], [e for _, e in items]
         replies = [engine.reply(q) for q in messages]
         ours = decision([r.entry_id if r.kind is ReplyKind.ANSWER else None for r in replies],
