@@ -111,15 +111,14 @@ async def test_debug_logs_hold_no_personal_data_and_files_are_private(
             api.messages[(RAW_ID, n + 1)] = message
             api.push_update({"message": message})
             await api.pop_message(RAW_ID, timeout=20)
-        # While the bot runs: the database and its WAL files exist, all owner-only (and so
-        # is the heartbeat file, once there is one).
-        database = [tmp_path / name for name in ("bot.sqlite3", "bot.sqlite3-wal",
-                                                 "bot.sqlite3-shm")]
+        # While the bot runs: the database, its WAL files and the heartbeat file (written as
+        # soon as updates are fetched) exist, all owner-only.
+        files = [tmp_path / name for name in ("bot.sqlite3", "bot.sqlite3-wal",
+                                              "bot.sqlite3-shm", "heartbeat")]
         for _ in range(50):
-            if all(f.exists() for f in database):
+            if all(f.exists() for f in files):
                 break
             await asyncio.sleep(0.1)
-        files = [*database, tmp_path / "heartbeat"]
         modes = {f.name: oct(mode(f)) for f in files if f.exists()}
         process.send_signal(signal.SIGTERM)
         out, err = await finish(process)
@@ -128,7 +127,7 @@ async def test_debug_logs_hold_no_personal_data_and_files_are_private(
             process.kill()
             await process.communicate()
     assert process.returncode == 0, err
-    assert set(modes) >= {"bot.sqlite3", "bot.sqlite3-wal", "bot.sqlite3-shm"}, modes
+    assert set(modes) >= {"bot.sqlite3", "bot.sqlite3-wal", "bot.sqlite3-shm", "heartbeat"}, modes
     assert all(m == "0o600" for m in modes.values()), modes
     assert "DEBUG bot." in err or "INFO bot." in err  # our own loggers do speak
     for private in (str(RAW_ID), FIRST_NAME, USERNAME, TEXT, "Zéphyrine", TOKEN):
