@@ -188,10 +188,9 @@ def add_jobs(app: Application, config: Config) -> None:
         jobs.run_repeating(watch_knowledge, interval=config.knowledge.watch_seconds,
                            first=config.knowledge.watch_seconds, name="watch-knowledge")
     jobs.run_repeating(staff.purge_old_data, interval=PURGE_SECONDS, first=60, name="retention")
-    # Registered before the scheduler starts: without a grace time, APScheduler counts the first
-    # run as missed once start-up takes over a second, and the file appeared only after 30 s.
-    jobs.run_repeating(heartbeat, interval=HEARTBEAT_SECONDS, first=0, name="heartbeat",
-                       job_kwargs={"misfire_grace_time": None})
+    # first=1, not 0: with first=0 the job first ran a whole interval later (no file 10 s after
+    # start-up; with 1, after 1 s), and the HEALTHCHECK's start period hid it
+    jobs.run_repeating(heartbeat, interval=HEARTBEAT_SECONDS, first=1, name="heartbeat")
     jobs.run_repeating(purge_inbox, interval=PURGE_SECONDS, first=PURGE_SECONDS, name="inbox")
     jobs.run_repeating(forget_idle_chats, interval=IDLE_CHECK_SECONDS, first=IDLE_CHECK_SECONDS,
                        name="idle-chats")
