@@ -17,23 +17,11 @@ def atomic_write_text(path: Path, text: str) -> None:
     The running bot reloads the knowledge when files change: a half-written file would be
     reported as broken to staff for nothing.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _temp_copy(path, text)
     try:
-        mode = path.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
