@@ -26,7 +26,13 @@ from bot.engine.intents import (
     split_questions,
 )
 from bot.engine.matching import SCAFFOLDING
-from bot.engine.reading import Reading, build_matchers, entry_phrasings, read, training_negatives
+from bot.engine.reading import (
+    Reading,
+    build_matchers,
+    entry_phrasings,
+    read,
+    training_negatives,
+)
 from bot.engine.reply import (
     Candidate,
     Reply,
@@ -41,6 +47,7 @@ from bot.engine.where import (
     SEARCH_TERM,
     Conversation,
     WhereDecisions,
+    names_a_workspace,
     near_me,
     wants_somewhere,
 )
@@ -82,6 +89,8 @@ class Engine(CompoundDecisions, WhereDecisions):
         self.directory = self.matchers.directory
         self.smalltalk = SmallTalk(knowledge.smalltalk)
         self.geo = Geography(knowledge, self.directory)
+        self._place_entries = {p.faq for p in knowledge.places.values() if p.faq}
+        self._answer_terms: dict[str, frozenset[str]] = {}  # by entry, filled when first needed
 
     # ------------------------------------------------------------------ public API
 
@@ -230,6 +239,8 @@ class Engine(CompoundDecisions, WhereDecisions):
         not « combien coûte la cantine » (out of scope: the price entry is no candidate)."""
         if len(turn.reading.terms) <= 2:
             return True
+        if not names_a_workspace(turn.reading):  # « la cantine au collège »: something else
+            return False
         return any(j.entry_id == PRICE_ENTRY and j.probability >= self.calibrator.clarify_at
                    for j in turn.judged[:3])
 
@@ -282,9 +293,26 @@ class Engine(CompoundDecisions, WhereDecisions):
             for j in judged[:3]
         )
         best = judged[0] if judged else None
-        sure = best is not None and (best.probability >= self.calibrator.answer_at
-                                     or best.entry_id == self._exact_phrasing(r))
+        exact = best is not None and best.entry_id == self._exact_phrasing(r)
+        sure = best is not None and (exact or (best.probability >= self.calibrator.answer_at
+                                               and self._on_topic(r, best.entry_id)))
         return Turn(r, judged, candidates, best, sure)
+
+    def _on_topic(self, r: Reading, entry_id: str) -> bool:
+        """A place's entry needs more than the place's commune: « Comment demander l'APL quand
+        on habite Gennevilliers ? » shares only the commune with the FacLab of Gennevilliers
+        (whose phrasings also say « comment » and « j'habite »), which is no answer however
+        likely the model finds it. The entry's own text must share another word."""
+        if r.location is None or entry_id not in self._place_entries:
+            return True
+        terms = self._answer_terms.get(entry_id)
+        if terms is None:
+            entry = self.knowledge.faq[entry_id]
+            terms = frozenset(self.normaliser.terms(
+                self.normaliser.words(f"{entry.question} {entry.answer}")))
+            self._answer_terms[entry_id] = terms
+        commune = set(self.normaliser.terms(self.normaliser.words(r.location.name)))
+        return bool((set(r.terms) & terms) - commune - SCAFFOLDING)
 
     def _exact_phrasing(self, r: Reading) -> str | None:
         """The entry one of whose phrasings the message is, word for word once normalised.

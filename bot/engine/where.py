@@ -80,9 +80,14 @@ def near_me(words: Sequence[str]) -> bool:
     return bool(_NEAR_ME.search(" ".join(words)))
 
 
+def names_a_workspace(r: Reading) -> bool:
+    """« un coworking », « un poste », « un endroit pour bosser »: a place to work is meant."""
+    return r.place_cue or not _WORK_WORDS.isdisjoint(r.words)
+
+
 def wants_somewhere(r: Reading, search_level: float) -> bool:
     """The message looks for somewhere to work or make, not for an explanation."""
-    return r.place_cue or r.search_score >= search_level or bool(_WORK_WORDS.intersection(r.words))
+    return names_a_workspace(r) or r.search_score >= search_level
 
 
 class WhereDecisions(Composer):
@@ -274,8 +279,7 @@ class WhereDecisions(Composer):
                 return self._with_candidates(reply, turn.candidates)
             return None
         asks_why = not _WHY_WORDS.isdisjoint(r.words)  # « pourquoi La Défense… » is no search
-        cue = r.place_cue or not _WORK_WORDS.isdisjoint(r.words)
-        wants_place = (cue or r.search_score >= t.answer) and (
+        wants_place = (names_a_workspace(r) or r.search_score >= t.answer) and (
             not asks_why or r.search_score >= best_faq + t.places_margin
         )
         finding = r.top is not None and r.top.entry_id == _FINDING_ENTRY

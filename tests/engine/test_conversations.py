@@ -45,8 +45,30 @@ def test_the_price_of_the_place_being_discussed(engine: Engine) -> None:
         assert reply.entry_id == "tarifs" or gives_a_price(reply.text)
 
 
-def test_a_price_question_off_the_subject_is_not_answered(engine: Engine) -> None:
-    assert engine.reply("Combien coûte la cantine au collège ?").kind is not ReplyKind.ANSWER
+@pytest.mark.parametrize("message", [
+    "Combien coûte la cantine au collège ?",
+    "Combien coûte la cantine au collège dans les Hauts-de-Seine ?",
+    "prix du ticket de métro ?",
+])
+def test_a_price_question_off_the_subject_is_not_answered(engine: Engine, message: str) -> None:
+    assert engine.reply(message).kind is not ReplyKind.ANSWER
+
+
+def test_the_price_of_a_workspace_still_gets_the_prices(engine: Engine) -> None:
+    reply = engine.reply("Quels sont les éléments qui font varier le prix d'un bureau partagé ?")
+    assert (reply.kind, reply.entry_id) == (ReplyKind.ANSWER, "tarifs")
+
+
+def test_a_commune_alone_does_not_make_a_place_the_answer(engine: Engine) -> None:
+    # the FacLab is in Gennevilliers, but the question is about housing benefit
+    reply = engine.reply("Comment demander l'APL quand on habite Gennevilliers ?")
+    assert reply.kind is not ReplyKind.ANSWER
+    assert engine.reply("le fablab de Gennevilliers c'est quoi ?").entry_id == "faclab-gennevilliers"
+
+
+def test_la_def_is_la_defense(engine: Engine) -> None:
+    reply = engine.reply("bureau partagé vers la def")
+    assert (reply.kind, reply.commune) == (ReplyKind.PLACES, "La Défense")
 
 
 def test_follow_ups_refer_to_the_places_just_listed(engine: Engine) -> None:
