@@ -117,17 +117,31 @@ class KnowledgeHolder:
                 engine.normaliser.memo.update(phrasings)  # the next reload normalises little
                 self._seed_memo(engine.knowledge)
                 return engine
-        engine = Engine(self._load(), staff_contact=self.staff_contact)
-        if key:
-            # Written after the answer is ready, in the background: the next start is warm.
-            # The normalised phrasings go in the same pickle: the words they share with the
-            # index are stored once.
-            phrasings = dict(engine.normaliser.memo)
-            self.flush_cache()
-            self._writer = threading.Thread(target=self._disk.store, name="knowledge-cache",
-                                            args=("engine", slot, key, (engine, phrasings)))
-            self._writer.start()
+        try:
+            engine = Engine(self._load(), staff_contact=self.staff_contact)
+        except BaseException:
+            self._write_in_background()  # the files that were valid are cached all the same
+            raise
+        # The normalised phrasings go in the same pickle as the engine: the words they share
+        # with the index are stored once.
+        self._write_in_background(("engine", slot, key, (engine, dict(engine.normaliser.memo)))
+                                  if key else None)
         return engine
+
+    def _write_in_background(self, engine: tuple | None = None) -> None:
+        """The cache is written after the engine is ready, in the background: the next start
+        is warm, this one does not wait for it."""
+        if self._disk.directory is None:
+            return
+        self.flush_cache()
+
+        def write() -> None:
+            self._memo.write_unwritten()
+            if engine is not None:
+                self._disk.store(*engine)
+
+        self._writer = threading.Thread(target=write, name="knowledge-cache")
+        self._writer.start()
 
     def flush_cache(self) -> None:
         """Wait until the start-up cache is written (tests, benchmarks, shutdown)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import pickle
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -64,6 +65,26 @@ def test_a_reload_after_one_edit_parses_only_that_file(root: Path, tmp_path: Pat
     assert result.ok, result.message()
     assert parsed == ["knowledge/faq/notions.yaml"]
     assert "Un tiers-lieu est un lieu" in holder.engine.reply(QUESTION).text
+
+
+def test_a_start_leaves_the_cache_writing_to_the_background(root: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    writers: list[tuple[str, str]] = []
+    original = cache_module.DiskCache.store
+
+    def recording(self: cache_module.DiskCache, kind: str, *args: object) -> None:
+        writers.append((kind, threading.current_thread().name))
+        original(self, kind, *args)
+
+    monkeypatch.setattr(cache_module.DiskCache, "store", recording)
+    holder = KnowledgeHolder(root, cache_dir=tmp_path / "cache")
+    holder.flush_cache()
+    assert {kind for kind, _ in writers} == {"file", "engine"}
+    assert {thread for _, thread in writers} == {"knowledge-cache"}
+    # …and what it wrote serves the next start, which parses nothing
+    parsed = count_parses(monkeypatch)
+    KnowledgeHolder(root, cache_dir=tmp_path / "cache")
+    assert parsed == []
 
 
 def test_the_cache_is_not_trusted_across_code_versions(root: Path, tmp_path: Path,
