@@ -246,3 +246,11 @@ def test_a_named_place_gives_way_to_a_likelier_entry(engine: Engine) -> None:
 def test_a_grant_is_not_a_call_for_help(engine: Engine, message: str) -> None:
     """« aide » alone is small talk (« help »), not inside a question about grants."""
     assert engine.reply(message).kind is not ReplyKind.SMALLTALK
+
+
+def test_a_named_network_is_one_topic(engine: Engine) -> None:
+    # « France Tiers-Lieux » is one name, not « France » plus the « tiers-lieux » of every entry
+    words = engine.normaliser("France Tiers-Lieux peut-il accompagner mon projet ?")
+    assert "francetierslieux" in words and "tierslieu" not in words
+    assert engine.reply("c'est quoi France Tiers-Lieux ?").entry_id == "france-tiers-lieux"
+
