@@ -45,15 +45,6 @@ def test_the_price_of_the_place_being_discussed(engine: Engine) -> None:
         assert reply.entry_id == "tarifs" or gives_a_price(reply.text)
 
 
-@pytest.mark.parametrize("message", [
-    "Combien coûte la cantine au collège ?",
-    "Combien coûte la cantine au collège dans les Hauts-de-Seine ?",
-    "prix du ticket de métro ?",
-])
-def test_a_price_question_off_the_subject_is_not_answered(engine: Engine, message: str) -> None:
-    assert engine.reply(message).kind is not ReplyKind.ANSWER
-
-
 def test_the_price_of_a_workspace_still_gets_the_prices(engine: Engine) -> None:
     reply = engine.reply("Quels sont les éléments qui font varier le prix d'un bureau partagé ?")
     assert (reply.kind, reply.entry_id) == (ReplyKind.ANSWER, "tarifs")

@@ -42,6 +42,10 @@ def test_sloppy_questions_get_the_right_answer(engine: Engine, message: str, ent
         "Comment refaire ma carte d'identité ?",
         "horaires de la piscine de Vanves",
         "Le Département aide-t-il à payer la cantine du collège ?",
+        # the price of something other than a workspace
+        "Combien coûte la cantine au collège ?",
+        "Combien coûte la cantine au collège dans les Hauts-de-Seine ?",
+        "prix du ticket de métro ?",
         "recette de la tarte tatin",
         "quoi ?",
         "comment ?",
