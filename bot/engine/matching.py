@@ -167,7 +167,9 @@ class FaqIndex:
         self._phrasing_weight = [
             sum([idf(s, unknown) for s in stems]) or 1.0 for _, _, stems in self._phrasings
         ]
-        self._phrasing_text = [" ".join(stems) for _, _, stems in self._phrasings]
+        # Stems sorted once here: ``ratio`` on sorted texts is ``token_sort_ratio``, and
+        # rapidfuzz then scores all candidates of a message in one C++ call.
+        self._phrasing_text = [" ".join(sorted(stems)) for _, _, stems in self._phrasings]
         self._stems_of = {text: stems for _, text, stems in self._phrasings}
         # The same, as arrays for :meth:`search`.
         self._entry_names = list(self._entry_terms)
@@ -258,9 +260,8 @@ class FaqIndex:
             keep = np.flatnonzero(lexical + w.fuzzy * fuzzy_cap + 1e-9 >= bar)
             candidates, entries, lexical = candidates[keep], entries[keep], lexical[keep]
         texts = self._phrasing_text
-        ratio = fuzz.token_sort_ratio
-        fuzzy = np.fromiter((ratio(query_text, texts[i]) for i in candidates.tolist()),
-                            dtype=np.float64, count=len(candidates))
+        fuzzy = process.cdist([query_text], [texts[i] for i in candidates.tolist()],
+                              scorer=fuzz.ratio, dtype=np.float64)[0]
         scores = 100 * (lexical + w.fuzzy * fuzzy / 100)
         out: list[Match] = []
         seen: set[int] = set()
