@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bot.config import ContactConfig
 from bot.engine.decision import Engine
+from bot.engine.prefetch import prefetch
 from bot.knowledge import (
     Knowledge,
     KnowledgeError,
@@ -117,6 +118,7 @@ class KnowledgeHolder:
                 engine.normaliser.memo.update(phrasings)  # the next reload normalises little
                 self._seed_memo(engine.knowledge)
                 return engine
+        prefetch(self.path, self._memo)  # a cold start of a large knowledge: on every core
         try:
             engine = Engine(self._load(), staff_contact=self.staff_contact)
         except BaseException:

@@ -123,7 +123,7 @@ _PIECE = re.compile(r"[^ /]+")
 _MEMOS: dict[str, dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {}
 
 
-def _shared_memo(fingerprint: str) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+def shared_memo(fingerprint: str) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
     """The phrasing memo of one synonyms/SMS configuration; only the latest two are kept."""
     if fingerprint not in _MEMOS:
         while len(_MEMOS) >= 2:
@@ -186,7 +186,7 @@ class Normaliser:
         self.fingerprint = hashlib.sha256(
             repr((sorted(self.sms.items()), sorted(pairs.items()))).encode()
         ).hexdigest()
-        self._memo = _shared_memo(self.fingerprint)
+        self._memo = shared_memo(self.fingerprint)
 
     def phrasing(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """A knowledge phrasing's words and distinct stems, memoised: rebuilding the index after
@@ -214,7 +214,7 @@ class Normaliser:
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
-        self._memo = _shared_memo(self.fingerprint)
+        self._memo = shared_memo(self.fingerprint)
 
     def expand(self, tokens: Iterable[str]) -> list[str]:
         """SMS forms spelled out (« pk » → « pourquoi »)."""

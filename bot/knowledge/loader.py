@@ -225,6 +225,26 @@ def _sms(data: dict, file: str, problems: list[Problem]) -> dict[str, str]:
     return out
 
 
+def _vocabulary(root: Path, problems: list[Problem]) -> tuple[dict, dict[str, str], dict]:
+    """synonyms.yaml: its terms, SMS forms and place types."""
+    synonyms = _load_mapping(root, "synonyms.yaml", problems)
+    syn_file = _rel(root / "synonyms.yaml", root)
+    sms_raw = synonyms.get("sms") or {}
+    if not isinstance(sms_raw, dict):
+        problems.append(Problem(syn_file, "dictionnaire attendu", field="sms"))
+        sms_raw = {}
+    return (_string_lists(synonyms.get("terms"), syn_file, "terms", problems),
+            _sms(sms_raw, syn_file, problems),
+            _string_lists(synonyms.get("place_types"), syn_file, "place_types", problems))
+
+
+def read_vocabulary(root: Path) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
+    """synonyms.yaml's terms and SMS forms exactly as :func:`load_knowledge` reads them (its
+    problems, if any, are for the full load to report)."""
+    terms, sms, _ = _vocabulary(root, Problems(None))
+    return terms, sms
+
+
 def _load_smalltalk(root: Path, problems: list[Problem]) -> dict[str, SmallTalkIntent]:
     rel = "knowledge/smalltalk.yaml"
     intents: dict[str, SmallTalkIntent] = {}
@@ -304,28 +324,23 @@ def _load_all(root: Path, learned_path: Path, memo: FileMemo | None) -> Knowledg
     communes = _load_communes(root, problems)
     by_name = {c.name: c for c in communes}
     faq = load_faq(root, problems, memo)
-    synonyms = _load_mapping(root, "synonyms.yaml", problems)
-    syn_file = _rel(root / "synonyms.yaml", root)
-    sms_raw = synonyms.get("sms") or {}
-    if not isinstance(sms_raw, dict):
-        problems.append(Problem(syn_file, "dictionnaire attendu", field="sms"))
-        sms_raw = {}
+    terms, sms, place_types = _vocabulary(root, problems)
     knowledge = Knowledge(
         faq=faq,
         themes=themes,
         places=_load_places(root, by_name, problems),
         contacts=_load_contacts(root, problems),
         communes=communes,
-        terms=_string_lists(synonyms.get("terms"), syn_file, "terms", problems),
-        sms=_sms(sms_raw, syn_file, problems),
-        place_types=_string_lists(synonyms.get("place_types"), syn_file, "place_types", problems),
+        terms=terms,
+        sms=sms,
+        place_types=place_types,
         smalltalk=_load_smalltalk(root, problems),
         learned=_load_learned(root, learned_path, faq, problems),
         path=root,
     )
     for type_id in knowledge.place_types:
         if type_id not in PLACE_TYPES:
-            problems.append(Problem(syn_file, f"type « {type_id} » inconnu", field="place_types"))
+            problems.append(Problem(_rel(root / "synonyms.yaml", root), f"type « {type_id} » inconnu", field="place_types"))
     _cross_check(knowledge, problems)
     if problems:
         raise KnowledgeError(without_cascade(problems))

@@ -1,0 +1,68 @@
+"""A cold start on several cores builds exactly the engine a sequential start builds."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+import bot.engine.prefetch as prefetch_module
+from bot.engine.prefetch import _shares, prefetch
+from bot.knowledge import default_knowledge_path
+from bot.knowledge.cache import FileMemo
+
+_SCRIPT = """
+import json
+import bot.engine.holder as holder
+import bot.engine.prefetch as prefetch
+
+prefetch.MIN_BYTES = 0  # the shipped knowledge is below the size where it pays
+read = []
+holder.prefetch = lambda root, memo: read.append(prefetch.prefetch(root, memo)) or read[-1]
+parallel = holder.KnowledgeHolder(cache_dir=False)
+prefetch.MIN_BYTES = 10 ** 12
+sequential = holder.KnowledgeHolder(cache_dir=False)
+messages = json.loads(input())
+same = [parallel.engine.reply(m).to_json() == sequential.engine.reply(m).to_json()
+        for m in messages]
+print(json.dumps({"read": read, "same": same}))
+"""
+
+
+def test_a_parallel_cold_start_answers_like_a_sequential_one() -> None:
+    # in a fresh interpreter: forking is refused while other threads run, as in a test worker
+    messages = ["c koi un tiers lieu", "coworking a nanterre", "Qu'est-ce qu'une SCIC ?",
+                "le 92 finance-t-il les coworkings ?", "Casaco c'est combien ?", "bonjour",
+                "Quelle est la capitale du Pérou ?"]
+    done = subprocess.run([sys.executable, "-c", _SCRIPT], input=json.dumps(messages),
+                          capture_output=True, text=True, timeout=120, check=True)
+    result = json.loads(done.stdout)
+    faq_files = len(list((default_knowledge_path() / "faq").glob("*.yaml")))
+    assert result["read"][0] == faq_files  # every file read by this process or a worker
+    assert result["same"] == [True] * len(messages)
+
+
+def test_no_fork_while_another_thread_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(prefetch_module, "MIN_BYTES", 0)
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert prefetch(default_knowledge_path(), FileMemo()) == 0
+    finally:
+        release.set()
+        other.join()
+
+
+def test_the_files_are_shared_by_size_with_more_for_this_process() -> None:
+    files = [(Path(f"f{i}.yaml"), f"f{i}", f"k{i}", size)
+             for i, size in enumerate([900, 800, 500, 400, 300, 100])]
+    mine, theirs = _shares(files, 2)
+    size = {f[1]: f[3] for f in files}
+    assert sorted(f[1] for f in mine + theirs) == sorted(size)
+    mine_bytes, their_bytes = (sum(size[f[1]] for f in share) for share in (mine, theirs))
+    assert mine_bytes >= their_bytes and mine_bytes <= 1.6 * their_bytes
