@@ -90,7 +90,7 @@ class Engine(CompoundDecisions, WhereDecisions):
         self.smalltalk = SmallTalk(knowledge.smalltalk)
         self.geo = Geography(knowledge, self.directory)
         self._place_entries = {p.faq for p in knowledge.places.values() if p.faq}
-        self._answer_terms: dict[str, frozenset[str]] = {}  # by entry, filled when first needed
+        self._topic_terms: dict[str, frozenset[str]] = {}  # by entry, filled when first needed
 
     # ------------------------------------------------------------------ public API
 
@@ -300,17 +300,18 @@ class Engine(CompoundDecisions, WhereDecisions):
 
     def _on_topic(self, r: Reading, entry_id: str) -> bool:
         """A place's entry needs more than the place's commune: « Comment demander l'APL quand
-        on habite Gennevilliers ? » shares only the commune with the FacLab of Gennevilliers
-        (whose phrasings also say « comment » and « j'habite »), which is no answer however
-        likely the model finds it. The entry's own text must share another word."""
+        on habite Gennevilliers ? » or « horaires de la déchetterie de Gennevilliers » share
+        only the commune (and words its answer happens to use) with the FacLab of
+        Gennevilliers, which is no answer however likely the model finds it. The entry's title
+        or keywords, what it is about, must share another word."""
         if r.location is None or entry_id not in self._place_entries:
             return True
-        terms = self._answer_terms.get(entry_id)
+        terms = self._topic_terms.get(entry_id)
         if terms is None:
             entry = self.knowledge.faq[entry_id]
             terms = frozenset(self.normaliser.terms(
-                self.normaliser.words(f"{entry.question} {entry.answer}")))
-            self._answer_terms[entry_id] = terms
+                self.normaliser.words(" ".join((entry.question, *entry.keywords)))))
+            self._topic_terms[entry_id] = terms
         commune = set(self.normaliser.terms(self.normaliser.words(r.location.name)))
         return bool((set(r.terms) & terms) - commune - SCAFFOLDING)
 

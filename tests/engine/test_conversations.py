@@ -52,8 +52,9 @@ def test_the_price_of_a_workspace_still_gets_the_prices(engine: Engine) -> None:
 
 def test_a_commune_alone_does_not_make_a_place_the_answer(engine: Engine) -> None:
     # the FacLab is in Gennevilliers, but the question is about housing benefit
-    reply = engine.reply("Comment demander l'APL quand on habite Gennevilliers ?")
-    assert reply.kind is not ReplyKind.ANSWER
+    for message in ("Comment demander l'APL quand on habite Gennevilliers ?",
+                    "horaires de la déchetterie de Gennevilliers"):  # its answer says « horaires »
+        assert engine.reply(message).kind is not ReplyKind.ANSWER, message
     assert engine.reply("le fablab de Gennevilliers c'est quoi ?").entry_id == "faclab-gennevilliers"
 
 
