@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bot.engine.intents import without_english_grammar
 from bot.engine.reply import Reply, ReplyKind, Suggestion
 from bot.engine.where import Conversation
 from bot.knowledge import Commune, Knowledge
@@ -38,7 +39,7 @@ class CompoundDecisions:
     def _in_english(self, text: str, message: str, conversation: Conversation) -> Reply:
         """One sentence saying the assistant answers in French, then the best answer."""
         notice = "I answer in French only. Je réponds en français."
-        reply = self._one(text, message, conversation)
+        reply = self._one(without_english_grammar(text), message, conversation)
         if reply.kind in (ReplyKind.ANSWER, ReplyKind.PLACES):
             return replace(reply, text=f"{notice}\n\n{reply.text}")
         return replace(self._fallback(message), text=(

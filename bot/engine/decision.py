@@ -345,10 +345,10 @@ class Engine(CompoundDecisions, WhereDecisions):
 
     def _faq_decision(self, turn: Turn, message: str) -> Reply:
         best, cal = turn.best, self.calibrator
+        if best is not None and turn.sure:  # likely enough, or a phrasing word for word
+            return self.answer(best.entry_id, message, turn.candidates[0].score, turn.candidates)
         if best is None or best.probability < cal.clarify_at:
             return self._fallback(message, turn)
-        if turn.sure:
-            return self.answer(best.entry_id, message, turn.candidates[0].score, turn.candidates)
         close = [j for j in turn.judged[:3]
                  if j.probability >= max(cal.clarify_at / 2, best.probability / 3)]
         if len(close) < 2:

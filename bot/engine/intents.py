@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bot.engine.text import STOP_WORDS
+from bot.engine.text import STOP_WORDS, tokenize
 
 _CREATE = re.compile(
     r"^(?:ouvr(?:ir|e|es|ent|ons|ez|irai|ira)?|ouverture|cre(?:er|e|es|ent|ons|ez|ation)|"
@@ -36,7 +36,10 @@ _ENGLISH = frozenset({
     "the", "is", "what", "where", "how", "can", "you", "are", "there", "any", "near", "my",
     "work", "working", "space", "spaces", "third", "place", "places", "find", "do", "does",
     "hello", "hi", "please", "which", "who", "i", "want", "to", "in", "of", "for", "and", "an",
-    "speak", "english", "about", "open", "office",
+    "speak", "english", "about", "open", "office", "does", "did", "was", "were", "be", "been",
+    "could", "would", "should", "will", "your", "own", "we", "our", "it", "this", "that",
+    "with", "from", "at", "by", "exactly", "really", "have", "has", "start", "how", "why",
+    "much", "many", "cost", "grants", "council", "human", "bot", "or", "project", "funding",
 })
 _FRENCH = frozenset({
     "le", "la", "les", "un", "une", "des", "est", "et", "je", "vous", "tu", "de", "du", "quoi",
@@ -113,6 +116,22 @@ def looks_english(words: Sequence[str]) -> bool:
     english = sum(w in _ENGLISH for w in words)
     french = sum(w in _FRENCH for w in words)
     return english >= max(2, len(words) * 0.4) and french <= english / 3
+
+
+# English grammar words: in an English message they are unknown words that would sink every
+# candidate; the content words left are matched through synonyms.yaml's few English variants.
+_ENGLISH_GRAMMAR = frozenset({
+    "the", "is", "are", "was", "were", "be", "been", "can", "could", "would", "should", "will",
+    "do", "does", "did", "you", "your", "i", "me", "my", "own", "we", "our", "there", "any", "to",
+    "in", "of", "for", "and", "an", "a", "it", "its", "this", "that", "these", "those", "with",
+    "from", "on", "at", "by", "please", "hi", "hello", "like", "know", "tell", "about",
+    "exactly", "really", "now", "get", "some", "have", "has", "here", "us", "or", "if", "give",
+})
+
+
+def without_english_grammar(text: str) -> str:
+    """« How do I start my own coworking? » → « How start coworking »: what can be matched."""
+    return " ".join(w for w in tokenize(text) if w not in _ENGLISH_GRAMMAR)
 
 
 def split_questions(text: str) -> list[str]:

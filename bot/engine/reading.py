@@ -45,6 +45,7 @@ _PLACE_SEARCH_PHRASINGS = (
     "une pepiniere d'entreprises a localite",
     "un lieu pour teletravailler a localite",
     "louer un bureau a localite",
+    "ou poser mon ordinateur pour la journee a localite",
 )
 
 

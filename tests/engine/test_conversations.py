@@ -3,6 +3,8 @@ stations, outside the département, two questions, English, small talk with extr
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bot.engine import Conversation, Engine
@@ -142,6 +144,34 @@ def test_a_message_in_english_is_told_the_assistant_answers_in_french(engine: En
     reply = engine.reply("where can I find a coworking space in Nanterre")
     assert reply.text.startswith("I answer in French only")
     assert reply.kind is ReplyKind.PLACES
+
+
+@pytest.mark.parametrize(("message", "entry_id"), [
+    ("what is a third place?", "definition-tiers-lieu"),
+    ("How do I start my own coworking project?", "creer-tiers-lieu"),
+    ("how much does a coworking cost?", "tarifs"),
+    ("are you a bot or a human?", "a-propos-assistant"),
+])
+def test_an_english_question_gets_the_french_answer_when_it_is_clear(
+        engine: Engine, message: str, entry_id: str) -> None:
+    reply = engine.reply(message)
+    assert (reply.kind, reply.entry_id) == (ReplyKind.ANSWER, entry_id)
+    assert reply.text.startswith("I answer in French only")
+
+
+def test_a_phrasing_word_for_word_is_answered_whatever_the_model_says(engine: Engine) -> None:
+    # « what third place » reads as « qu'est-ce qu'un tiers-lieu », an exact phrasing, though
+    # its letters look nothing like it; even a model that would neither answer nor offer
+    # anything below 0.99 does not stop it
+    strict = replace(engine.calibrator, answer_at=0.99, clarify_at=0.99)
+    picky = Engine(engine.knowledge, calibrator=strict)
+    reply = picky.reply("what third place")
+    assert (reply.kind, reply.entry_id) == (ReplyKind.ANSWER, "definition-tiers-lieu")
+
+
+def test_putting_down_ones_laptop_somewhere_is_a_place_search(engine: Engine) -> None:
+    reply = engine.reply("Où poser mon ordi pour la journée à Suresnes ?")
+    assert (reply.kind, reply.commune) == (ReplyKind.PLACES, "Suresnes")
 
 
 @pytest.mark.parametrize("message", [
