@@ -36,9 +36,9 @@ _ENGLISH = frozenset({
     "the", "is", "what", "where", "how", "can", "you", "are", "there", "any", "near", "my",
     "work", "working", "space", "spaces", "third", "place", "places", "find", "do", "does",
     "hello", "hi", "please", "which", "who", "i", "want", "to", "in", "of", "for", "and", "an",
-    "speak", "english", "about", "open", "office", "does", "did", "was", "were", "be", "been",
+    "speak", "english", "about", "open", "office", "did", "was", "were", "be", "been",
     "could", "would", "should", "will", "your", "own", "we", "our", "it", "this", "that",
-    "with", "from", "at", "by", "exactly", "really", "have", "has", "start", "how", "why",
+    "with", "from", "at", "by", "exactly", "really", "have", "has", "start", "why",
     "much", "many", "cost", "grants", "council", "human", "bot", "or", "project", "funding",
 })
 _FRENCH = frozenset({

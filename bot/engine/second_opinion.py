@@ -152,6 +152,35 @@ def _blocks(keys: Mapping[str, tuple[tuple[str, ...], ...]]) -> dict[str, _Block
     return {name: block for name, block in found.items() if block is not None and block.size}
 
 
+def _pack(blocks: Mapping[str, _Block]) -> tuple:
+    """Every block in four arrays, the counts as 16-bit integers when that is exact: one array
+    per block took 83 MB and a third of a warm start to unpickle at 10 000 entries."""
+    parts = list(blocks.values())
+    if not parts:
+        return list(blocks), np.zeros(0, np.int64), np.zeros(0, np.int32), np.zeros(0, np.int32), \
+            np.zeros(0, np.uint16)
+    counts = np.concatenate([b.counts for b in parts])
+    small = counts.astype(np.uint16)
+    return (list(blocks), np.asarray([b.size for b in parts], dtype=np.int64),
+            np.concatenate([b.indptr for b in parts]).astype(np.int32),
+            np.concatenate([b.cols for b in parts]).astype(np.int32),
+            small if np.array_equal(small, counts) else counts)
+
+
+def _unpack(packed: tuple) -> dict[str, _Block]:
+    """:func:`_pack` undone: views into the arrays, back in their working types."""
+    names, sizes, indptr, cols, counts = packed
+    indptr, cols, counts = indptr.astype(np.int64), cols.astype(np.int64), counts.astype(np.float64)
+    blocks: dict[str, _Block] = {}
+    row = nnz = 0
+    for name, size in zip(names, sizes.tolist(), strict=True):
+        block_indptr = indptr[row:row + size + 1]
+        end = nnz + int(block_indptr[-1])
+        blocks[name] = _Block(block_indptr, cols[nnz:end], counts[nnz:end])
+        row, nnz = row + size + 1, end
+    return blocks
+
+
 class CentroidModel:
     """Cosine similarity between a message and the l2-normalised centroid of each class.
 
@@ -185,10 +214,12 @@ class CentroidModel:
         """Picklable on its own: n-gram ids are this process's, so their names travel too."""
         state = {k: v for k, v in self.__dict__.items() if k != "_centroids"}
         state["_names"] = _feature_names[:len(self._idf)]
+        state["_blocks"] = _pack(self._blocks)
         return state
 
     def __setstate__(self, state: dict) -> None:
         names = state.pop("_names")
+        state["_blocks"] = _unpack(state["_blocks"])
         self.__dict__.update(state)
         self._centroids = {}
         if not _feature_names:  # a fresh process: take the numbering as it was

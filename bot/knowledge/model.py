@@ -28,8 +28,19 @@ AUDIENCES = frozenset({"tous", "usagers", "porteurs"})
 STAFF_CONTACT_ID = "equipe"
 
 
+class _Compact:
+    """Pickled as the arguments of its constructor. For frozen dataclasses with slots, the
+    default calls ``dataclasses.fields()`` again for every object it restores: 0.4 s of a warm
+    start at 10 000 entries (their sources included)."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple:
+        return type(self), tuple(getattr(self, name) for name in self.__slots__)
+
+
 @dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(_Compact):
     """One thing wrong in the knowledge, located as precisely as possible."""
 
     file: str
@@ -55,13 +66,13 @@ class KnowledgeError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class Source:
+class Source(_Compact):
     title: str
     url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class FaqEntry:
+class FaqEntry(_Compact):
     id: str
     theme: str
     questions: tuple[str, ...]
@@ -84,7 +95,7 @@ class FaqEntry:
 
 
 @dataclass(frozen=True, slots=True)
-class Place:
+class Place(_Compact):
     id: str
     name: str
     commune: str | None
@@ -107,7 +118,7 @@ class Place:
 
 
 @dataclass(frozen=True, slots=True)
-class Contact:
+class Contact(_Compact):
     id: str
     name: str
     description: str | None = None
@@ -119,7 +130,7 @@ class Contact:
 
 
 @dataclass(frozen=True, slots=True)
-class Commune:
+class Commune(_Compact):
     name: str
     aliases: tuple[str, ...] = ()
     lat: float | None = None
@@ -129,14 +140,14 @@ class Commune:
 
 
 @dataclass(frozen=True, slots=True)
-class SmallTalkIntent:
+class SmallTalkIntent(_Compact):
     id: str
     patterns: tuple[str, ...]
     replies: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
-class LearnedPhrasing:
+class LearnedPhrasing(_Compact):
     entry_id: str
     question: str
     added_on: str = ""

@@ -8,6 +8,7 @@ import shutil
 import threading
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import bot.knowledge.cache as cache_module
@@ -178,3 +179,20 @@ def test_the_second_opinion_survives_the_cache_whatever_the_process_numbered(
                                   ["fablab", "cowork", "absent"])
     assert after == pytest.approx(before)
     assert after["fablab"] > after["cowork"] > 0 and after["absent"] == 0
+
+
+def test_the_second_opinion_is_stored_compactly_and_comes_back_the_same() -> None:
+    from bot.engine.second_opinion import _Block, _pack, _unpack
+
+    blocks = {
+        "a": _Block(np.array([0, 2, 3]), np.array([5, 9, 1]), np.array([1.0, 2.0, 1.0])),
+        "b": _Block(np.array([0, 1]), np.array([70_000]), np.array([3.0])),
+    }
+    packed = _pack(blocks)
+    assert packed[-1].dtype == np.uint16  # whole counts: 16 bits are exact
+    back = _unpack(pickle.loads(pickle.dumps(packed)))
+    for name, block in blocks.items():
+        for field in ("indptr", "cols", "counts"):
+            assert np.array_equal(getattr(back[name], field), getattr(block, field))
+    fractional = {"c": _Block(np.array([0, 1]), np.array([4]), np.array([0.5]))}
+    assert _unpack(_pack(fractional))["c"].counts.tolist() == [0.5]  # kept as they were
