@@ -235,8 +235,8 @@ class Engine(CompoundDecisions, WhereDecisions):
         return replace(reply, commune=r.location.name if r.location else None)
 
     def _about_prices(self, turn: Turn) -> bool:
-        """« c'est combien ? » alone, or a price question the price entry could answer —
-        not « combien coûte la cantine » (out of scope: the price entry is no candidate)."""
+        """« c'est combien ? » alone, or the price of a workspace that the price entry could
+        answer — not « combien coûte la cantine au collège » (no workspace named)."""
         if len(turn.reading.terms) <= 2:
             return True
         if not names_a_workspace(turn.reading):  # « la cantine au collège »: something else

@@ -22,7 +22,7 @@ from bot.knowledge import (
     load_knowledge,
 )
 from bot.knowledge.cache import DiskCache, FileMemo, default_cache_dir, digest
-from bot.knowledge.faqfiles import FaqFile
+from bot.knowledge.faqfiles import FaqFile, faq_file_key
 from bot.knowledge.yamlread import rel_path
 
 log = logging.getLogger(__name__)
@@ -121,7 +121,7 @@ class KnowledgeHolder:
         prefetch(self.path, self._memo)  # a cold start of a large knowledge: on every core
         try:
             engine = Engine(self._load(), staff_contact=self.staff_contact)
-        except BaseException:
+        except Exception:
             self._write_in_background()  # the files that were valid are cached all the same
             raise
         # The normalised phrasings go in the same pickle as the engine: the words they share
@@ -163,7 +163,7 @@ class KnowledgeHolder:
                 raw = path.read_bytes()
             except OSError:
                 continue
-            self._memo.remember(rel, digest("faq", rel, raw),
+            self._memo.remember(rel, faq_file_key(rel, raw),
                                 FaqFile(tuple(by_file.get(rel, ())), ()))
 
     def changed_on_disk(self) -> bool:

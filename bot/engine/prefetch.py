@@ -23,8 +23,8 @@ import threading
 from pathlib import Path
 
 from bot.engine.text import Normaliser, shared_memo
-from bot.knowledge.cache import FileMemo, digest
-from bot.knowledge.faqfiles import FaqFile, load_faq_file
+from bot.knowledge.cache import FileMemo
+from bot.knowledge.faqfiles import FaqFile, faq_file_key, load_faq_file
 from bot.knowledge.loader import read_vocabulary
 from bot.knowledge.yamlread import rel_path
 
@@ -86,7 +86,7 @@ def prefetch(root: Path, memo: FileMemo) -> int:
         for path in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")):
             raw = path.read_bytes()
             rel = rel_path(path, root)
-            key = digest("faq", rel, raw)
+            key = faq_file_key(rel, raw)
             if not isinstance(memo.get(rel, key), FaqFile):
                 todo.append((path, rel, key, len(raw)))
     except OSError:

@@ -115,13 +115,18 @@ def _validate(data: Any, rel: str) -> tuple[list[FaqEntry], list[Problem]]:
     return entries, problems
 
 
+def faq_file_key(rel: str, raw: bytes) -> str:
+    """What a FAQ file's validated entries are cached under: its name and its bytes."""
+    return digest("faq", rel, raw)
+
+
 def load_faq_file(path: Path, root: Path, memo: FileMemo | None) -> FaqFile:
     rel = rel_path(path, root)
     problems: list[Problem] = []
     raw = read_bytes(path, rel, problems)
     if raw is None:
         return FaqFile((), tuple(problems), broken="")
-    key = digest("faq", rel, raw)
+    key = faq_file_key(rel, raw)
     if memo is not None:
         cached = memo.get(rel, key)
         if isinstance(cached, FaqFile):

@@ -340,7 +340,8 @@ def _load_all(root: Path, learned_path: Path, memo: FileMemo | None) -> Knowledg
     )
     for type_id in knowledge.place_types:
         if type_id not in PLACE_TYPES:
-            problems.append(Problem(_rel(root / "synonyms.yaml", root), f"type « {type_id} » inconnu", field="place_types"))
+            problems.append(Problem(_rel(root / "synonyms.yaml", root),
+                                    f"type « {type_id} » inconnu", field="place_types"))
     _cross_check(knowledge, problems)
     if problems:
         raise KnowledgeError(without_cascade(problems))
