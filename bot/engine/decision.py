@@ -54,6 +54,9 @@ from bot.engine.where import (
 from bot.knowledge import STAFF_CONTACT_ID, Commune, Knowledge, default_knowledge_path
 
 _PROJECT_ENTRY = "creer-tiers-lieu"
+# A longer message that names a commune outside the 92 but looks for nothing (« La Cantine
+# Toulouse a fêté ses deux ans : quel constat tirez-vous… ») is a question, not a search.
+_SEARCH_LENGTH = 8
 _EXAMPLES = (
     "definition-tiers-lieu",
     "trouver-tiers-lieu",
@@ -273,7 +276,7 @@ class Engine(CompoundDecisions, WhereDecisions):
             if located.spot.kind == "station":
                 return self._with_candidates(self._near_station(located.spot, r, message),
                                              turn.candidates)
-            if r.location is None:
+            if r.location is None and (len(r.terms) <= _SEARCH_LENGTH or SEARCH_TERM in r.terms):
                 return self._with_candidates(self._outside(located.spot, r, message),
                                              turn.candidates)
         return None

@@ -122,6 +122,17 @@ def test_outside_the_departement_is_said_plainly(engine: Engine, message: str,
     assert reply.kind is not ReplyKind.ANSWER or reply.entry_id == "hors-hauts-de-seine"
 
 
+def test_a_long_question_that_names_a_commune_elsewhere_is_no_search(engine: Engine) -> None:
+    searching = engine.reply("Bonjour, j'habite à Saint-Germain-en-Laye et je cherche un "
+                             "coworking pas trop loin pour mes deux jours de télétravail, "
+                             "avec une salle de réunion et un bon café si possible ?")
+    assert "Saint-Germain-en-Laye n'est pas dans les Hauts-de-Seine" in searching.text
+    asking = engine.reply("Le coworking de Lyon dont parlait la presse a fêté ses deux ans cet "
+                          "automne : quel bilan en tirer et quels services développer demain "
+                          "pour les utilisateurs des espaces de travail partagés ?")
+    assert "n'est pas dans les Hauts-de-Seine" not in asking.text
+
+
 def test_a_bordering_commune_gets_the_nearest_places_of_the_92(engine: Engine) -> None:
     assert engine.reply("un coworking à Versailles ?").places
     assert not engine.reply("Un Fab Lab à Saclay ?").places  # Saclay does not border the 92
