@@ -22,7 +22,7 @@ from bot.knowledge import (
     load_knowledge,
 )
 from bot.knowledge.cache import DiskCache, FileMemo, default_cache_dir, digest
-from bot.knowledge.faqfiles import FaqFile, faq_file_key
+from bot.knowledge.faqfiles import FaqFile, faq_file_key, faq_paths
 from bot.knowledge.yamlread import rel_path
 
 log = logging.getLogger(__name__)
@@ -157,7 +157,7 @@ class KnowledgeHolder:
         by_file: dict[str, list] = {}
         for entry in knowledge.faq.values():
             by_file.setdefault(entry.file, []).append(entry)
-        for path in sorted((self.path / "faq").glob("*.y*ml")):
+        for path in faq_paths(self.path):
             rel = rel_path(path, self.path)
             try:
                 raw = path.read_bytes()

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from bot.engine.text import Normaliser, shared_memo
 from bot.knowledge.cache import FileMemo
-from bot.knowledge.faqfiles import FaqFile, faq_file_key, load_faq_file
+from bot.knowledge.faqfiles import FaqFile, faq_file_key, faq_paths, load_faq_file
 from bot.knowledge.loader import read_vocabulary
 from bot.knowledge.yamlread import rel_path
 
@@ -80,8 +80,7 @@ def prefetch(root: Path, memo: FileMemo) -> int:
     cores = min(_cores(), MAX_WORKERS)
     if cores < 2:
         return 0
-    folder = root / "faq"
-    files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
+    files = faq_paths(root)
     todo: list[tuple[Path, str, str, int]] = []
     try:
         if sum(path.stat().st_size for path in files) < MIN_BYTES:

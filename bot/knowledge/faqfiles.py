@@ -115,6 +115,12 @@ def _validate(data: Any, rel: str) -> tuple[list[FaqEntry], list[Problem]]:
     return entries, problems
 
 
+def faq_paths(root: Path) -> list[Path]:
+    """The FAQ files of a knowledge folder, in the order they are loaded."""
+    folder = root / "faq"
+    return sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")) if folder.is_dir() else []
+
+
 def faq_file_key(rel: str, raw: bytes) -> str:
     """What a FAQ file's validated entries are cached under: its name and its bytes."""
     return digest("faq", rel, raw)
@@ -147,7 +153,7 @@ def load_faq(root: Path, problems: Problems, memo: FileMemo | None = None) -> di
     faq: dict[str, FaqEntry] = {}
     where: dict[str, str] = {}
     folder = root / "faq"
-    files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")) if folder.is_dir() else []
+    files = faq_paths(root)
     if not files:
         problems.append(Problem(rel_path(folder, root), "aucun fichier de FAQ (faq/*.yaml)"))
     for path in files:
