@@ -306,14 +306,16 @@ class Engine(CompoundDecisions, WhereDecisions):
         on habite Gennevilliers ? » or « horaires de la déchetterie de Gennevilliers » share
         only the commune (and words its answer happens to use) with the FacLab of
         Gennevilliers, which is no answer however likely the model finds it. The entry's title
-        or keywords, what it is about, must share another word."""
+        or keywords, or its directory card (what it is about), must share another word."""
         if r.location is None or entry_id not in self._place_entries:
             return True
         terms = self._topic_terms.get(entry_id)
         if terms is None:
             entry = self.knowledge.faq[entry_id]
+            cards = [p.description or "" for p in self.knowledge.places.values()
+                     if p.faq == entry_id]
             terms = frozenset(self.normaliser.terms(
-                self.normaliser.words(" ".join((entry.question, *entry.keywords)))))
+                self.normaliser.words(" ".join((entry.question, *entry.keywords, *cards)))))
             self._topic_terms[entry_id] = terms
         commune = set(self.normaliser.terms(self.normaliser.words(r.location.name)))
         return bool((set(r.terms) & terms) - commune - SCAFFOLDING)

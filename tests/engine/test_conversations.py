@@ -60,6 +60,14 @@ def test_a_commune_alone_does_not_make_a_place_the_answer(engine: Engine) -> Non
     assert engine.reply("le fablab de Gennevilliers c'est quoi ?").entry_id == "faclab-gennevilliers"
 
 
+def test_a_place_described_by_its_card_is_that_place(engine: Engine) -> None:
+    # neither « coopératif » nor « ouvert fin 2014 » is in Casaco's title or keywords, but its
+    # directory card says so: the commune comes with what the place is
+    reply = engine.reply("Le coworking coopératif de Malakoff qui a ouvert fin 2014, pouvez-vous "
+                         "m'en parler ?")
+    assert (reply.kind, reply.entry_id) == (ReplyKind.ANSWER, "casaco")
+
+
 def test_la_def_is_la_defense(engine: Engine) -> None:
     reply = engine.reply("bureau partagé vers la def")
     assert (reply.kind, reply.commune) == (ReplyKind.PLACES, "La Défense")
