@@ -16,7 +16,7 @@ from bot.knowledge import Commune, Knowledge
 
 
 class CompoundDecisions:
-    """Two questions at once; English."""
+    """Two or three questions at once; English."""
 
     knowledge: Knowledge
 
@@ -46,31 +46,42 @@ class CompoundDecisions:
             f"{notice} Posez votre question en français, par exemple : « Qu'est-ce qu'un "
             "tiers-lieu ? » ou « un coworking à Nanterre »."))
 
-    def _two_questions(self, parts: list[str], message: str,
-                       conversation: Conversation) -> Reply | None:
-        """« c quoi un fablab et y en a un à Nanterre ? »: both answered, or the first
-        answered and the second offered as a button."""
+    def _several_questions(self, parts: list[str], message: str,
+                           conversation: Conversation) -> Reply | None:
+        """« c quoi un fablab et y en a un à Nanterre ? »: the first question answered, a
+        search for places answered too, the other questions offered as buttons (a message of
+        two or three questions; beyond, a list of headings is read as one message)."""
         first = self._one(parts[0], message, Conversation())
-        place_type = self.find_type(parts[0])
-        second_text = parts[1]
-        second = self._one(second_text, message, Conversation(last_type=place_type))
-        if second.kind is ReplyKind.PLACES and place_type and not second.place_type:
-            commune = self.find_commune(second_text)
-            if commune is not None:
-                second = self.places(commune, place_type, message)
         if first.kind is not ReplyKind.ANSWER:
             return None
-        if second.kind not in (ReplyKind.ANSWER, ReplyKind.PLACES):
-            # « … et comment le financer ? »: the second may need the first's subject
-            second = self._one(f"{second_text} {parts[0]}", message, Conversation())
-        if second.kind is ReplyKind.PLACES and second.places:
-            return replace(first, text=f"{first.text}\n\n{second.text}", places=second.places,
-                           commune=second.commune)
-        offer = (second.entry_id if second.kind is ReplyKind.ANSWER else
-                 second.suggestions[0].id if second.kind is ReplyKind.CLARIFY else None)
-        if offer in self.knowledge.faq and offer != first.entry_id:
-            entry = self.knowledge.faq[offer or ""]
-            offered = (Suggestion(entry.id, entry.question),)
-            return replace(first, suggestions=offered + tuple(
-                s for s in first.suggestions if s.id != entry.id)[:3])
-        return first
+        place_type = self.find_type(parts[0])
+        found: Reply | None = None  # the places a later question asks for
+        offers: list[str] = []
+        for text in parts[1:]:
+            other = self._one(text, message, Conversation(last_type=place_type))
+            if other.kind is ReplyKind.PLACES and place_type and not other.place_type:
+                commune = self.find_commune(text)
+                if commune is not None:
+                    other = self.places(commune, place_type, message)
+            if other.kind not in (ReplyKind.ANSWER, ReplyKind.PLACES):
+                # « … et comment le financer ? »: it may need the first question's subject
+                again = self._one(f"{text} {parts[0]}", message, Conversation())
+                if again.kind in (ReplyKind.ANSWER, ReplyKind.PLACES) and (
+                        again.entry_id != first.entry_id):  # not the first answer again
+                    other = again
+            if other.kind is ReplyKind.PLACES and other.places:
+                found = found or other
+                continue
+            offer = (other.entry_id if other.kind is ReplyKind.ANSWER else
+                     other.suggestions[0].id if other.kind is ReplyKind.CLARIFY else None)
+            if offer in self.knowledge.faq and offer != first.entry_id and offer not in offers:
+                offers.append(offer or "")
+        if found is not None:
+            first = replace(first, text=f"{first.text}\n\n{found.text}", places=found.places,
+                            commune=found.commune)
+        if not offers:
+            return first
+        faq = self.knowledge.faq
+        offered = tuple(Suggestion(faq[i].id, faq[i].question) for i in offers)
+        rest = tuple(s for s in first.suggestions if s.id not in offers)
+        return replace(first, suggestions=offered + rest[:max(0, 4 - len(offered))])

@@ -57,6 +57,9 @@ _PROJECT_ENTRY = "creer-tiers-lieu"
 # A longer message that names a commune outside the 92 but looks for nothing (« La Cantine
 # Toulouse a fêté ses deux ans : quel constat tirez-vous… ») is a question, not a search.
 _SEARCH_LENGTH = 8
+# Two or three questions in one message are taken one by one; more are a list of headings
+# (« Quelle taille ? Quel emplacement ? Quel quartier ? … »), read as one message.
+MAX_QUESTIONS = 3
 _EXAMPLES = (
     "definition-tiers-lieu",
     "trouver-tiers-lieu",
@@ -169,10 +172,10 @@ class Engine(CompoundDecisions, WhereDecisions):
         if looks_english(words):
             return self._in_english(text, message, conversation)
         parts = split_questions(text)
-        if len(parts) == 2:
-            both = self._two_questions(parts, message, conversation)
-            if both is not None:
-                return both
+        if 2 <= len(parts) <= MAX_QUESTIONS:
+            several = self._several_questions(parts, message, conversation)
+            if several is not None:
+                return several
         return self._one(text, message, conversation)
 
     def _one(self, text: str, message: str, conversation: Conversation) -> Reply:

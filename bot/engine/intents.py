@@ -135,10 +135,13 @@ def without_english_grammar(text: str) -> str:
 
 
 def split_questions(text: str) -> list[str]:
-    """Two questions in one message (« c quoi un fablab et y en a un à Nanterre ? »)."""
-    parts = [p.strip() for p in _QUESTION_START.split(text) if p and p.strip()]
-    if len(parts) < 2:
-        parts = [p.strip() for p in text.split("?") if len(p.strip().split()) >= 2]
+    """The questions of one message: « c quoi un fablab et y en a un à Nanterre ? », « Qu'est-ce
+    qu'un télécentre ? Combien ça coûte ? » (a question mark, or a question's first words)."""
+    parts = [
+        part.strip()
+        for sentence in text.split("?") if len(sentence.split()) >= 2
+        for part in _QUESTION_START.split(sentence) if part and part.strip()
+    ]
     return parts if len(parts) >= 2 else [text]
 
 

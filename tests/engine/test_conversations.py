@@ -159,6 +159,14 @@ def test_the_second_question_is_offered_when_it_cannot_be_answered_alone(
     assert reply.suggestions[0].id == "statut-juridique"
 
 
+def test_three_questions_get_the_first_answered_and_the_others_offered(
+        engine: Engine) -> None:
+    reply = engine.reply("Qu'est-ce qu'un télécentre ? Combien ça coûte ? Et qui peut y aller ?")
+    assert (reply.kind, reply.entry_id) == (ReplyKind.ANSWER, "definition-telecentre")
+    assert [s.id for s in reply.suggestions[:2]] == ["tarifs", "acces-particuliers"]
+    assert len(reply.suggestions) <= 4
+
+
 def test_a_message_in_english_is_told_the_assistant_answers_in_french(engine: Engine) -> None:
     reply = engine.reply("where can I find a coworking space in Nanterre")
     assert reply.text.startswith("I answer in French only")
