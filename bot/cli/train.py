@@ -15,7 +15,8 @@ from bot.cli.common import _config, _knowledge
 
 REGRESSION_SETS = ("spec-style-238.yaml", "persona-242.yaml", "blind-2026-240.yaml",
                    "blind-2026-b-257.yaml", "real-questions-152.yaml",
-                   "real-questions-c-123.yaml", "dev-2026-new-entries.yaml")
+                   "real-questions-c-123.yaml", "real-questions-b-173.yaml",
+                   "dev-2026-new-entries.yaml")
 
 
 def default_sets(knowledge_path: Path | None) -> list[Path]:
