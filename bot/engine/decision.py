@@ -59,7 +59,7 @@ _PROJECT_ENTRY = "creer-tiers-lieu"
 _SEARCH_LENGTH = 8
 # Two or three questions in one message are taken one by one; more are a list of headings
 # (« Quelle taille ? Quel emplacement ? Quel quartier ? … »), read as one message.
-MAX_QUESTIONS = 3
+_MAX_QUESTIONS = 3
 _EXAMPLES = (
     "definition-tiers-lieu",
     "trouver-tiers-lieu",
@@ -172,7 +172,7 @@ class Engine(CompoundDecisions, WhereDecisions):
         if looks_english(words):
             return self._in_english(text, message, conversation)
         parts = split_questions(text)
-        if 2 <= len(parts) <= MAX_QUESTIONS:
+        if 2 <= len(parts) <= _MAX_QUESTIONS:
             several = self._several_questions(parts, message, conversation)
             if several is not None:
                 return several
