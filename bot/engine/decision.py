@@ -97,6 +97,7 @@ class Engine(CompoundDecisions, WhereDecisions):
         self.geo = Geography(knowledge, self.directory)
         self._place_entries = {p.faq for p in knowledge.places.values() if p.faq}
         self._topic_terms: dict[str, frozenset[str]] = {}  # by entry, filled when first needed
+        self._search_words: frozenset[str] | None = None
 
     # ------------------------------------------------------------------ public API
 

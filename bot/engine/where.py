@@ -14,10 +14,11 @@ from bot.engine.compose import Composer
 from bot.engine.confidence import Calibrator
 from bot.engine.geo import STATIONS_SOURCE, Geography, Spot
 from bot.engine.intents import MORE_DETAILS, gives_a_price, price_intent
+from bot.engine.matching import SCAFFOLDING
 from bot.engine.places import Directory
-from bot.engine.reading import Reading
+from bot.engine.reading import LOCATION_TERM, Reading
 from bot.engine.reply import Reply, ReplyKind, SourceRef, Suggestion
-from bot.engine.text import fold
+from bot.engine.text import Normaliser, fold
 from bot.engine.turn import Thresholds, Turn
 from bot.knowledge import STAFF_CONTACT_ID, Commune, Place
 
@@ -35,6 +36,7 @@ _DETAILS = re.compile(  # about a listed place: more details, or where and how t
 )
 SEARCH_TERM = "chercher"  # canonical word of synonyms.yaml for chercher / trouver / dénicher…
 _WHY_WORDS = frozenset({"pourquoi", "raison", "raisons", "qui", "quand", "interet", "role"})
+_EXISTENCE_WORDS = "existe existent y a ya il y a avoir trouve endroit lieu espace coin"
 _FINDING_ENTRY = "trouver-tiers-lieu"  # « how do I find one »: with a commune, the directory
 # Asking for somewhere to work, with or without a kind of place (« un coin pour bosser à
 # Asnières », « un espace pour travailler à La Garenne-Colombes », « un poste à la journée »).
@@ -97,6 +99,9 @@ class WhereDecisions(Composer):
     geo: Geography
     thresholds: Thresholds
     calibrator: Calibrator
+    normaliser: Normaliser
+    _place_entries: set[str]
+    _search_words: frozenset[str] | None  # what a bare search says, filled when first needed
 
     def _near_station(self, station: Spot, r: Reading, message: str) -> Reply:
         found = self.directory.nearest(station.lat, station.lon, place_type=r.place_type)
@@ -261,6 +266,23 @@ class WhereDecisions(Composer):
     def _probability_of(turn: Turn, entry_id: str) -> float:
         return next((j.probability for j in turn.judged if j.entry_id == entry_id), 0.0)
 
+    def _question_beside_search(self, turn: Turn) -> str | None:
+        """The FAQ entry a place search also asks about: a likely answer that is not about
+        finding or about one place, and two words or more besides the commune, the kind of place
+        and the question words (« un télécentre à Garches ? » is a search and nothing else)."""
+        r, best = turn.reading, turn.best
+        if not turn.sure or best is None or SEARCH_TERM in r.terms or (
+                best.entry_id == _FINDING_ENTRY or best.entry_id in self._place_entries):
+            return None
+        if self._search_words is None:
+            texts = [t for phrases in self.knowledge.place_types.values() for t in phrases]
+            texts += [n for c in self.knowledge.communes for n in (c.name, *c.aliases)]
+            texts.append(_EXISTENCE_WORDS)
+            self._search_words = frozenset(self.normaliser.terms(
+                self.normaliser.words(" ".join(texts)))) | {LOCATION_TERM, "tierslieu"}
+        rest = set(r.terms) - self._search_words - SCAFFOLDING
+        return best.entry_id if len(rest) >= 2 else None
+
     def _place_search(self, turn: Turn, message: str,
                       conversation: Conversation) -> Reply | None:
         """The directory, when the message looks for somewhere to work in a commune or area,
@@ -291,8 +313,15 @@ class WhereDecisions(Composer):
             # « je cherche un fab lab à Gennevilliers pour… »: a search, whatever follows
             or (r.place_cue and SEARCH_TERM in r.terms)
         ):
-            return self._with_candidates(self.places(r.location, r.place_type, message),
-                                         turn.candidates)
+            found = self.places(r.location, r.place_type, message)
+            also = self._question_beside_search(turn)
+            if also is not None and found.places:
+                # « J'habite Rueil, faut-il être entrepreneur pour aller dans un coworking ? »:
+                # the question answered, the places of the commune beside it
+                answer = self.answer(also, message, turn.candidates[0].score, turn.candidates)
+                return replace(answer, text=f"{answer.text}\n\n{found.text}",
+                               places=found.places, commune=found.commune)
+            return self._with_candidates(found, turn.candidates)
         if conversation.last_kind is ReplyKind.PLACES and len(r.terms) <= 3 and not turn.sure:
             # « et à Nanterre ? », « et pour un fablab ? »: short, and not an FAQ question
             reply = self.places(r.location, r.place_type or conversation.last_type, message)

@@ -68,6 +68,17 @@ def test_a_place_described_by_its_card_is_that_place(engine: Engine) -> None:
     assert (reply.kind, reply.entry_id) == (ReplyKind.ANSWER, "casaco")
 
 
+def test_a_question_that_names_a_commune_gets_its_answer_and_the_places(
+        engine: Engine) -> None:
+    reply = engine.reply("J'habite Rueil, faut-il être entrepreneur pour aller dans un coworking ?")
+    assert (reply.kind, reply.entry_id) == (ReplyKind.ANSWER, "acces-particuliers")
+    assert reply.commune == "Rueil-Malmaison" and reply.places
+    # a bare search stays a search, even where an entry is about that kind of place
+    for message in ("un télécentre à Garches ?", "bureaux partages la defense",
+                    "tiers lieu malakoff"):
+        assert engine.reply(message).kind is ReplyKind.PLACES, message
+
+
 def test_la_def_is_la_defense(engine: Engine) -> None:
     reply = engine.reply("bureau partagé vers la def")
     assert (reply.kind, reply.commune) == (ReplyKind.PLACES, "La Défense")
