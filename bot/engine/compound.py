@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.engine.intents import without_english_grammar
-from bot.engine.reply import Reply, ReplyKind, Suggestion
+from bot.engine.reply import Reply, ReplyKind, Suggestion, with_places
 from bot.engine.where import Conversation
 from bot.knowledge import Commune, Knowledge
 
@@ -77,8 +77,7 @@ class CompoundDecisions:
             if offer in self.knowledge.faq and offer != first.entry_id and offer not in offers:
                 offers.append(offer or "")
         if found is not None:
-            first = replace(first, text=f"{first.text}\n\n{found.text}", places=found.places,
-                            commune=found.commune)
+            first = with_places(first, found)
         if not offers:
             return first
         faq = self.knowledge.faq

@@ -7,7 +7,7 @@ decide anything themselves, so every front end behaves the same way.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 
@@ -137,6 +137,13 @@ class Reply:
             data["commune"] = self.commune
             data["type"] = self.place_type
         return data
+
+
+def with_places(answer: Reply, found: Reply) -> Reply:
+    """An answer with the places a search found beside it: their text after its own, their
+    cards and commune with it (« c quoi un fablab et y en a un à Nanterre ? »)."""
+    return replace(answer, text=f"{answer.text}\n\n{found.text}", places=found.places,
+                   commune=found.commune)
 
 
 def footer_line(titles: Sequence[str], facts_date: str | None,

@@ -17,7 +17,7 @@ from bot.engine.intents import MORE_DETAILS, gives_a_price, price_intent
 from bot.engine.matching import SCAFFOLDING
 from bot.engine.places import Directory
 from bot.engine.reading import LOCATION_TERM, Reading
-from bot.engine.reply import Reply, ReplyKind, SourceRef, Suggestion
+from bot.engine.reply import Reply, ReplyKind, SourceRef, Suggestion, with_places
 from bot.engine.text import Normaliser, fold
 from bot.engine.turn import Thresholds, Turn
 from bot.knowledge import STAFF_CONTACT_ID, Commune, Place
@@ -319,8 +319,7 @@ class WhereDecisions(Composer):
                 # « J'habite Rueil, faut-il être entrepreneur pour aller dans un coworking ? »:
                 # the question answered, the places of the commune beside it
                 answer = self.answer(also, message, turn.candidates[0].score, turn.candidates)
-                return replace(answer, text=f"{answer.text}\n\n{found.text}",
-                               places=found.places, commune=found.commune)
+                return with_places(answer, found)
             return self._with_candidates(found, turn.candidates)
         if conversation.last_kind is ReplyKind.PLACES and len(r.terms) <= 3 and not turn.sure:
             # « et à Nanterre ? », « et pour un fablab ? »: short, and not an FAQ question
