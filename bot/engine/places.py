@@ -44,13 +44,22 @@ class PhraseFinder:
         for key in self._exact:
             self._by_size.setdefault((len(key.split()), key[0]), []).append(key)
         self._known_words = known_words
+        self._name_words = frozenset(w for key in self._exact for w in key.split())
 
     def find(self, words: Sequence[str], fuzzy: bool = True) -> list[Found]:
         """Non-overlapping matches, longest first; typos only on words the FAQ doesn't know."""
+        # A name's span holds only words of some name — or, for a typo, words the FAQ
+        # doesn't know: every other word cuts the message, and most words are such.
+        usable = [w in self._name_words or (fuzzy and w not in self._known_words) for w in words]
+        run = [0] * (len(words) + 1)
+        for i in range(len(words) - 1, -1, -1):
+            run[i] = run[i + 1] + 1 if usable[i] else 0
         found: list[Found] = []
         taken: set[int] = set()
         for size in range(min(_MAX_SPAN, len(words)), 0, -1):
             for start in range(len(words) - size + 1):
+                if run[start] < size:
+                    continue
                 span = range(start, start + size)
                 if taken.intersection(span):
                     continue

@@ -257,21 +257,25 @@ class CentroidModel:
             found = self._centroids[label] = (cols, sums / (float(np.linalg.norm(sums)) or 1.0))
         return found
 
-    def _vector(self, bag: Counter[str]) -> dict[int, float]:
-        width = len(self._idf)
-        raw = {
-            col: (1.0 + math.log(c)) * float(self._idf[col])
-            for f, c in bag.items()
-            if (col := _feature_ids.get(f, width)) < width and self._present[col]
-        }
-        norm = math.sqrt(sum(v * v for v in raw.values())) or 1.0
-        return {col: v / norm for col, v in raw.items()}
-
     def query(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """The message as sorted n-gram ids and tf-idf values (l2-normalised)."""
-        vec = self._vector(Counter(ngram_features(self._words(text))))
-        cols = np.fromiter(sorted(vec), dtype=np.int64, count=len(vec))
-        return cols, np.array([vec[c] for c in cols.tolist()], dtype=np.float64)
+        """The message as sorted n-gram ids and tf-idf values (l2-normalised).
+
+        Array work: a message has a few hundred n-grams, and a Python loop over them was a
+        tenth of the time of a question."""
+        bag = Counter(ngram_features(self._words(text)))
+        width = len(self._idf)
+        cols = np.fromiter(map(_feature_ids.get, bag, itertools.repeat(width)), dtype=np.int64,
+                           count=len(bag))
+        counts = np.fromiter(bag.values(), dtype=np.float64, count=len(bag))
+        known = cols < width
+        cols, counts = cols[known], counts[known]
+        known = self._present[cols]
+        cols, counts = cols[known], counts[known]
+        order = np.argsort(cols)
+        cols = cols[order]
+        values = (1.0 + np.log(counts[order])) * self._idf[cols]
+        norm = math.sqrt(float(values @ values)) or 1.0
+        return cols, values / norm
 
     def similarities(self, query: tuple[np.ndarray, np.ndarray],
                      labels: Iterable[str]) -> dict[str, float]:
