@@ -360,8 +360,8 @@ class Engine(CompoundDecisions, WhereDecisions):
             return self._fallback(message, turn)
         close = [j for j in turn.judged[:3]
                  if j.probability >= max(cal.clarify_at / 2, best.probability / 3)]
-        if len(close) < 2:
-            close = turn.judged[:2]
+        if len(close) < 2:  # one likely entry, not likely enough: a real choice of three
+            close = turn.judged[:3]
         faq = self.knowledge.faq
         return Reply(
             kind=ReplyKind.CLARIFY,

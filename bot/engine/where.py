@@ -37,6 +37,7 @@ _DETAILS = re.compile(  # about a listed place: more details, or where and how t
 SEARCH_TERM = "chercher"  # canonical word of synonyms.yaml for chercher / trouver / dénicher…
 _WHY_WORDS = frozenset({"pourquoi", "raison", "raisons", "qui", "quand", "interet", "role"})
 _EXISTENCE_WORDS = "existe existent y a ya il y a avoir trouve endroit lieu espace coin"
+_NEAR_WORDS = "vers pres proche proches cote autour alentours environs"  # « vers la Défense »
 _FINDING_ENTRY = "trouver-tiers-lieu"  # « how do I find one »: with a commune, the directory
 # Asking for somewhere to work, with or without a kind of place (« un coin pour bosser à
 # Asnières », « un espace pour travailler à La Garenne-Colombes », « un poste à la journée »).
@@ -277,9 +278,12 @@ class WhereDecisions(Composer):
         if self._search_words is None:
             texts = [t for phrases in self.knowledge.place_types.values() for t in phrases]
             texts += [n for c in self.knowledge.communes for n in (c.name, *c.aliases)]
-            texts.append(_EXISTENCE_WORDS)
-            self._search_words = frozenset(self.normaliser.terms(
-                self.normaliser.words(" ".join(texts)))) | {LOCATION_TERM, "tierslieu"}
+            texts += [_EXISTENCE_WORDS, _NEAR_WORDS]
+            # each name alone: synonyms rewrite whole names (« la defense » → one word)
+            self._search_words = frozenset(
+                term for text in texts
+                for term in self.normaliser.terms(self.normaliser.words(text))
+            ) | {LOCATION_TERM, "tierslieu"}
         rest = set(r.terms) - self._search_words - SCAFFOLDING
         return best.entry_id if len(rest) >= 2 else None
 
