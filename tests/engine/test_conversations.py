@@ -75,7 +75,9 @@ def test_a_question_that_names_a_commune_gets_its_answer_and_the_places(
     assert reply.commune == "Rueil-Malmaison" and reply.places
     # a bare search stays a search, even where an entry is about that kind of place
     for message in ("un télécentre à Garches ?", "bureaux partages la defense",
-                    "tiers lieu malakoff"):
+                    "tiers lieu malakoff", "bureau partagé vers la defense",
+                    # what the place is for, not a question: the fab labs of Antony
+                    "fab lab a antony pr decouper du bois au laser"):
         assert engine.reply(message).kind is ReplyKind.PLACES, message
 
 
