@@ -316,3 +316,16 @@ def test_a_named_network_is_one_topic(engine: Engine) -> None:
     assert "francetierslieux" in words and "tierslieu" not in words
     assert engine.reply("c'est quoi France Tiers-Lieux ?").entry_id == "france-tiers-lieux"
 
+
+
+@pytest.mark.parametrize("message", [
+    "Un modèle de cahier des charges pour un appel d'offres ?",  # a specification, no Cahier n°12
+    "Le musée Albert-Kahn est-il ouvert le dimanche ?",  # the museum, not the Entretiens
+])
+def test_a_look_alike_name_is_not_the_entry(engine: Engine, message: str) -> None:
+    assert engine.reply(message).kind is not ReplyKind.ANSWER
+
+
+def test_the_real_names_still_are(engine: Engine) -> None:
+    assert engine.reply("le cahier 12 sur les tiers lieux").entry_id == "cahier-12"
+    assert engine.reply("c'est quoi les entretiens albert-kahn").entry_id == "entretiens-albert-kahn"
