@@ -40,6 +40,7 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from bot.engine import Engine
+from bot.engine import second_opinion as second_opinion_module
 from bot.engine import text as text_module
 from bot.engine.holder import KnowledgeHolder
 from bot.knowledge import default_knowledge_path, load_knowledge
@@ -135,7 +136,7 @@ def questions(limit: int, dev: Path | None = None) -> list[str]:
                     if (p / "shared" / "eval" / "dev.yaml").exists()), None)
     if dev is not None and dev.exists():
         items = yaml.safe_load(dev.read_text(encoding="utf-8"))
-        found = [str(item["q"]) for item in items]
+        found = list(dict.fromkeys(str(item["q"]) for item in items))  # a repeat is no first sight
     else:
         found = list(_FALLBACK_QUESTIONS)
     return found[:limit] if limit else found
@@ -178,7 +179,10 @@ def per_question(fns: list, inputs: list[str]) -> list[tuple[float, float]]:
 def _forget_in_process_memos() -> None:
     """Each start-up measured as in a fresh process: no memo left by the previous size."""
     text_module.stem.cache_clear()
+    text_module.fold.cache_clear()
     getattr(text_module, "_MEMOS", {}).clear()
+    for memo in ("_word_cache", "_grams_cache"):  # the second opinion's n-grams of each word
+        getattr(second_opinion_module, memo, {}).clear()
 
 
 def _holder(path: Path, cache_dir: Path) -> KnowledgeHolder:

@@ -360,8 +360,10 @@ class Engine(CompoundDecisions, WhereDecisions):
             return self._fallback(message, turn)
         close = [j for j in turn.judged[:3]
                  if j.probability >= max(cal.clarify_at / 2, best.probability / 3)]
-        if len(close) < 2:  # one likely entry, not likely enough: a real choice of three
-            close = turn.judged[:3]
+        if len(close) < 2:  # one likely entry, not likely enough: a real choice, of three when
+            # the third is not hopeless (« les tiers lieux » still offers the definition)
+            close = turn.judged[:2] + [j for j in turn.judged[2:3]
+                                       if j.probability >= cal.clarify_at / 10]
         faq = self.knowledge.faq
         return Reply(
             kind=ReplyKind.CLARIFY,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bot.engine.text import STOP_WORDS, tokenize
+from bot.engine.text import STOP_WORDS, fold, tokenize
 
 _CREATE = re.compile(
     r"^(?:ouvr(?:ir|e|es|ent|ons|ez|irai|ira)?|ouverture|cre(?:er|e|es|ent|ons|ez|ation)|"
@@ -52,6 +52,13 @@ _QUESTION_START = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"(?<=[?!.;])\s+|\n+")
+# A question without its question mark, as people type them in a chat: a question word, « est-ce
+# que », or an inverted verb (« faut-il », « peut-on », « y a-t-il », « peut on »).
+_ASKING = re.compile(
+    r"\?|\b(?:quoi|comment|pourquoi|combien|quand|qui|quel|quelle|quels|quelles|lequel|"
+    r"laquelle|kesako|est[ -]ce)\b|\b[a-z]+-(?:t-)?(?:il|elle|on|ils|elles|je|tu|nous|vous)\b|"
+    r"\b(?:peut|peux|faut|doit|dois|puis|existe|a)[ -](?:t[ -])?(?:il|on|je)\b"
+)
 
 
 # The engine's work grows with the message, in every channel (2 000 characters of nonsense cost tens of ms of
@@ -143,6 +150,12 @@ def split_questions(text: str) -> list[str]:
         for part in _QUESTION_START.split(sentence) if part and part.strip()
     ]
     return parts if len(parts) >= 2 else [text]
+
+
+def asks_something(text: str) -> bool:
+    """The message asks a question (« J'habite Rueil, faut-il être entrepreneur… »), rather than
+    only naming what it looks for (« fab lab a antony pr decouper du bois »)."""
+    return _ASKING.search(fold(text)) is not None
 
 
 def question_sentence(text: str) -> str | None:

@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from bot.engine.compose import Composer
-from bot.engine.confidence import QUESTION_WORDS, Calibrator
+from bot.engine.confidence import Calibrator
 from bot.engine.geo import STATIONS_SOURCE, Geography, Spot
-from bot.engine.intents import MORE_DETAILS, gives_a_price, price_intent
+from bot.engine.intents import MORE_DETAILS, asks_something, gives_a_price, price_intent
 from bot.engine.matching import SCAFFOLDING
 from bot.engine.places import Directory
 from bot.engine.reading import LOCATION_TERM, Reading
@@ -37,8 +37,6 @@ _DETAILS = re.compile(  # about a listed place: more details, or where and how t
 SEARCH_TERM = "chercher"  # canonical word of synonyms.yaml for chercher / trouver / dénicher…
 _WHY_WORDS = frozenset({"pourquoi", "raison", "raisons", "qui", "quand", "interet", "role"})
 _EXISTENCE_WORDS = "existe existent y a ya il y a avoir trouve endroit lieu espace coin"
-# Words that ask something (« où » is a search's own word).
-_ASKS = QUESTION_WORDS - {"ou"}
 _NEAR_WORDS = "vers pres proche proches cote autour alentours environs"  # « vers la Défense »
 _FINDING_ENTRY = "trouver-tiers-lieu"  # « how do I find one »: with a commune, the directory
 # Asking for somewhere to work, with or without a kind of place (« un coin pour bosser à
@@ -275,7 +273,7 @@ class WhereDecisions(Composer):
         besides the commune, the kind of place and the question words (« un télécentre à
         Garches ? » is a search and nothing else)."""
         r, best = turn.reading, turn.best
-        if "?" not in r.text and _ASKS.isdisjoint(r.words):
+        if not asks_something(r.text):
             return None  # « fab lab a antony pr decouper du bois au laser »: a purpose, no question
         if not turn.sure or best is None or SEARCH_TERM in r.terms or (
                 best.entry_id == _FINDING_ENTRY or best.entry_id in self._place_entries):

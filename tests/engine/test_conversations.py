@@ -70,9 +70,12 @@ def test_a_place_described_by_its_card_is_that_place(engine: Engine) -> None:
 
 def test_a_question_that_names_a_commune_gets_its_answer_and_the_places(
         engine: Engine) -> None:
-    reply = engine.reply("J'habite Rueil, faut-il être entrepreneur pour aller dans un coworking ?")
-    assert (reply.kind, reply.entry_id) == (ReplyKind.ANSWER, "acces-particuliers")
-    assert reply.commune == "Rueil-Malmaison" and reply.places
+    for message in ("J'habite Rueil, faut-il être entrepreneur pour aller dans un coworking ?",
+                    # a question all the same without its question mark
+                    "J'habite Rueil, faut-il être entrepreneur pour aller dans un coworking"):
+        reply = engine.reply(message)
+        assert (reply.kind, reply.entry_id) == (ReplyKind.ANSWER, "acces-particuliers"), message
+        assert reply.commune == "Rueil-Malmaison" and reply.places
     # a bare search stays a search, even where an entry is about that kind of place
     for message in ("un télécentre à Garches ?", "bureaux partages la defense",
                     "tiers lieu malakoff", "bureau partagé vers la defense",
