@@ -22,15 +22,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.engine.intents import QUESTION_WORDS
 from bot.engine.matching import FaqIndex, Match
 from bot.engine.second_opinion import OUT_OF_SCOPE, CentroidModel
 
 MODEL_FILE = Path("training") / "confidence.json"
 FORMAT = 1
-QUESTION_WORDS = frozenset({
-    "quoi", "comment", "pourquoi", "combien", "quand", "ou", "qui", "quel", "quelle", "quels",
-    "quelles", "kesako", "lequel", "laquelle", "est-ce",
-})
 FEATURES = (
     "score", "lead", "top_of_index", "entry_share", "phrasing_share",
     "matched_terms", "single_term", "best_matched_idf", "best_missed_idf", "unknown_share",

@@ -52,11 +52,16 @@ _QUESTION_START = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"(?<=[?!.;])\s+|\n+")
-# A question without its question mark, as people type them in a chat: a question word, « est-ce
-# que », or an inverted verb (« faut-il », « peut-on », « y a-t-il », « peut on »).
+QUESTION_WORDS = frozenset({
+    "quoi", "comment", "pourquoi", "combien", "quand", "ou", "qui", "quel", "quelle", "quels",
+    "quelles", "kesako", "lequel", "laquelle", "est-ce",
+})
+# A question without its question mark, as people type them in a chat: a question word (« où »
+# is a search's own word), « est-ce que », or an inverted verb (« faut-il », « peut-on »,
+# « y a-t-il », « peut on »).
 _ASKING = re.compile(
-    r"\?|\b(?:quoi|comment|pourquoi|combien|quand|qui|quel|quelle|quels|quelles|lequel|"
-    r"laquelle|kesako|est[ -]ce)\b|\b[a-z]+-(?:t-)?(?:il|elle|on|ils|elles|je|tu|nous|vous)\b|"
+    r"\?|\b(?:" + "|".join(sorted(QUESTION_WORDS - {"ou", "est-ce"})) + r"|est[ -]ce)\b|"
+    r"\b[a-z]+-(?:t-)?(?:il|elle|on|ils|elles|je|tu|nous|vous)\b|"
     r"\b(?:peut|peux|faut|doit|dois|puis|existe|a)[ -](?:t[ -])?(?:il|on|je)\b"
 )
 

@@ -100,9 +100,10 @@ def _counts(texts: Sequence[Sequence[str]]) -> sparse.csr_matrix:
     ids = np.fromiter(map(number.__getitem__, flat), dtype=np.int64, count=len(flat))
     text_of = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
     same_text = text_of[1:] == text_of[:-1]  # a pair: two neighbours in one text
-    codes = ids[:-1][same_text] * max(len(words), 1) + ids[1:][same_text]
+    base = max(len(words), 1)  # a pair's code: first word's number × base + second's
+    codes = ids[:-1][same_text] * base + ids[1:][same_text]
     pairs, pair_item = np.unique(codes, return_inverse=True)
-    firsts, seconds = np.divmod(pairs, max(len(words), 1))
+    firsts, seconds = np.divmod(pairs, base)
     features = [_word_features(w) for w in words] + [
         (_feature_id(f"{words[a]} {words[b]}"),)
         for a, b in zip(firsts.tolist(), seconds.tolist(), strict=True)

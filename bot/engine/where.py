@@ -268,15 +268,16 @@ class WhereDecisions(Composer):
         return next((j.probability for j in turn.judged if j.entry_id == entry_id), 0.0)
 
     def _question_beside_search(self, turn: Turn) -> str | None:
-        """The FAQ entry a place search also asks about: a question (a question mark or word), a
-        likely answer that is not about finding or about one place, and two words or more
+        """The FAQ entry a place search also asks about: a likely answer that is not about
+        finding or about one place, a question (:func:`asks_something`: « fab lab a antony pr
+        decouper du bois au laser » names a purpose and asks nothing), and two words or more
         besides the commune, the kind of place and the question words (« un télécentre à
         Garches ? » is a search and nothing else)."""
         r, best = turn.reading, turn.best
-        if not asks_something(r.text):
-            return None  # « fab lab a antony pr decouper du bois au laser »: a purpose, no question
         if not turn.sure or best is None or SEARCH_TERM in r.terms or (
                 best.entry_id == _FINDING_ENTRY or best.entry_id in self._place_entries):
+            return None
+        if not asks_something(r.text):
             return None
         if self._search_words is None:
             texts = [t for phrases in self.knowledge.place_types.values() for t in phrases]
