@@ -22,6 +22,7 @@ import os
 import threading
 from pathlib import Path
 
+from bot.engine.second_opinion import counted_elsewhere, take_counted
 from bot.engine.text import Normaliser, shared_memo
 from bot.knowledge.cache import FileMemo
 from bot.knowledge.faqfiles import FaqFile, faq_file_key, faq_paths, load_faq_file
@@ -32,9 +33,9 @@ log = logging.getLogger(__name__)
 
 MIN_BYTES = 2_000_000  # below this (the shipped knowledge is 0.6 MB) a fork costs more than it saves
 MAX_WORKERS = 4
-OWN_SHARE = 1.3  # this process's share of the files against one worker's
+OWN_SHARE = 1.6  # this process's share of the files against one worker's
 
-_Result = tuple[list[tuple[str, str, FaqFile]], str, dict]
+_Result = tuple[list[tuple[str, str, FaqFile]], str, dict, tuple | None]
 
 
 def _cores() -> int:
@@ -46,17 +47,24 @@ def _cores() -> int:
 
 def _read(root: Path, files: list[tuple[Path, str, str]], send: bool) -> _Result:
     """Validate ``files`` (path, relative name, key) and normalise their phrasings; ``send``:
-    return the normalised phrasings too (a worker's memo stays in the worker)."""
+    return the normalised phrasings too (a worker's memo stays in the worker), and each
+    entry's n-gram counts for the second opinion (this process counts its own at build)."""
     terms, sms = read_vocabulary(root)
     normaliser = Normaliser(sms, terms)
     out, phrasings = [], {}
+    keys: dict[str, tuple[tuple[str, ...], ...]] = {}
     for path, rel, key in files:
         result = load_faq_file(path, root, None)
         for entry in result.entries:
-            for text in (*entry.questions, " ".join(entry.keywords)):
+            # what CentroidModel counts for an entry: its phrasings, then its keywords
+            texts = (*entry.questions, " ".join(entry.keywords))
+            for text in texts:
                 phrasings[text] = normaliser.phrasing(text)
+            keys[f"{rel}\0{entry.id}"] = tuple(phrasings[text][0] for text in texts)
         out.append((rel, key, result))
-    return out, normaliser.fingerprint, phrasings if send else {}
+    if not send:
+        return out, normaliser.fingerprint, {}, None
+    return out, normaliser.fingerprint, phrasings, counted_elsewhere(keys)
 
 
 def _shares(files: list[tuple[Path, str, str, int]], n: int) -> list[list[tuple[Path, str, str]]]:
@@ -106,8 +114,10 @@ def prefetch(root: Path, memo: FileMemo) -> int:
     except Exception:  # a worker that died, a result that would not pickle: read as usual
         log.warning("parallel knowledge read failed, reading sequentially", exc_info=True)
         return 0
-    for done, fingerprint, phrasings in results:
+    for done, fingerprint, phrasings, counted in results:
         shared_memo(fingerprint).update(phrasings)
+        if counted is not None:
+            take_counted(counted)
         for rel, key, result in done:
             memo.put(rel, key, result)
-    return sum(len(done) for done, _, _ in results)
+    return sum(len(done) for done, _, _, _ in results)

@@ -156,6 +156,25 @@ def _blocks(keys: Mapping[str, tuple[tuple[str, ...], ...]]) -> dict[str, _Block
     return {name: block for name, block in found.items() if block is not None and block.size}
 
 
+def counted_elsewhere(keys: Mapping[str, tuple[tuple[str, ...], ...]]) -> tuple:
+    """The blocks of ``keys`` counted in this process, packed to travel to another one (with
+    the names of their n-grams, whose numbers are this process's): a cold start counts the
+    n-grams of each FAQ file in the worker that read it (:mod:`bot.engine.prefetch`)."""
+    blocks = _blocks(keys)
+    return [keys[name] for name in blocks], _pack(blocks), _feature_names[:]
+
+
+def take_counted(counted: tuple) -> None:
+    """Blocks from :func:`counted_elsewhere`, numbered as this process numbers n-grams and put
+    where :class:`CentroidModel` looks first: by their texts, as if counted here."""
+    keys, packed, names = counted
+    ids = np.fromiter(map(_feature_id, names), dtype=np.int64, count=len(names))
+    if len(_block_cache) + len(keys) > 100_000:
+        _block_cache.clear()
+    for key, block in zip(keys, _unpack(packed).values(), strict=True):
+        _block_cache[key] = _Block(block.indptr, ids[block.cols], block.counts)
+
+
 def _pack(blocks: Mapping[str, _Block]) -> tuple:
     """Every block in four arrays, the counts as 16-bit integers when that is exact: one array
     per block took 83 MB and a third of a warm start to unpickle at 10 000 entries."""

@@ -78,6 +78,27 @@ class _DroppedMarks(dict):
 _DROP_MARKS = _DroppedMarks()
 
 
+def _fold_slowly(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text or "")[:_MAX_CHARS]
+    text = _INVISIBLE.sub("", text)
+    text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES_LIGATURES).lower())
+    if _LATIN_WITH_ACCENTS.search(text) is None:
+        return _ACCENTS.sub("", text)
+    return text.translate(_DROP_MARKS)
+
+
+# Usual French text (printable ASCII, accented Latin letters, French punctuation) folds one
+# character at a time: no character of this set composes with its neighbours under NFKC/NFKD, so
+# one ``str.translate`` by a table of each character's own fold gives the same text as the two
+# normal forms, four times faster (a tenth of a cold start at 10 000 entries was folding).
+_TABLE_CHARS = "".join(
+    chr(c) for c in (*range(0x20, 0x7F), *range(0xA0, 0x180)) if unicodedata.combining(chr(c)) == 0
+) + "’‘´ʼ′«»“”„…–—\u00a0\u202f"
+_BY_CHARACTER = str.maketrans({c: _fold_slowly(c) for c in _TABLE_CHARS})
+_NOT_IN_TABLE = re.compile("[^" + re.escape(_TABLE_CHARS) + "]")
+_TABLE_LENGTH = _MAX_CHARS // 3  # « … » becomes three characters before the cut
+
+
 @lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Lower-case, accent-free, apostrophe-normalised text (no other change); cached, as every
@@ -86,12 +107,9 @@ def fold(text: str) -> str:
         if "`" not in text and text.isprintable():  # nothing to translate
             return text[:_MAX_CHARS].lower()
         return text[:_MAX_CHARS].translate(_APOSTROPHES).lower().translate(_DROP_MARKS)
-    text = unicodedata.normalize("NFKC", text or "")[:_MAX_CHARS]
-    text = _INVISIBLE.sub("", text)
-    text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES_LIGATURES).lower())
-    if _LATIN_WITH_ACCENTS.search(text) is None:
-        return _ACCENTS.sub("", text)
-    return text.translate(_DROP_MARKS)
+    if len(text) <= _TABLE_LENGTH and _NOT_IN_TABLE.search(text) is None:
+        return text.translate(_BY_CHARACTER)
+    return _fold_slowly(text)
 
 
 _GLUED = {"aujourd'hui": "aujourdhui", "quelqu'un": "quelquun", "presqu'ile": "presquile"}
@@ -105,8 +123,9 @@ def tokenize(text: str) -> list[str]:
 
 def _split_folded(text: str) -> list[str]:
     """:func:`tokenize` of a text already folded (folding twice gives the same text)."""
-    text = _GLUED_RE.sub(lambda m: _GLUED[m.group(0)], text)
-    text = _ELISION.sub(" ", text)
+    if "'" in text:  # no apostrophe, no elision (most words of most texts)
+        text = _GLUED_RE.sub(lambda m: _GLUED[m.group(0)], text)
+        text = _ELISION.sub(" ", text)
     return [t for t in _NON_WORD.split(text) if t]
 
 
@@ -171,7 +190,7 @@ class Normaliser:
                 break
             self._by_first.setdefault(key.split(" ", 1)[0], []).append(key)
         self._by_first_token = {
-            first: [(tuple(key.split(" ")), pairs[key]) for key in keys]
+            first: [(key.split(" "), pairs[key]) for key in keys]
             for first, keys in (self._by_first or {}).items()
         }
         self.canonical_words = frozenset(pairs.values())
@@ -194,8 +213,8 @@ class Normaliser:
         same SMS forms and synonyms (an engine rebuilt from the same synonyms.yaml reuses it)."""
         found = self._memo.get(text)
         if found is None:
-            words = tuple(sys.intern(w) for w in self.words(text))
-            stems = tuple(sys.intern(s) for s in dict.fromkeys(self.terms(words)))
+            words = tuple(map(sys.intern, self.words(text)))
+            stems = tuple(map(sys.intern, dict.fromkeys(self.terms(words))))
             found = self._memo[text] = (words, stems)
         return found
 
@@ -236,21 +255,26 @@ class Normaliser:
         return text.split()
 
     def _rewrite_words(self, tokens: list[str]) -> list[str]:
-        """:meth:`_rewrite_plain` on words that hold no space or slash: whole words compared."""
+        """:meth:`_rewrite_plain` on words that hold no space or slash: whole words compared,
+        only where a variant can start; the words in between are copied as slices."""
         table = self._by_first_token
+        starts = [i for i, token in enumerate(tokens) if token in table]
+        if not starts:
+            return tokens
         out: list[str] = []
-        i, n = 0, len(tokens)
-        while i < n:
-            for parts, target in table.get(tokens[i], ()):
-                k = len(parts)
-                if tuple(tokens[i:i + k]) == parts:
+        done = 0  # tokens before this are in ``out``
+        for i in starts:
+            if i < done:
+                continue  # inside the variant just rewritten
+            for parts, target in table[tokens[i]]:
+                end = i + len(parts)
+                if tokens[i:end] == parts:
+                    out += tokens[done:i]
                     if target:
                         out.append(target)
-                    i += k
+                    done = end
                     break
-            else:
-                out.append(tokens[i])
-                i += 1
+        out += tokens[done:]
         return out
 
     def _rewrite_plain(self, text: str) -> str:
@@ -277,7 +301,10 @@ class Normaliser:
 
     def words(self, text: str) -> list[str]:
         """Folded, SMS-expanded tokens (before synonyms): what typo correction works on."""
-        return self.expand(_split_folded(_WHAT_IS.sub(" kesako ", fold(text))))
+        folded = fold(text)
+        if "qu" in folded:  # every form _WHAT_IS knows has it
+            folded = _WHAT_IS.sub(" kesako ", folded)
+        return self.expand(_split_folded(folded))
 
     def terms(self, words: Iterable[str]) -> list[str]:
         """From corrected words to the stems that the index compares."""

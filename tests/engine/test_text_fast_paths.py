@@ -30,6 +30,10 @@ def test_fold_matches_the_character_by_character_definition() -> None:
                                                rng.randint(0x1F000, 0x1FAFF),
                                                rng.randint(0x300, 0x36F), rng.randint(0xC0, 0xFF)]))
                                for _ in range(rng.randint(0, 20))))
+    table = t._TABLE_CHARS  # French text, folded by one table: every character and mixes
+    samples += list(table) + ["".join(rng.choice(table) for _ in range(rng.randint(1, 60)))
+                              for _ in range(3000)]
+    samples += ["…" * t._TABLE_LENGTH, "é" * t._TABLE_LENGTH + "x", "…" * (t._TABLE_LENGTH + 1)]
     for sample in samples:
         assert fold(sample) == reference_fold(sample), repr(sample)
 
