@@ -6,8 +6,11 @@ engine and returns the exact problems, so the bot never stops answering because 
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,6 +56,20 @@ class ReloadResult:
 def knowledge_files(root: Path) -> list[Path]:
     """Every file the engine reads: YAML, the trained confidence (JSON), the stations (CSV)."""
     return sorted(f for f in root.rglob("*") if f.suffix in (".yaml", ".yml", ".json", ".csv"))
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Building an engine allocates hundreds of thousands of tuples and makes almost no garbage
+    cycle, yet the cycle collector walks them again and again (a tenth of a cold start at
+    10 000 entries): it waits until the engine is built."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 class KnowledgeHolder:
@@ -118,12 +135,13 @@ class KnowledgeHolder:
                 engine.normaliser.memo.update(phrasings)  # the next reload normalises little
                 self._seed_memo(engine.knowledge)
                 return engine
-        prefetch(self.path, self._memo)  # a cold start of a large knowledge: on every core
-        try:
-            engine = Engine(self._load(), staff_contact=self.staff_contact)
-        except Exception:
-            self._write_in_background()  # the files that were valid are cached all the same
-            raise
+        with _collector_paused():
+            prefetch(self.path, self._memo)  # a cold start of a large knowledge: on every core
+            try:
+                engine = Engine(self._load(), staff_contact=self.staff_contact)
+            except Exception:
+                self._write_in_background()  # the files that were valid are cached all the same
+                raise
         # The normalised phrasings go in the same pickle as the engine: the words they share
         # with the index are stored once.
         self._write_in_background(("engine", slot, key, (engine, dict(engine.normaliser.memo)))
