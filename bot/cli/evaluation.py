@@ -30,6 +30,11 @@ class EvalResult:
     places: str
     places_accuracy: float
     misses: list[dict[str, Any]] = field(default_factory=list)
+    # Not in score.py, a diagnostic: how often the first candidate is the expected entry, and
+    # the decision accuracy a perfect decision would reach with this ranking (every right first
+    # candidate answered, every out-of-scope message declined) — what no threshold can exceed.
+    first_candidate: str = ""
+    ranking_ceiling: float = 0.0
 
     def lines(self) -> list[str]:
         return [
@@ -41,6 +46,8 @@ class EvalResult:
             f"smalltalk: {self.smalltalk}",
             f"places: {self.places}",
             f"misses: {len(self.misses)}",
+            f"first_candidate: {self.first_candidate}  (diagnostic)",
+            f"ranking_ceiling: {self.ranking_ceiling:.3f}  (diagnostic)",
         ]
 
 
@@ -50,7 +57,7 @@ def score(items: list[dict], replies: list[dict], directory: list[dict] | None =
         raise ValueError(f"{len(items)} questions mais {len(replies)} réponses")
     n = {"id": 0, "none": 0, "smalltalk": 0, "places": 0}
     right = dict.fromkeys(n, 0)
-    wrong = top3 = 0
+    wrong = top3 = first = 0
     misses: list[dict[str, Any]] = []
     for item, reply in zip(items, replies, strict=True):
         expect, kind = item["expect"], reply.get("kind")
@@ -76,7 +83,9 @@ def score(items: list[dict], replies: list[dict], directory: list[dict] | None =
             group = "id"
             ok = kind == "answer" and reply.get("id") == expect
             wrong += kind == "answer" and reply.get("id") != expect
-            top3 += expect in [c.get("id") for c in (reply.get("candidates") or [])[:3]]
+            ranked = [c.get("id") for c in (reply.get("candidates") or [])]
+            top3 += expect in ranked[:3]
+            first += (ranked[:1] or [reply.get("id")])[0] == expect
         n[group] += 1
         right[group] += ok
         if not ok:
@@ -93,4 +102,6 @@ def score(items: list[dict], replies: list[dict], directory: list[dict] | None =
         places=f"{right['places']}/{n['places']}",
         places_accuracy=right["places"] / n["places"] if n["places"] else 1.0,
         misses=misses,
+        first_candidate=f"{first}/{n['id']}",
+        ranking_ceiling=(first + n["none"]) / decided if decided else 0.0,
     )

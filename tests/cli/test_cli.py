@@ -91,6 +91,22 @@ def test_eval_command_agrees_with_the_reference_scorer(
     assert f"decision_accuracy: {expected['decision_accuracy']:.3f}" in capsys.readouterr().out
 
 
+def test_eval_says_what_the_ranking_allows_at_best() -> None:
+    # the right entry first but hesitated on, a wrong entry first, a declined out-of-scope one
+    items = [{"q": "a", "expect": "tarifs"}, {"q": "b", "expect": "tarifs"},
+             {"q": "c", "expect": "none"}, {"q": "d", "expect": "tarifs"}]
+    replies = [
+        {"kind": "clarify", "id": None, "candidates": [{"id": "tarifs"}, {"id": "x"}]},
+        {"kind": "answer", "id": "x", "candidates": [{"id": "x"}, {"id": "tarifs"}]},
+        {"kind": "fallback", "id": None, "candidates": [{"id": "x"}]},
+        {"kind": "answer", "id": "tarifs", "candidates": []},  # answered by an intent rule
+    ]
+    result = score(items, replies)
+    assert result.decision_accuracy == 0.5
+    assert result.first_candidate == "2/3"
+    assert result.ranking_ceiling == 0.75  # the hesitation could have been an answer, no more
+
+
 def test_check_passes_on_shipped_knowledge_and_fails_with_locations(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
