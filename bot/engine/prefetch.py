@@ -22,7 +22,7 @@ import os
 import threading
 from pathlib import Path
 
-from bot.engine.second_opinion import counted_elsewhere, take_counted
+from bot.engine.second_opinion import count_ahead, counted_elsewhere, take_counted
 from bot.engine.text import Normaliser, shared_memo
 from bot.knowledge.cache import FileMemo
 from bot.knowledge.faqfiles import FaqFile, faq_file_key, faq_paths, load_faq_file
@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 MIN_BYTES = 2_000_000  # below this (the shipped knowledge is 0.6 MB) a fork costs more than it saves
 MAX_WORKERS = 4
-OWN_SHARE = 1.6  # this process's share of the files against one worker's
+OWN_SHARE = 1.15  # this process's share of the files against one worker's
 
 _Result = tuple[list[tuple[str, str, FaqFile]], str, dict, tuple | None]
 
@@ -47,8 +47,8 @@ def _cores() -> int:
 
 def _read(root: Path, files: list[tuple[Path, str, str]], send: bool) -> _Result:
     """Validate ``files`` (path, relative name, key) and normalise their phrasings; ``send``:
-    return the normalised phrasings too (a worker's memo stays in the worker), and each
-    entry's n-gram counts for the second opinion (this process counts its own at build)."""
+    return the normalised phrasings too (a worker's memo stays in the worker); either way each
+    entry's n-grams are counted for the second opinion (a worker's are sent back)."""
     terms, sms = read_vocabulary(root)
     normaliser = Normaliser(sms, terms)
     out, phrasings = [], {}
@@ -62,7 +62,8 @@ def _read(root: Path, files: list[tuple[Path, str, str]], send: bool) -> _Result
                 phrasings[text] = normaliser.phrasing(text)
             keys[f"{rel}\0{entry.id}"] = tuple(phrasings[text][0] for text in texts)
         out.append((rel, key, result))
-    if not send:
+    if not send:  # this process: counted while the workers finish, found in the cache later
+        count_ahead(keys)
         return out, normaliser.fingerprint, {}, None
     return out, normaliser.fingerprint, phrasings, counted_elsewhere(keys)
 

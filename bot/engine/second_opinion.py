@@ -156,6 +156,11 @@ def _blocks(keys: Mapping[str, tuple[tuple[str, ...], ...]]) -> dict[str, _Block
     return {name: block for name, block in found.items() if block is not None and block.size}
 
 
+def count_ahead(keys: Mapping[str, tuple[tuple[str, ...], ...]]) -> None:
+    """Count the blocks of ``keys`` now, for a :class:`CentroidModel` built later to find."""
+    _blocks(keys)
+
+
 def counted_elsewhere(keys: Mapping[str, tuple[tuple[str, ...], ...]]) -> tuple:
     """The blocks of ``keys`` counted in this process, packed to travel to another one (with
     the names of their n-grams, whose numbers are this process's): a cold start counts the
