@@ -28,6 +28,8 @@ class _Entry:
 
     def text(self, name: str, required: bool = True) -> str | None:
         value = self.data.get(name)
+        if type(value) is str and value.strip():  # the usual case, as the checks below find it
+            return " ".join(value.split()) if name != "answer" else value.strip()
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
                 self.problem(name, "champ obligatoire manquant ou vide")
@@ -61,6 +63,10 @@ class _Entry:
 
     def texts(self, name: str, required: bool = False, minimum: int = 0) -> tuple[str, ...]:
         value = self.data.get(name)
+        if type(value) is list and len(value) >= max(minimum, 1):  # the usual case: texts
+            cleaned = tuple(" ".join(v.split()) if type(v) is str else "" for v in value)
+            if all(cleaned):  # every one a non-empty text: what the checks below would accept
+                return cleaned
         if value is None:
             if required:
                 self.problem(name, "champ obligatoire manquant")
