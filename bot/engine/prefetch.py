@@ -3,10 +3,11 @@
 At 10 000 entries, reading and validating the YAML and normalising the phrasings are two thirds
 of a cold start, and every FAQ file can be done on its own. So before the usual load, the files
 that neither memory nor the disk cache holds are shared out between this process and forked
-workers; each validates its files (:func:`~bot.knowledge.faqfiles.load_faq_file`) and
-normalises their phrasings. The results go where the usual load and the index look first: the
-file memo and the normaliser's shared memo. The load that follows is the ordinary one (the same
-checks across files, the same errors), it just finds the work done.
+workers; each validates its files (:func:`~bot.knowledge.faqfiles.load_faq_file`),
+normalises their phrasings and counts their n-grams for the second opinion. The results go
+where the usual load and the engine look first: the file memo, the normaliser's shared memo and
+the second opinion's block cache. The load that follows is the ordinary one (the same checks
+across files, the same errors), it just finds the work done.
 
 Only where it pays and is safe: a platform with ``fork``, two usable cores or more, at least
 :data:`MIN_BYTES` of FAQ files to read, and no other thread running (a fork copies one thread
@@ -70,8 +71,8 @@ def _read(root: Path, files: list[tuple[Path, str, str]], send: bool) -> _Result
 
 def _shares(files: list[tuple[Path, str, str, int]], n: int) -> list[list[tuple[Path, str, str]]]:
     """``n`` lists of files, largest files first to the least loaded list. The first list is
-    this process's: a worker's results must still be pickled and sent back (a quarter of its
-    reading time at 10 000 entries), so this process takes a larger share."""
+    this process's, a little larger (:data:`OWN_SHARE`): a worker's results must still be
+    pickled and sent back, which costs more than this process's unpacking of them."""
     shares: list[list[tuple[Path, str, str]]] = [[] for _ in range(n)]
     loads = [0.0] * n
     weight = [OWN_SHARE, *([1.0] * (n - 1))]
