@@ -37,7 +37,7 @@ _ACCENTS = re.compile(r"[\u0300-\u034e\u0350-\u036f]+")
 # Zero-width and bidirectional marks: invisible, but they would split or glue words.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u00ad]")
 _ELISION = re.compile(r"\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)'")
-_NON_WORD = re.compile(r"[^a-z0-9/]+")
+_WORD = re.compile(r"[a-z0-9/]+")  # what is left between punctuation, spaces and other letters
 _MAX_CHARS = 2000
 # « Qu'est-ce que X ? » asks for a definition; once elisions and stop words are gone nothing
 # would be left of it, so it becomes one word that synonyms.yaml can map (kesako).
@@ -126,7 +126,7 @@ def _split_folded(text: str) -> list[str]:
     if "'" in text:  # no apostrophe, no elision (most words of most texts)
         text = _GLUED_RE.sub(lambda m: _GLUED[m.group(0)], text)
         text = _ELISION.sub(" ", text)
-    return [t for t in _NON_WORD.split(text) if t]
+    return _WORD.findall(text)
 
 
 @lru_cache(maxsize=50_000)
@@ -138,6 +138,7 @@ def stem(word: str) -> str:
 
 
 _PLAIN = re.compile(r"[a-z0-9/_ ]*")
+_PLAIN_WORDS = re.compile(r"[a-z0-9_]+(?: [a-z0-9_]+)*")
 _PIECE = re.compile(r"[^ /]+")
 _MEMOS: dict[str, dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {}
 
@@ -247,10 +248,12 @@ class Normaliser:
         if not self._synonym_re or not tokens:
             return tokens
         text = " ".join(tokens)
-        if self._by_first is not None and _PLAIN.fullmatch(text):
-            if "/" not in text and text.count(" ") == len(tokens) - 1 and all(tokens):
+        if self._by_first is not None:
+            # words of letters and digits, one space between each: compared word by word
+            if _PLAIN_WORDS.fullmatch(text) and text.count(" ") == len(tokens) - 1:
                 return self._rewrite_words(tokens)
-            return self._rewrite_plain(text).split()
+            if _PLAIN.fullmatch(text):
+                return self._rewrite_plain(text).split()
         text = self._synonym_re.sub(lambda m: self._synonyms[m.group(0)], text)
         return text.split()
 
