@@ -30,9 +30,10 @@ class EvalResult:
     places: str
     places_accuracy: float
     misses: list[dict[str, Any]] = field(default_factory=list)
-    # Not in score.py, a diagnostic: how often the first candidate is the expected entry, and
-    # the decision accuracy a perfect decision would reach with this ranking (every right first
-    # candidate answered, every out-of-scope message declined) — what no threshold can exceed.
+    # Not in score.py, a diagnostic: how often the expected entry is the first candidate (or the
+    # answer given), and the decision accuracy a perfect decision would reach with this ranking
+    # (every right first candidate answered, every out-of-scope message declined): what no
+    # threshold or confidence model can exceed.
     first_candidate: str = ""
     ranking_ceiling: float = 0.0
 
@@ -85,7 +86,8 @@ def score(items: list[dict], replies: list[dict], directory: list[dict] | None =
             wrong += kind == "answer" and reply.get("id") != expect
             ranked = [c.get("id") for c in (reply.get("candidates") or [])]
             top3 += expect in ranked[:3]
-            first += (ranked[:1] or [reply.get("id")])[0] == expect
+            # an answer routed past the ranking (a named place's own entry) counts as reachable
+            first += ok or (ranked[:1] or [reply.get("id")])[0] == expect
         n[group] += 1
         right[group] += ok
         if not ok:

@@ -21,8 +21,10 @@ import logging
 import multiprocessing
 import os
 import threading
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from bot.engine.reading import entry_texts
 from bot.engine.second_opinion import count_ahead, counted_elsewhere, take_counted
 from bot.engine.text import Normaliser, shared_memo
 from bot.knowledge.cache import FileMemo
@@ -57,8 +59,7 @@ def _read(root: Path, files: list[tuple[Path, str, str]], send: bool) -> _Result
     for path, rel, key in files:
         result = load_faq_file(path, root, None)
         for entry in result.entries:
-            # what CentroidModel counts for an entry: its phrasings, then its keywords
-            texts = (*entry.questions, " ".join(entry.keywords))
+            texts = entry_texts(entry)  # as the second opinion counts them (no learned ones yet)
             for text in texts:
                 phrasings[text] = normaliser.phrasing(text)
             keys[f"{rel}\0{entry.id}"] = tuple(phrasings[text][0] for text in texts)
@@ -110,16 +111,18 @@ def prefetch(root: Path, memo: FileMemo) -> int:
     if not theirs:
         return 0
     try:
-        with multiprocessing.get_context("fork").Pool(len(theirs)) as pool:
-            pending = [pool.apply_async(_read, (root, share, True)) for share in theirs]
-            results = [_read(root, mine, False), *(p.get() for p in pending)]
+        # concurrent.futures, not multiprocessing.Pool: a worker that dies (killed for memory,
+        # say) breaks the pool and raises here instead of leaving this process waiting forever
+        with ProcessPoolExecutor(len(theirs), mp_context=multiprocessing.get_context("fork")) as pool:
+            pending = [pool.submit(_read, root, share, True) for share in theirs]
+            results = [_read(root, mine, False), *(p.result() for p in pending)]
+        for done, fingerprint, phrasings, counted in results:
+            shared_memo(fingerprint).update(phrasings)
+            if counted is not None:
+                take_counted(counted)
+            for rel, key, result in done:
+                memo.put(rel, key, result)
     except Exception:  # a worker that died, a result that would not pickle: read as usual
         log.warning("parallel knowledge read failed, reading sequentially", exc_info=True)
         return 0
-    for done, fingerprint, phrasings, counted in results:
-        shared_memo(fingerprint).update(phrasings)
-        if counted is not None:
-            take_counted(counted)
-        for rel, key, result in done:
-            memo.put(rel, key, result)
     return sum(len(done) for done, _, _, _ in results)

@@ -17,7 +17,7 @@ from bot.engine.matching import FaqIndex, Match
 from bot.engine.places import Directory
 from bot.engine.second_opinion import OUT_OF_SCOPE, CentroidModel
 from bot.engine.text import Normaliser, tokenize
-from bot.knowledge import Commune, Knowledge, Place
+from bot.knowledge import Commune, FaqEntry, Knowledge, Place
 
 PLACES_PSEUDO_ENTRY = "__places__"
 LOCATION_TERM = "loc92"  # has a digit: survives stemming unchanged on both sides
@@ -49,10 +49,16 @@ _PLACE_SEARCH_PHRASINGS = (
 )
 
 
+def entry_texts(entry: FaqEntry, learned: Sequence[str] = ()) -> list[str]:
+    """One entry's phrasings (hand-written, then staff-accepted), its keywords as one more: what
+    the index and the second opinion read of it (a cold start's workers too)."""
+    return [*entry.questions, *learned, " ".join(entry.keywords)]
+
+
 def entry_phrasings(knowledge: Knowledge) -> dict[str, list[str]]:
-    """Every entry's phrasings, its keywords as one more."""
+    """Every entry's texts (:func:`entry_texts`)."""
     return {
-        entry_id: [*knowledge.phrasings(entry_id), " ".join(entry.keywords)]
+        entry_id: entry_texts(entry, knowledge.learned_phrasings(entry_id))
         for entry_id, entry in knowledge.faq.items()
     }
 

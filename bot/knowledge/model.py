@@ -172,8 +172,11 @@ class Knowledge:
 
     def phrasings(self, entry_id: str) -> tuple[str, ...]:
         """Hand-written and staff-accepted phrasings of one entry."""
-        learned = tuple(p.question for p in self.learned if p.entry_id == entry_id)
-        return self.faq[entry_id].questions + learned
+        return self.faq[entry_id].questions + self.learned_phrasings(entry_id)
+
+    def learned_phrasings(self, entry_id: str) -> tuple[str, ...]:
+        """The phrasings staff accepted for one entry (``learned.yaml``)."""
+        return tuple(p.question for p in self.learned if p.entry_id == entry_id)
 
     def commune(self, name: str) -> Commune | None:
         return next((c for c in self.communes if c.name == name), None)

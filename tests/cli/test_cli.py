@@ -105,6 +105,9 @@ def test_eval_says_what_the_ranking_allows_at_best() -> None:
     assert result.decision_accuracy == 0.5
     assert result.first_candidate == "2/3"
     assert result.ranking_ceiling == 0.75  # the hesitation could have been an answer, no more
+    # a named place's own entry answered while another entry ranks first: reachable all the same
+    routed = {"kind": "answer", "id": "casaco", "candidates": [{"id": "tarifs"}]}
+    assert score([{"q": "e", "expect": "casaco"}], [routed]).ranking_ceiling == 1.0
 
 
 def test_check_passes_on_shipped_knowledge_and_fails_with_locations(

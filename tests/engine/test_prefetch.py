@@ -28,9 +28,15 @@ def read_here(root, files, send):  # n-grams numbered here after the fork: numbe
         second_opinion._feature_id("numbered here after the fork")
     return own_read(root, files, send)
 prefetch._read = read_here
-read = []
-holder.prefetch = lambda root, memo: read.append(prefetch.prefetch(root, memo)) or read[-1]
+read, seeded = [], []
+def timed_prefetch(root, memo):
+    read.append(prefetch.prefetch(root, memo))
+    seeded.extend(second_opinion._block_cache)  # what the engine finds already counted
+    return read[-1]
+holder.prefetch = timed_prefetch
 parallel = holder.KnowledgeHolder(cache_dir=False)
+faq_keys = [key for label, key in parallel.engine.matchers.second._keys.items()
+            if label in parallel.engine.knowledge.faq]
 prefetch.MIN_BYTES = 10 ** 12
 # nothing the parallel start left in memory may be reused: everything counted again, here
 reading._last_built.clear()
@@ -47,7 +53,9 @@ def opinion(engine, m):
 close = [all(abs(a - b) < 1e-9 for a, b in zip(opinion(parallel.engine, m).values(),
                                                opinion(sequential.engine, m).values()))
          for m in messages]
-print(json.dumps({"read": read, "same": same, "close": close}))
+print(json.dumps({"read": read, "same": same, "close": close,
+                  "counted_ahead": sum(key in set(seeded) for key in faq_keys),
+                  "entries": len(faq_keys)}))
 """
 
 
@@ -64,6 +72,35 @@ def test_a_parallel_cold_start_answers_like_a_sequential_one() -> None:
     assert result["same"] == [True] * len(messages)
     # the second opinion of n-grams counted by a worker is the one counted here
     assert result["close"] == [True] * len(messages)
+    # and every entry's n-grams were counted during the parallel read, none after it
+    assert result["counted_ahead"] == result["entries"]
+
+
+_DYING = """
+import json, os
+import bot.engine.holder as holder
+import bot.engine.prefetch as prefetch
+
+prefetch.MIN_BYTES = 0
+own_read = prefetch._read
+def dying(root, files, send):  # a worker killed mid-read (out of memory, say)
+    if send:
+        os._exit(9)
+    return own_read(root, files, send)
+prefetch._read = dying
+read = []
+holder.prefetch = lambda root, memo: read.append(prefetch.prefetch(root, memo)) or read[-1]
+engine = holder.KnowledgeHolder(cache_dir=False).engine
+print(json.dumps({"read": read, "answer": engine.reply("Qu'est-ce qu'une SCIC ?").entry_id}))
+"""
+
+
+def test_a_worker_that_dies_means_the_ordinary_read_not_a_hang() -> None:
+    done = subprocess.run([sys.executable, "-c", _DYING], capture_output=True, text=True,
+                          timeout=120, check=True)
+    result = json.loads(done.stdout)
+    assert result["read"] == [0]  # nothing taken from the broken pool: read sequentially
+    assert result["answer"] == "definition-scic"
 
 
 def test_no_fork_while_another_thread_runs(monkeypatch: pytest.MonkeyPatch) -> None:
