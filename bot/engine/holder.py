@@ -62,7 +62,11 @@ def knowledge_files(root: Path) -> list[Path]:
 def _collector_paused() -> Iterator[None]:
     """Building an engine allocates hundreds of thousands of tuples and makes almost no garbage
     cycle, yet the cycle collector walks them again and again (a tenth of a cold start at
-    10 000 entries): it waits until the engine is built."""
+    10 000 entries): it waits until the engine is built. Every uncached build, reloads
+    included; the pause is process-wide, so a reload in a worker thread delays collection for
+    the rest of the bot by the reload's second or so, which costs nothing but memory. Builds
+    are serialised by the holder's reload lock, and the collector is only switched back on by
+    the call that switched it off."""
     paused = gc.isenabled()
     gc.disable()
     try:

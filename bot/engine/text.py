@@ -79,7 +79,9 @@ _DROP_MARKS = _DroppedMarks()
 
 
 def _fold_slowly(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text or "")[:_MAX_CHARS]
+    """:func:`fold` by the Unicode normal forms, for any text. Apostrophes are straightened
+    before NFKC too, which would turn « l´école »'s acute accent into a space and an accent."""
+    text = unicodedata.normalize("NFKC", (text or "").translate(_APOSTROPHES))[:_MAX_CHARS]
     text = _INVISIBLE.sub("", text)
     text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES_LIGATURES).lower())
     if _LATIN_WITH_ACCENTS.search(text) is None:

@@ -73,3 +73,7 @@ def test_what_is_in_its_two_forms_but_not_what_became_of() -> None:
     assert "kesako" in words("Pourriez-vous me dire ce qu'est un fab lab ?")
     assert "kesako" in words("Qu'est-ce que c'est ?")
     assert "kesako" not in words("ce qu'est devenu le Wic")
+
+
+def test_an_acute_accent_typed_as_an_apostrophe_is_one() -> None:
+    assert tokenize("l´école d´art") == tokenize("l'école d'art") == ["ecole", "art"]

@@ -13,7 +13,7 @@ _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "Œ": "oe", "Æ": "ae", "ß"
 
 
 def reference_fold(value: str) -> str:
-    value = unicodedata.normalize("NFKC", value or "")[:2000]
+    value = unicodedata.normalize("NFKC", (value or "").translate(t._APOSTROPHES))[:2000]
     value = t._INVISIBLE.sub("", value)
     value = value.translate(t._APOSTROPHES).translate(_LIGATURES).lower()
     value = unicodedata.normalize("NFKD", value)
