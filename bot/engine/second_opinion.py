@@ -122,6 +122,7 @@ def _counts(texts: Sequence[Sequence[str]]) -> sparse.csr_matrix:
 # Each class's n-gram counts, by the class's normalised texts: after a reload only the classes
 # whose texts changed are counted again (bounded: started afresh rather than grown).
 _block_cache: dict[tuple[tuple[str, ...], ...], _Block] = {}
+_BLOCK_CACHE_LIMIT = 100_000  # blocks; beyond, the cache starts afresh
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +137,10 @@ class _Block:
     def size(self) -> int:
         return len(self.indptr) - 1
 
+    def renumbered(self, ids: np.ndarray) -> _Block:
+        """The same counts under another numbering of n-grams (``ids[old number]``)."""
+        return _Block(self.indptr, ids[self.cols], self.counts)
+
 
 def _blocks(keys: Mapping[str, tuple[tuple[str, ...], ...]]) -> dict[str, _Block]:
     """Every class's block, counting only the texts of classes not seen with these texts."""
@@ -144,7 +149,7 @@ def _blocks(keys: Mapping[str, tuple[tuple[str, ...], ...]]) -> dict[str, _Block
     if missing:
         counts = _counts([words for name in missing for words in keys[name]])
         bounds = np.cumsum([0, *(len(keys[name]) for name in missing)])
-        if len(_block_cache) + len(missing) > 100_000:
+        if len(_block_cache) + len(missing) > _BLOCK_CACHE_LIMIT:
             _block_cache.clear()
         for name, start, end in zip(missing, bounds[:-1], bounds[1:], strict=True):
             indptr = counts.indptr[start:end + 1]
@@ -173,11 +178,16 @@ def take_counted(counted: tuple) -> None:
     """Blocks from :func:`counted_elsewhere`, numbered as this process numbers n-grams and put
     where :class:`CentroidModel` looks first: by their texts, as if counted here."""
     keys, packed, names = counted
-    ids = np.fromiter(map(_feature_id, names), dtype=np.int64, count=len(names))
-    if len(_block_cache) + len(keys) > 100_000:
+    ids = _numbers_here(names)
+    if len(_block_cache) + len(keys) > _BLOCK_CACHE_LIMIT:
         _block_cache.clear()
     for key, block in zip(keys, _unpack(packed).values(), strict=True):
-        _block_cache[key] = _Block(block.indptr, ids[block.cols], block.counts)
+        _block_cache[key] = block.renumbered(ids)
+
+
+def _numbers_here(names: Sequence[str]) -> np.ndarray:
+    """This process's numbers for n-grams named by another process (new ones numbered)."""
+    return np.fromiter(map(_feature_id, names), dtype=np.int64, count=len(names))
 
 
 def _pack(blocks: Mapping[str, _Block]) -> tuple:
@@ -253,13 +263,13 @@ class CentroidModel:
         if not _feature_names:  # a fresh process: take the numbering as it was
             _feature_ids.update((name, i) for i, name in enumerate(names))
             _feature_names.extend(names)
-        ids = np.fromiter(map(_feature_id, names), dtype=np.int64, count=len(names))
+        ids = _numbers_here(names)
         if not np.array_equal(ids, np.arange(len(names))):  # another process's numbering
             width = max(len(_feature_names), 1)
             idf, present = np.ones(width), np.zeros(width, dtype=bool)
             idf[ids], present[ids] = self._idf, self._present
             self._idf, self._present = idf, present
-            self._blocks = {name: _Block(b.indptr, ids[b.cols], b.counts)
+            self._blocks = {name: b.renumbered(ids)
                             for name, b in self._blocks.items()}
         for name, block in self._blocks.items():
             _block_cache.setdefault(self._keys[name], block)
