@@ -15,6 +15,11 @@ _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _FACTS_DATE = re.compile(r"^\d{4}(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
 
 
+def _one_line(text: str) -> str:
+    """A hand-written text as it is kept: runs of spaces and line breaks become one space."""
+    return " ".join(text.split())
+
+
 class _Entry:
     """Typed access to one YAML mapping that records problems instead of raising."""
 
@@ -28,17 +33,16 @@ class _Entry:
 
     def text(self, name: str, required: bool = True) -> str | None:
         value = self.data.get(name)
-        if type(value) is str and value.strip():  # the usual case, as the checks below find it
-            return " ".join(value.split()) if name != "answer" else value.strip()
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if required:
-                self.problem(name, "champ obligatoire manquant ou vide")
-            return None
-        hint = quote_hint(value)
-        if hint or not isinstance(value, str | int | float):
-            self.problem(name, f"texte attendu : {hint}" if hint else "texte attendu")
-            return None
-        return " ".join(str(value).split()) if name != "answer" else str(value).strip()
+        if type(value) is not str or not value.strip():  # a non-empty text needs no more checks
+            if value is None or (isinstance(value, str) and not value.strip()):
+                if required:
+                    self.problem(name, "champ obligatoire manquant ou vide")
+                return None
+            hint = quote_hint(value)
+            if hint or not isinstance(value, str | int | float):
+                self.problem(name, f"texte attendu : {hint}" if hint else "texte attendu")
+                return None
+        return _one_line(str(value)) if name != "answer" else str(value).strip()
 
     def url(self, name: str) -> str | None:
         """An optional web address: it must be absolute, or users get a dead link."""
@@ -64,7 +68,7 @@ class _Entry:
     def texts(self, name: str, required: bool = False, minimum: int = 0) -> tuple[str, ...]:
         value = self.data.get(name)
         if type(value) is list and len(value) >= max(minimum, 1):  # the usual case: texts
-            cleaned = tuple(" ".join(v.split()) if type(v) is str else "" for v in value)
+            cleaned = tuple(_one_line(v) if type(v) is str else "" for v in value)
             if all(cleaned):  # every one a non-empty text: what the checks below would accept
                 return cleaned
         if value is None:
@@ -86,7 +90,7 @@ class _Entry:
             return ()
         if len(value) < minimum:
             self.problem(name, f"au moins {minimum} élément(s) attendu(s)")
-        return tuple(" ".join(str(v).split()) for v in value)
+        return tuple(_one_line(str(v)) for v in value)
 
     def date_text(self, name: str, full: bool = False) -> str:
         value = self.data.get(name)
@@ -127,7 +131,7 @@ class _Entry:
                 if url is not None and not (isinstance(url, str) and url.startswith("http")):
                     self.problem("sources", f"source n°{i} : l'url doit commencer par http")
                     url = None
-                out.append(Source(title=" ".join(item["title"].split()), url=url))
+                out.append(Source(title=_one_line(item["title"]), url=url))
             else:
                 self.problem("sources", f"source n°{i} : il faut au moins un titre (title)")
         return tuple(out)
