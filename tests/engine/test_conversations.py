@@ -332,3 +332,11 @@ def test_a_look_alike_name_is_not_the_entry(engine: Engine, message: str) -> Non
 def test_the_real_names_still_are(engine: Engine) -> None:
     assert engine.reply("le cahier 12 sur les tiers lieux").entry_id == "cahier-12"
     assert engine.reply("c'est quoi les entretiens albert-kahn").entry_id == "entretiens-albert-kahn"
+
+
+def test_a_question_typed_without_hyphens_reads_as_with_them(engine: Engine) -> None:
+    # « y a til », « existe til »: the « t-il » of an inverted question typed as one word
+    for typed, written in (("y a til un fablab a Gennevilliers", "y a-t-il un fablab à Gennevilliers"),
+                           ("existe til des aides pour les tiers lieux",
+                            "existe-t-il des aides pour les tiers-lieux")):
+        assert engine.normaliser(typed) == engine.normaliser(written)

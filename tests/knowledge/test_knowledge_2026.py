@@ -64,7 +64,8 @@ def test_the_since_2015_table_of_the_spec_is_covered(knowledge: Knowledge) -> No
     for entry_id in table:
         entry = knowledge.faq[entry_id]
         assert entry.sources and all(s.url for s in entry.sources), entry_id
-        assert entry.facts_date and entry.checked_on == "2026-12-01", entry_id
+        # checked against the sources when written, and again whenever staff re-check them
+        assert entry.facts_date and entry.checked_on >= "2026-12-01", entry_id
         assert 8 <= len(entry.questions) <= 40, entry_id  # as many as the older entries at most
     assert knowledge.faq["electrolab"].place == "electrolab"
 
