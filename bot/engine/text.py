@@ -59,6 +59,7 @@ STOP_WORDS = frozenset(
 STOP_WORDS = STOP_WORDS - {"ou"}
 
 _stemmer = snowballstemmer.stemmer("french")
+_TERM_MEMO = 200_000  # words remembered per normaliser (a few MB; hostile input cannot grow it)
 
 
 class _DroppedMarks(dict):
@@ -192,9 +193,15 @@ class Normaliser:
                 self._by_first = None
                 break
             self._by_first.setdefault(key.split(" ", 1)[0], []).append(key)
+        # by first word: the variants' lengths, longest first, each with its variants as tuples
+        # (one look-up per length where a variant could start, not one comparison per variant)
+        by_length: dict[str, dict[int, dict[tuple[str, ...], str]]] = {}
+        for first, keys in (self._by_first or {}).items():
+            for key in keys:
+                parts = tuple(key.split(" "))
+                by_length.setdefault(first, {}).setdefault(len(parts), {})[parts] = pairs[key]
         self._by_first_token = {
-            first: [(key.split(" "), pairs[key]) for key in keys]
-            for first, keys in (self._by_first or {}).items()
+            first: sorted(lengths.items(), reverse=True) for first, lengths in by_length.items()
         }
         self.canonical_words = frozenset(pairs.values())
         # Single-word variants also match through their stem, so that listing « monter »
@@ -205,6 +212,9 @@ class Normaliser:
             if " " not in key and key.isalpha():
                 by_stem[stem(key)].add(target)
         self._stem_synonyms = {s: next(iter(t)) for s, t in by_stem.items() if len(t) == 1}
+        # each rewritten word's term ("" for a stop word), filled as words are first seen:
+        # one dictionary look-up per word instead of the stop-word, canonical and stem checks
+        self._term_of: dict[str, str] = {}
         self.fingerprint = hashlib.sha256(
             repr((sorted(self.sms.items()), sorted(pairs.items()))).encode()
         ).hexdigest()
@@ -240,9 +250,14 @@ class Normaliser:
 
     def expand(self, tokens: Iterable[str]) -> list[str]:
         """SMS forms spelled out (« pk » → « pourquoi »)."""
+        sms = self.sms
+        if not isinstance(tokens, list):
+            tokens = list(tokens)
+        if sms.keys().isdisjoint(tokens):  # most texts: nothing to spell out
+            return tokens
         out: list[str] = []
         for token in tokens:
-            out.extend(self.sms.get(token, (token,)))
+            out.extend(sms.get(token, (token,)))
         return out
 
     def rewrite_synonyms(self, tokens: list[str]) -> list[str]:
@@ -271,13 +286,13 @@ class Normaliser:
         for i in starts:
             if i < done:
                 continue  # inside the variant just rewritten
-            for parts, target in table[tokens[i]]:
-                end = i + len(parts)
-                if tokens[i:end] == parts:
+            for length, variants in table[tokens[i]]:
+                target = variants.get(tuple(tokens[i:i + length]))
+                if target is not None:
                     out += tokens[done:i]
                     if target:
                         out.append(target)
-                    done = end
+                    done = i + length
                     break
         out += tokens[done:]
         return out
@@ -314,16 +329,26 @@ class Normaliser:
     def terms(self, words: Iterable[str]) -> list[str]:
         """From corrected words to the stems that the index compares."""
         rewritten = self.rewrite_synonyms(list(words))
-        canonical = self.canonical_words
+        term_of = self._term_of
         out = []
         for w in rewritten:
-            if (w in STOP_WORDS or len(w) <= 1) and not w.isdigit():
-                continue
-            if w not in canonical:
-                w = stem(w)
-                w = self._stem_synonyms.get(w, w)
-            out.append(w)
+            term = term_of.get(w)
+            if term is None:
+                term = self._term(w)
+                if len(term_of) < _TERM_MEMO:
+                    term_of[w] = term
+            if term:
+                out.append(term)
         return out
+
+    def _term(self, word: str) -> str:
+        """One rewritten word's term: "" for grammar, the canonical word, else its stem."""
+        if (word in STOP_WORDS or len(word) <= 1) and not word.isdigit():
+            return ""
+        if word in self.canonical_words:
+            return word
+        stemmed = stem(word)
+        return self._stem_synonyms.get(stemmed, stemmed)
 
     def __call__(self, text: str) -> list[str]:
         return self.terms(self.words(text))
