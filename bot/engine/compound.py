@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from bot.engine.intents import without_english_grammar
 from bot.engine.reply import Reply, ReplyKind, Suggestion, with_places
+from bot.engine.text import Normaliser
 from bot.engine.where import Conversation
 from bot.knowledge import Commune, Knowledge
 
@@ -19,6 +20,7 @@ class CompoundDecisions:
     """Two or three questions at once; English."""
 
     knowledge: Knowledge
+    normaliser: Normaliser
 
     def _one(self, text: str, message: str, conversation: Conversation) -> Reply:
         raise NotImplementedError
@@ -39,8 +41,15 @@ class CompoundDecisions:
     def _in_english(self, text: str, message: str, conversation: Conversation) -> Reply:
         """One sentence saying the assistant answers in French, then the best answer."""
         notice = "I answer in French only. Je réponds en français."
-        reply = self._one(without_english_grammar(text), message, conversation)
-        if reply.kind in (ReplyKind.ANSWER, ReplyKind.PLACES):
+        # the content words as the knowledge says them (« third place » → « tiers lieu »), so
+        # that the character n-grams of the second opinion meet the phrasings too
+        phrasings = (self.normaliser.phrasing_words(t) for entry_id in self.knowledge.faq
+                     for t in self.knowledge.phrasings(entry_id))
+        words = self.normaliser.words(without_english_grammar(text))
+        reply = self._one(" ".join(self.normaliser.in_usual_words(words, phrasings)), message,
+                          conversation)
+        if reply.kind in (ReplyKind.ANSWER, ReplyKind.PLACES, ReplyKind.CLARIFY):
+            # a clarification keeps its buttons: one tap on a French question answers it
             return replace(reply, text=f"{notice}\n\n{reply.text}")
         return replace(self._fallback(message), text=(
             f"{notice} Posez votre question en français, par exemple : « Qu'est-ce qu'un "

@@ -138,12 +138,22 @@ _ENGLISH_GRAMMAR = frozenset({
     "in", "of", "for", "and", "an", "a", "it", "its", "this", "that", "these", "those", "with",
     "from", "on", "at", "by", "please", "hi", "hello", "like", "know", "tell", "about",
     "exactly", "really", "now", "get", "some", "have", "has", "here", "us", "or", "if", "give",
+    "ever", "still", "am", "much", "many", "available", "possible", "anyone", "someone",
+    "space", "spaces",  # « coworking space » is a coworking; « a space » alone says nothing more
 })
+
+
+# English words that French uses too (« open space »): translated in an English message only,
+# not in synonyms.yaml's SMS forms, which apply to every message
+_ENGLISH_ONLY = {"open": "ouvrir", "opening": "ouverture"}
+_HOW_MANY = re.compile(r"\bhow (?:many|much)\b", re.IGNORECASE)  # one French word, not two
 
 
 def without_english_grammar(text: str) -> str:
     """« How do I start my own coworking? » → « How start coworking »: what can be matched."""
-    return " ".join(w for w in tokenize(text) if w not in _ENGLISH_GRAMMAR)
+    text = _HOW_MANY.sub("combien", text)
+    words = (_ENGLISH_ONLY.get(w, w) for w in tokenize(text))
+    return " ".join(w for w in words if w not in _ENGLISH_GRAMMAR)
 
 
 def split_questions(text: str) -> list[str]:

@@ -20,7 +20,7 @@ import re
 import sys
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
 import snowballstemmer
@@ -215,6 +215,7 @@ class Normaliser:
         # each rewritten word's term ("" for a stop word), filled as words are first seen:
         # one dictionary look-up per word instead of the stop-word, canonical and stem checks
         self._term_of: dict[str, str] = {}
+        self._usual: dict[str, str] | None = None  # see in_usual_words
         self.fingerprint = hashlib.sha256(
             repr((sorted(self.sms.items()), sorted(pairs.items()))).encode()
         ).hexdigest()
@@ -247,6 +248,29 @@ class Normaliser:
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
         self._memo = shared_memo(self.fingerprint)
+
+    def in_usual_words(self, words: list[str], phrasings: Iterable[Sequence[str]]) -> list[str]:
+        """Each variant replaced by the variant of its meaning that ``phrasings`` (word lists)
+        use most: « third place » → « tiers lieu », « remote working » → « teletravail ».
+        For a message in English, whose words the character n-grams of the second opinion
+        would otherwise never meet. The choice is counted once per normaliser."""
+        if self._usual is None:
+            corpus = " " + " ".join(" ".join(p) for p in phrasings) + " "
+            by_target: dict[str, list[str]] = defaultdict(list)
+            for key, target in self._synonyms.items():
+                if target:
+                    by_target[target].append(key)
+            for target, keys in by_target.items():
+                keys.append(target)  # the canonical word may be the usual one (« coworking »)
+            self._usual = {}
+            for target, keys in by_target.items():
+                best = max(keys, key=lambda k: (corpus.count(f" {k} "), -len(k), k))
+                if corpus.count(f" {best} "):
+                    self._usual[target] = best
+        out: list[str] = []
+        for token in self.rewrite_synonyms(list(words)):
+            out.extend(self._usual.get(token, token).split(" "))
+        return out
 
     def expand(self, tokens: Iterable[str]) -> list[str]:
         """SMS forms spelled out (« pk » → « pourquoi »)."""

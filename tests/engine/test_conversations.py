@@ -340,3 +340,21 @@ def test_a_question_typed_without_hyphens_reads_as_with_them(engine: Engine) -> 
                            ("existe til des aides pour les tiers lieux",
                             "existe-t-il des aides pour les tiers-lieux")):
         assert engine.normaliser(typed) == engine.normaliser(written)
+
+
+def test_how_many_in_english_is_one_question_word(engine: Engine) -> None:
+    # « how many » is « combien », not « comment combien »
+    reply = engine.reply("how many third places in France?")
+    assert (reply.kind, reply.entry_id) == (ReplyKind.ANSWER, "chiffres-tiers-lieux")
+
+
+def test_an_unsure_english_question_keeps_its_french_choices(engine: Engine) -> None:
+    reply = engine.reply("which grants exist today for a third place?")
+    assert reply.text.startswith("I answer in French only")
+    assert reply.kind is ReplyKind.CLARIFY and reply.suggestions
+    assert {"aides-aujourdhui", "financement-departement"} & {s.id for s in reply.suggestions}
+
+
+def test_an_english_word_french_uses_too_is_left_alone_in_french(engine: Engine) -> None:
+    # « open » means « ouvrir » in an English message only: an « open space » is no opening
+    assert "ouvrir" not in engine.normaliser.words("un open space")
