@@ -215,7 +215,11 @@ class Normaliser:
         # each rewritten word's term ("" for a stop word), filled as words are first seen:
         # one dictionary look-up per word instead of the stop-word, canonical and stem checks
         self._term_of: dict[str, str] = {}
-        self._usual: dict[str, str] | None = None  # see in_usual_words
+        # see in_usual_words: the phrasings' words as one text, the variants of each meaning,
+        # and the usual variant of each meaning met so far
+        self._corpus: str | None = None
+        self._variants: dict[str, list[str]] = {}
+        self._usual: dict[str, str] = {}
         self.fingerprint = hashlib.sha256(
             repr((sorted(self.sms.items()), sorted(pairs.items()))).encode()
         ).hexdigest()
@@ -243,6 +247,7 @@ class Normaliser:
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
         del state["_memo"]  # shared, and rebuilt on demand: not part of a pickled engine
+        state.update(_corpus=None, _variants={}, _usual={})  # rebuilt when first needed
         return state
 
     def __setstate__(self, state: dict) -> None:
@@ -253,24 +258,35 @@ class Normaliser:
         """Each variant replaced by the variant of its meaning that ``phrasings`` (word lists)
         use most: « third place » → « tiers lieu », « remote working » → « teletravail ».
         For a message in English, whose words the character n-grams of the second opinion
-        would otherwise never meet. The choice is counted once per normaliser."""
-        if self._usual is None:
-            corpus = " " + " ".join(" ".join(p) for p in phrasings) + " "
+        would otherwise never meet. ``phrasings`` is read once per normaliser, and each
+        meaning's variants are counted the first time a message needs it."""
+        if self._corpus is None:
+            # every word between two spaces of its own: « str.count » then finds each use of a
+            # variant, even right after another one
+            self._corpus = " " + "  ".join("  ".join(p) for p in phrasings) + " "
             by_target: dict[str, list[str]] = defaultdict(list)
             for key, target in self._synonyms.items():
                 if target:
                     by_target[target].append(key)
-            for target, keys in by_target.items():
-                keys.append(target)  # the canonical word may be the usual one (« coworking »)
-            self._usual = {}
-            for target, keys in by_target.items():
-                best = max(keys, key=lambda k: (corpus.count(f" {k} "), -len(k), k))
-                if corpus.count(f" {best} "):
-                    self._usual[target] = best
+            self._variants = by_target
         out: list[str] = []
         for token in self.rewrite_synonyms(list(words)):
-            out.extend(self._usual.get(token, token).split(" "))
+            out.extend(self._usual_variant(token).split(" "))
         return out
+
+    def _usual_variant(self, token: str) -> str:
+        found = self._usual.get(token)
+        if found is None:
+            found = token
+            keys = self._variants.get(token)
+            if keys:  # a canonical word: it may be the usual form itself (« coworking »)
+                corpus = self._corpus or ""
+                counts = {k: corpus.count(" " + k.replace(" ", "  ") + " ")
+                          for k in (*keys, token)}
+                best = max(counts, key=lambda k: (counts[k], -len(k), k))
+                found = best if counts[best] else token
+            self._usual[token] = found
+        return found
 
     def expand(self, tokens: Iterable[str]) -> list[str]:
         """SMS forms spelled out (« pk » → « pourquoi »)."""

@@ -77,3 +77,21 @@ def test_what_is_in_its_two_forms_but_not_what_became_of() -> None:
 
 def test_an_acute_accent_typed_as_an_apostrophe_is_one() -> None:
     assert tokenize("l´école d´art") == tokenize("l'école d'art") == ["ecole", "art"]
+
+
+def test_a_variant_becomes_the_wording_the_phrasings_use_most(normalise: Normaliser) -> None:
+    # an English message's words meet the knowledge's own (« third place » → « tiers lieu »)
+    phrasings = [["un", "espace", "de", "travail", "partage"], ["espace", "de", "travail",
+                 "partage", "a", "nanterre"], ["le", "cotravail"]]
+    words = normalise.words("un bureau partagé")
+    assert normalise.in_usual_words(words, phrasings) == ["un", "espace", "de", "travail",
+                                                           "partage"]
+    assert normalise.in_usual_words(["rien", "a", "voir"], phrasings) == ["rien", "a", "voir"]
+
+
+def test_a_pickled_normaliser_leaves_its_english_helpers_behind(normalise: Normaliser) -> None:
+    import pickle
+
+    normalise.in_usual_words(["cotravail"], [["cotravail"]] * 1000)
+    again = pickle.loads(pickle.dumps(normalise))
+    assert again._corpus is None and again(" cotravail") == normalise("cotravail")
