@@ -358,3 +358,24 @@ def test_an_unsure_english_question_keeps_its_french_choices(engine: Engine) -> 
 def test_an_english_word_french_uses_too_is_left_alone_in_french(engine: Engine) -> None:
     # « open » means « ouvrir » in an English message only: an « open space » is no opening
     assert "ouvrir" not in engine.normaliser.words("un open space")
+
+
+@pytest.mark.parametrize("message", [
+    "franchement vous êtes pas doué",
+    "vous tournez en rond, je n'avance pas",
+    "pfff toujours la même réponse",
+    "ça ne répond pas du tout à ce que je voulais savoir",
+])
+def test_a_complaint_gets_an_apology_and_the_way_to_report(engine: Engine, message: str) -> None:
+    reply = engine.reply(message)
+    assert reply.kind is ReplyKind.SMALLTALK
+    assert "/signaler" in reply.text or "/themes" in reply.text
+
+
+@pytest.mark.parametrize("message", [
+    "ce coworking est pénible à trouver, il est où ?",
+    "le fablab de Gennevilliers ne répond pas à mes mails, que faire ?",
+    "pff c'est quoi un tiers lieu",
+])
+def test_a_question_with_a_grumble_stays_a_question(engine: Engine, message: str) -> None:
+    assert engine.reply(message).kind is not ReplyKind.SMALLTALK
