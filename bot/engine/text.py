@@ -275,17 +275,15 @@ class Normaliser:
         return out
 
     def _usual_variant(self, token: str) -> str:
+        keys = self._variants.get(token)
+        if not keys:  # not a canonical word: left as typed, and not remembered (a message's
+            return token  # words must not grow the normaliser)
         found = self._usual.get(token)
-        if found is None:
-            found = token
-            keys = self._variants.get(token)
-            if keys:  # a canonical word: it may be the usual form itself (« coworking »)
-                corpus = self._corpus or ""
-                counts = {k: corpus.count(" " + k.replace(" ", "  ") + " ")
-                          for k in (*keys, token)}
-                best = max(counts, key=lambda k: (counts[k], -len(k), k))
-                found = best if counts[best] else token
-            self._usual[token] = found
+        if found is None:  # the canonical word may be the usual form itself (« coworking »)
+            corpus = self._corpus or ""
+            counts = {k: corpus.count(" " + k.replace(" ", "  ") + " ") for k in (*keys, token)}
+            best = max(counts, key=lambda k: (counts[k], -len(k), k))
+            found = self._usual[token] = best if counts[best] else token
         return found
 
     def expand(self, tokens: Iterable[str]) -> list[str]:

@@ -95,3 +95,8 @@ def test_a_pickled_normaliser_leaves_its_english_helpers_behind(normalise: Norma
     normalise.in_usual_words(["cotravail"], [["cotravail"]] * 1000)
     again = pickle.loads(pickle.dumps(normalise))
     assert again._corpus is None and again(" cotravail") == normalise("cotravail")
+
+
+def test_only_canonical_words_are_remembered_for_english_messages(normalise: Normaliser) -> None:
+    normalise.in_usual_words(["zorglub", "bureau", "partage"], [["cotravail"]])
+    assert set(normalise._usual) == {"coworking"}
