@@ -29,7 +29,7 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-_LIBRARIES = ("pyyaml", "rapidfuzz", "snowballstemmer")
+_LIBRARIES = ("pyyaml", "rapidyaml", "rapidfuzz", "snowballstemmer")
 
 
 def _code_stamp() -> str:

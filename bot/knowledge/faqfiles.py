@@ -14,6 +14,7 @@ from typing import Any
 from bot.knowledge.cache import FileMemo, digest
 from bot.knowledge.model import AUDIENCES, FaqEntry, Problem
 from bot.knowledge.validation import _FAQ_KEYS, _checked_id, _Entry
+from bot.knowledge.yamlfast import read_fast
 from bot.knowledge.yamlread import parse, read_bytes, read_yaml, rel_path
 
 
@@ -137,15 +138,31 @@ def load_faq_file(path: Path, root: Path, memo: FileMemo | None) -> FaqFile:
         cached = memo.get(rel, key)
         if isinstance(cached, FaqFile):
             return cached
-    data = parse(raw, rel, problems)
-    if problems:  # unreadable or unparsable: one problem, nothing else from this file
-        result = FaqFile((), tuple(problems), broken=raw.decode("utf-8", errors="replace"))
-    else:
-        entries, problems = _validate(data, rel)
-        result = FaqFile(tuple(entries), tuple(problems))
+    result = _read_fast(raw, rel)
+    if result is None:
+        data = parse(raw, rel, problems)
+        if problems:  # unreadable or unparsable: one problem, nothing else from this file
+            result = FaqFile((), tuple(problems), broken=raw.decode("utf-8", errors="replace"))
+        else:
+            entries, problems = _validate(data, rel)
+            result = FaqFile(tuple(entries), tuple(problems))
     if memo is not None:
         memo.put(rel, key, result)
     return result
+
+
+def _read_fast(raw: bytes, rel: str) -> FaqFile | None:
+    """The file read by :func:`~bot.knowledge.yamlfast.read_fast` when it accepts it and the
+    entries validate without a single problem; else None (PyYAML reads it, for the lines)."""
+    try:
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        return None
+    data = read_fast(text)
+    if data is None:
+        return None
+    entries, problems = _validate(data, rel)
+    return None if problems else FaqFile(tuple(entries), ())
 
 
 def load_faq(root: Path, problems: Problems, memo: FileMemo | None = None) -> dict[str, FaqEntry]:
