@@ -233,9 +233,15 @@ class Engine(CompoundDecisions, WhereDecisions):
     def _project(self, turn: Turn, message: str) -> Reply:
         """« je veux ouvrir un coworking à Colombes »: a project, the commune remembered."""
         r, best = turn.reading, turn.best
-        generic = (best is not None and best.entry_id == _PROJECT_ENTRY
-                   and best.probability >= self.calibrator.clarify_at)
-        if turn.sure or generic:
+        # The commune pulls up the entries of its own places (« monter fablab nanterre » →
+        # the Electrolab); a project that names no place is about the project.
+        of_a_place = (best is not None and not r.named
+                      and self.knowledge.faq[best.entry_id].place is not None)
+        if of_a_place and _PROJECT_ENTRY in self.knowledge.faq:
+            score = next((c.score for c in turn.candidates if c.id == _PROJECT_ENTRY),
+                         turn.candidates[0].score if turn.candidates else 0.0)
+            reply = self.answer(_PROJECT_ENTRY, message, score, turn.candidates)
+        elif turn.sure or (best is not None and best.entry_id == _PROJECT_ENTRY):
             reply = self._faq_decision(replace(turn, sure=True), message)
         else:
             reply = self._faq_decision(turn, message)

@@ -57,6 +57,10 @@ STOP_WORDS = frozenset(
 )
 # « ou » (or) and « où » (where) fold to the same word; keep it: « où » matters for places.
 STOP_WORDS = STOP_WORDS - {"ou"}
+_DETERMINERS = frozenset({
+    "un", "une", "le", "la", "les", "des", "mon", "ma", "mes", "notre", "nos", "votre", "vos",
+    "son", "sa", "ses", "leur", "ce", "cet", "cette",
+})
 
 _stemmer = snowballstemmer.stemmer("french")
 _TERM_MEMO = 200_000  # words remembered per normaliser (a few MB; hostile input cannot grow it)
@@ -204,6 +208,19 @@ class Normaliser:
             first: sorted(lengths.items(), reverse=True) for first, lengths in by_length.items()
         }
         self.canonical_words = frozenset(pairs.values())
+        # A variant « verb + determiner » (« ouvrir un », « monter une ») also holds when the
+        # determiner is left out before a word of the vocabulary: people write « ouvrir
+        # coworking colombes ». The verb alone is not mapped (« Casaco ouvre quand ? »). Only
+        # for a canonical word with several such verbs: one alone is a name (« loi NOTRe »).
+        verbs: dict[str, dict[str, None]] = defaultdict(dict)
+        for key, target in pairs.items():
+            parts = key.split(" ")
+            if len(parts) == 2 and parts[0].isalpha() and parts[1] in _DETERMINERS:
+                verbs[target][parts[0]] = None
+        self._before_canonical = {
+            verb: target for target, found in verbs.items() if len(found) >= 2
+            for verb in found if verb not in pairs
+        }
         # Single-word variants also match through their stem, so that listing « monter »
         # covers « montons » and « monté » too. A stem claimed by two canonical words is
         # ambiguous and left alone.
@@ -367,6 +384,14 @@ class Normaliser:
     def terms(self, words: Iterable[str]) -> list[str]:
         """From corrected words to the stems that the index compares."""
         rewritten = self.rewrite_synonyms(list(words))
+        before = self._before_canonical
+        if before and not before.keys().isdisjoint(rewritten):
+            canonical = self.canonical_words
+            rewritten = [
+                before[w] if w in before and i + 1 < len(rewritten)
+                and rewritten[i + 1] in canonical and rewritten[i + 1] != before[w] else w
+                for i, w in enumerate(rewritten)
+            ]
         term_of = self._term_of
         out = []
         for w in rewritten:

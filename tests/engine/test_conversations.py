@@ -27,6 +27,23 @@ def test_a_project_in_a_commune_is_a_project_not_a_search(engine: Engine, messag
     assert reply.kind is ReplyKind.ANSWER and reply.entry_id == "creer-tiers-lieu"
 
 
+@pytest.mark.parametrize("message", [
+    "ouvrir coworking colombes",
+    "monter fablab nanterre",  # the Electrolab's entry shares « fablab » and « Nanterre »
+    "comment ouvrir coworking",
+])
+def test_a_telegraphic_project_is_still_a_project(engine: Engine, message: str) -> None:
+    reply = engine.reply(message)
+    assert reply.kind is ReplyKind.ANSWER and reply.entry_id == "creer-tiers-lieu"
+
+
+def test_a_place_that_opens_is_not_a_project(engine: Engine) -> None:
+    reply = engine.reply("Casaco ouvre quand ?")
+    assert reply.entry_id == "casaco"
+    named = engine.reply("Electrolab Nanterre, ils ont ouvert un atelier ?")
+    assert named.entry_id == "electrolab"
+
+
 def test_the_commune_of_a_project_is_remembered_for_a_search(engine: Engine) -> None:
     project, search = talk(engine, "je veux ouvrir un tiers-lieu à Colombes",
                            "et y a des coworkings là-bas ?")

@@ -100,3 +100,17 @@ def test_a_pickled_normaliser_leaves_its_english_helpers_behind(normalise: Norma
 def test_only_canonical_words_are_remembered_for_english_messages(normalise: Normaliser) -> None:
     normalise.in_usual_words(["zorglub", "bureau", "partage"], [["cotravail"]])
     assert set(normalise._usual) == {"coworking"}
+
+
+def test_a_verb_variant_holds_without_its_determiner_before_a_known_word() -> None:
+    normalise = Normaliser({}, {
+        "creer": ["créer", "lancer", "ouvrir un", "ouvrir une", "monter un"],
+        "coworking": ["cotravail"],
+        "loinotre": ["loi notre"],
+    })
+    assert normalise("ouvrir coworking") == normalise("ouvrir un coworking") == ["creer", "coworking"]
+    assert normalise("monter cotravail") == ["creer", "coworking"]
+    assert normalise("le coworking ouvre quand") == ["coworking", "ouvr", "quand"]
+    assert normalise("ouvrir lancer") == [stem("ouvrir"), "creer"]  # a keyword list
+    # a name with a determiner in it is no verb: « loi NOTRe »
+    assert normalise("loi coworking") == [stem("loi"), "coworking"]
