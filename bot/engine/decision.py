@@ -289,6 +289,8 @@ class Engine(CompoundDecisions, WhereDecisions):
             if r.location is None and (len(r.terms) <= _SEARCH_LENGTH or SEARCH_TERM in r.terms):
                 return self._with_candidates(self._outside(located.spot, r, message),
                                              turn.candidates)
+        elif r.location is None:
+            return self._unknown_place(turn, message)  # « un coworking à Rouen »
         return None
 
     def _read(self, text: str) -> Reading:

@@ -11,7 +11,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from bot.engine.text import STOP_WORDS, tokenize
 from bot.knowledge import CLOSED_STATUSES, PLACE_STATUSES, PLACE_TYPES, Commune, Knowledge, Place
@@ -71,6 +71,16 @@ class PhraseFinder:
                     found.append(Found(value, start, start + size))
                     taken.update(span)
         return sorted(found, key=lambda f: f.start)
+
+    def closest_name(self, name: str, cutoff: float = 80) -> object | None:
+        """The known name nearest to a name nobody knows (« Nanter » → Nanterre), looser than
+        :meth:`find`: only asked about a name already found to be no known word."""
+        key = " ".join(tokenize(name))
+        if not key:
+            return None
+        pool = self._by_size.get((len(key.split()), key[0]), ())
+        best = process.extractOne(key, pool, scorer=fuzz.ratio, score_cutoff=cutoff)
+        return self._exact[best[0]] if best else None
 
     def _fuzzy(self, words: Sequence[str]) -> object | None:
         """A typo'd name: each word equals the name's, or is a word the FAQ doesn't know.

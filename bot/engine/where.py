@@ -14,12 +14,13 @@ from bot.engine.compose import Composer
 from bot.engine.confidence import Calibrator
 from bot.engine.geo import STATIONS_SOURCE, Geography, Spot
 from bot.engine.intents import MORE_DETAILS, asks_something, gives_a_price, price_intent
-from bot.engine.matching import SCAFFOLDING
+from bot.engine.matching import SCAFFOLDING, FaqIndex
 from bot.engine.places import Directory
 from bot.engine.reading import LOCATION_TERM, Reading
 from bot.engine.reply import Reply, ReplyKind, SourceRef, Suggestion, with_places
 from bot.engine.text import Normaliser, fold
 from bot.engine.turn import Thresholds, Turn
+from bot.engine.unknown_place import unknown_place_name
 from bot.knowledge import STAFF_CONTACT_ID, Commune, Place
 
 OUTSIDE_ENTRY = "hors-hauts-de-seine"
@@ -101,6 +102,7 @@ class WhereDecisions(Composer):
     thresholds: Thresholds
     calibrator: Calibrator
     normaliser: Normaliser
+    index: FaqIndex
     _place_entries: set[str]
     _search_words: frozenset[str] | None  # what a bare search says, filled when first needed
 
@@ -136,10 +138,33 @@ class WhereDecisions(Composer):
         if found:
             intro += " Voici les lieux connus du 92 les plus proches (à vol d'oiseau) :"
         cards = tuple(self._card(p, d) for p, d in found)
+        return self._not_here(intro, cards, r, message, spot.name)
+
+    def _unknown_place(self, turn: Turn, message: str) -> Reply | None:
+        """« un coworking à Rouen »: a search in a place that is no commune of the 92 (a typo
+        of one, such as « Nanter », gets that commune's places)."""
+        r = turn.reading
+        if r.named or turn.sure or not names_a_workspace(r) or not _WHY_WORDS.isdisjoint(r.words):
+            return None  # « pourquoi un tiers-lieu à Saint-Mars-du-Désert ? » is no search
+        name = unknown_place_name(turn.focus or r.text, self.index.vocabulary)
+        if name is None:
+            return None
+        close = self.directory.location_finder.closest_name(name)
+        if close is not None:
+            found = self.places(close, r.place_type, message)
+            reply = replace(found, text=f"Je pense que vous parlez de {close.name}.\n{found.text}")
+        else:
+            intro = (f"Je ne trouve pas « {name} » parmi les communes des Hauts-de-Seine : je "
+                     "ne connais que les tiers-lieux de ce département.")
+            reply = self._not_here(intro, (), r, message, None)
+        return self._with_candidates(reply, turn.candidates)
+
+    def _not_here(self, intro: str, cards: tuple, r: Reading, message: str,
+                  commune: str | None) -> Reply:
         entry = self.knowledge.faq.get(OUTSIDE_ENTRY)
         if entry is None:
             return Reply(kind=ReplyKind.PLACES, text=intro, question=message, places=cards,
-                         commune=spot.name, place_type=r.place_type,
+                         commune=commune, place_type=r.place_type,
                          contacts=self._contacts(STAFF_CONTACT_ID))
         answer = self.answer(entry.id, message, 100.0)
         return replace(answer, text=f"{intro}\n\n{answer.text}", places=cards)

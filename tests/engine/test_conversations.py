@@ -163,6 +163,37 @@ def test_outside_the_departement_is_said_plainly(engine: Engine, message: str,
     assert reply.kind is not ReplyKind.ANSWER or reply.entry_id == "hors-hauts-de-seine"
 
 
+@pytest.mark.parametrize(("message", "name"), [
+    ("un coworking à Rouen ?", "Rouen"),
+    ("je cherche un fablab vers Saint-Malo", "Saint-Malo"),
+    ("y a un coworking près de Brest", "Brest"),
+    ("coworking a rennes", "rennes"),
+    ("Tiers lieux Strasbourg ?", "Strasbourg"),
+])
+def test_a_commune_nobody_listed_is_said_to_be_outside(engine: Engine, message: str,
+                                                       name: str) -> None:
+    reply = engine.reply(message)
+    assert f"Je ne trouve pas « {name} » parmi les communes des Hauts-de-Seine" in reply.text
+    assert (reply.kind, reply.entry_id) == (ReplyKind.ANSWER, "hors-hauts-de-seine")
+
+
+@pytest.mark.parametrize("message", [
+    "un coworking accessible à vélo",
+    "un coworking à la mer",
+    "coworking sympa",  # without « à », only a name typed with its capital
+    "Pourquoi un tiers-lieu à Saint-Mars-du-Désert ?",  # a why question, not a search
+    "un coworking ça sert à quel profil d'entrepreneur ?",
+])
+def test_everyday_words_after_a_search_are_no_commune(engine: Engine, message: str) -> None:
+    assert "Je ne trouve pas « " not in engine.reply(message).text
+
+
+def test_a_typo_in_a_commune_of_the_92_gets_its_places(engine: Engine) -> None:
+    reply = engine.reply("un coworking à Nanter")
+    assert reply.kind is ReplyKind.PLACES and reply.commune == "Nanterre"
+    assert reply.text.startswith("Je pense que vous parlez de Nanterre.")
+
+
 def test_a_long_question_that_names_a_commune_elsewhere_is_no_search(engine: Engine) -> None:
     searching = engine.reply("Bonjour, j'habite à Saint-Germain-en-Laye et je cherche un "
                              "coworking pas trop loin pour mes deux jours de télétravail, "
