@@ -44,6 +44,13 @@ _MAX_CHARS = 2000
 _WHAT_IS = re.compile(  # « ce qu'est un fab lab » too, not « ce qu'est devenu le Wic »
     r"\bqu ?'? ?est[ -]?ce (?:que|qu'|qu )|\bce qu ?'? ?(?:est|sont) (?!devenu)(?=\w)"
 )
+# « des infos sur les fab labs », « parlez-moi du coworking »: a request about a topic, whose
+# words are no topic — « infos » alone is the entry about the assistant's own information.
+# « plus d'infos sur… » stays (a follow-up asking for more).
+_ABOUT = re.compile(
+    r"\b(?<!plus d')(?<!plus d )(?<!plus de )(?:infos?|informations?|renseignements?)"
+    r" (?:sur|concernant|a propos d|au sujet d)|\bparle[rz]?[ -](?:moi|nous) (?=d)"
+)
 
 # Stop words: grammar that carries no topic. Question words (comment, pourquoi, combien, quand,
 # où/ou, qui, quoi, quel…) are deliberately absent: « combien » vs « comment » is the whole
@@ -379,6 +386,8 @@ class Normaliser:
         folded = fold(text)
         if "qu" in folded:  # every form _WHAT_IS knows has it
             folded = _WHAT_IS.sub(" kesako ", folded)
+        if "parle" in folded or "info" in folded or "renseign" in folded:
+            folded = _ABOUT.sub(" ", folded)
         return self.expand(_split_folded(folded))
 
     def terms(self, words: Iterable[str]) -> list[str]:

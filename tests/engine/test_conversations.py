@@ -44,6 +44,17 @@ def test_a_place_that_opens_is_not_a_project(engine: Engine) -> None:
     assert named.entry_id == "electrolab"
 
 
+@pytest.mark.parametrize(("message", "entry"), [
+    ("je voudrais des infos sur les fablabs", "definition-fablab"),
+    ("parlez-moi des télécentres", "definition-telecentre"),
+    ("vos infos sont à jour ?", "fraicheur-informations"),
+])
+def test_asking_for_information_is_about_the_topic(engine: Engine, message: str,
+                                                   entry: str) -> None:
+    reply = engine.reply(message)
+    assert (reply.kind, reply.entry_id) == (ReplyKind.ANSWER, entry)
+
+
 def test_the_commune_of_a_project_is_remembered_for_a_search(engine: Engine) -> None:
     project, search = talk(engine, "je veux ouvrir un tiers-lieu à Colombes",
                            "et y a des coworkings là-bas ?")

@@ -114,3 +114,10 @@ def test_a_verb_variant_holds_without_its_determiner_before_a_known_word() -> No
     assert normalise("ouvrir lancer") == [stem("ouvrir"), "creer"]  # a keyword list
     # a name with a determiner in it is no verb: « loi NOTRe »
     assert normalise("loi coworking") == [stem("loi"), "coworking"]
+
+
+def test_asking_for_information_about_a_topic_is_no_topic(normalise: Normaliser) -> None:
+    assert normalise("je voudrais des infos sur le cotravail") == normalise("je voudrais le cotravail")
+    assert normalise("parlez-moi du cotravail") == normalise("du cotravail")
+    assert "inform" in normalise("vos informations sont à jour ?")  # the assistant's own
+    assert "infos" in normalise("plus d'infos sur le cotravail")  # a follow-up keeps its words
