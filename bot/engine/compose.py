@@ -22,6 +22,14 @@ from bot.engine.reply import (
 from bot.knowledge import STAFF_CONTACT_ID, FaqEntry, Knowledge, Place
 
 
+def of(name: str) -> str:
+    """« de » before a name, as French writes it: « du Trèfle », « des Ateliers », « d'Intencity »."""
+    for article, contracted in (("Le ", "du "), ("Les ", "des ")):
+        if name.startswith(article):
+            return contracted + name[len(article):]
+    return f"d'{name}" if name[:1].lower() in "aeiouyàâéèêîôû" else f"de {name}"
+
+
 class Composer:
     """Replies, cards and suggestions built from the knowledge (mixed into the Engine)."""
 
@@ -87,7 +95,7 @@ class Composer:
         names = " et ".join(dict.fromkeys(p.name for p in places))
         return Reply(
             kind=ReplyKind.PLACES,
-            text=f"Voici ce que je sais de {names} :",
+            text=f"Voici ce que je sais {of(names)} :",
             question=message,
             candidates=candidates,
             places=tuple(self._card(p) for p in places),

@@ -211,7 +211,7 @@ class Engine(CompoundDecisions, WhereDecisions):
                 conversation.last_entry_id in self.knowledge.faq):
             return self._more_details(conversation.last_entry_id, message)  # the sources
         if conversation.places_in_view and conversation.last_places:
-            follow = self._follow_up_on_places(r, message, conversation.last_places)
+            follow = self._follow_up_on_places(r, message, conversation)
             if follow is not None:
                 return follow
         if more and conversation.last_entry_id in self.knowledge.faq:

@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from bot.engine.compose import Composer
+from bot.engine.compose import Composer, of
 from bot.engine.confidence import Calibrator
 from bot.engine.geo import STATIONS_SOURCE, Geography, Spot
 from bot.engine.intents import MORE_DETAILS, asks_something, gives_a_price, price_intent
@@ -60,6 +60,9 @@ class Conversation:
     last_type: str | None = None
     last_places: tuple[str, ...] = field(default=())
     places_in_view: bool = False  # the last reply showed places
+    # the place of the list last shown on its own (« et le deuxième ? »): « c'est combien ? »
+    # is then about it, not about the first of the list
+    last_place: str | None = None
 
     def remember(self, reply: Reply) -> None:
         self.last_kind = reply.kind
@@ -71,6 +74,9 @@ class Conversation:
         # a follow-up on the list (« l'adresse ? », « c'est combien ? ») keeps the list
         if shown and not set(shown) <= set(self.last_places):
             self.last_places = shown
+            self.last_place = None
+        if len(shown) == 1:
+            self.last_place = shown[0]
         self.places_in_view = bool(shown)
         if reply.commune:
             self.last_commune = reply.commune
@@ -193,25 +199,32 @@ class WhereDecisions(Composer):
         )
 
     def _follow_up_on_places(self, r: Reading, message: str,
-                             last_places: Sequence[str]) -> Reply | None:
-        """« l'adresse ? », « elle est où ? », « et le deuxième ? », « c'est combien ? »."""
-        places = [self.knowledge.places[i] for i in last_places if i in self.knowledge.places]
+                             conversation: Conversation) -> Reply | None:
+        """« l'adresse ? », « elle est où ? », « et le deuxième ? », « c'est combien ? »: about
+        the place named by its rank, else the one last shown alone, else the first."""
+        known = self.knowledge.places
+        places = [known[i] for i in conversation.last_places if i in known]
         if not places or len(r.words) > 8 or r.location is not None or r.named:
             return None
         text = " ".join(r.words)
         ordinal = next((_ORDINALS[w] for w in r.words if w in _ORDINALS), None)
+        ids = [p.id for p in places]
+        if ordinal is not None and -len(places) <= ordinal < len(places):
+            chosen = places[ordinal]
+        elif ordinal is None and conversation.last_place in ids:
+            chosen = places[ids.index(conversation.last_place)]
+        else:
+            chosen = places[0]
         if price_intent(r.words):
-            return self._price_of(places[ordinal or 0], message)
+            return self._price_of(chosen, message)
         if ordinal is None and not _DETAILS.search(text):
             return None
-        chosen = places[ordinal if ordinal is not None and -len(places) <= ordinal < len(places)
-                        else 0]
         return self._place_details(chosen, message, others=len(places) > 1)
 
     def _place_details(self, place: Place, message: str, others: bool = False) -> Reply:
         missing = [label for label, value in (("adresse", place.address),
                                               ("site web", place.website)) if not value]
-        text = f"Voici ce que je sais de {place.name}"
+        text = f"Voici ce que je sais {of(place.name)}"
         text += f" ({place.commune or place.area}) :" if place.commune or place.area else " :"
         if missing:
             text += f"\nMes sources ne donnent pas {' ni '.join('son ' + m for m in missing)}."
@@ -254,7 +267,7 @@ class WhereDecisions(Composer):
         if entry and entry.place in self.knowledge.places:
             return self.knowledge.places[entry.place]
         if conversation.places_in_view and conversation.last_places:
-            return self.knowledge.places.get(conversation.last_places[0])
+            return self.knowledge.places.get(conversation.last_place or conversation.last_places[0])
         return None
 
     def _ask_for_position(self, message: str, place_type: str | None) -> Reply:
@@ -324,8 +337,10 @@ class WhereDecisions(Composer):
         best_faq = r.top.score if r.top else 0.0
         if r.location is None:
             last = conversation.last_commune
+            # « et pour un fablab ? »: nothing but the type (« c'est quoi un fablab ? » asks
+            # what it is)
             follows = (r.place_type and conversation.last_kind is ReplyKind.PLACES
-                       and len(r.terms) <= 2)  # « et pour un fablab ? »: nothing but the type
+                       and len(r.terms) <= 2 and SCAFFOLDING.isdisjoint(r.terms))
             # « y a des coworkings là-bas ? » after « je veux ouvrir un tiers-lieu à Colombes »
             searches = r.place_cue and not turn.sure and (
                 r.search_score >= t.clarify or SEARCH_TERM in r.terms or len(r.terms) <= 4)

@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 
 from bot.engine import Conversation, Engine
+from bot.engine.compose import of
 from bot.engine.intents import gives_a_price
 from bot.engine.reply import Reply, ReplyKind
 
@@ -125,6 +126,25 @@ def test_follow_ups_refer_to_the_places_just_listed(engine: Engine) -> None:
     assert second.places[0].id == listed.places[1].id
     # the price of the first place: its own entry when a source gives one, else the prices
     assert price.entry_id == "tarifs" or gives_a_price(price.text)
+
+
+def test_after_the_second_place_its_price_and_address_are_the_second_ones(
+        engine: Engine) -> None:
+    listed, second, price, address, unrelated = talk(
+        engine, "un coworking à Issy", "et le deuxième ?", "c combien", "l'adresse ?",
+        "c'est quoi un fablab ?")
+    chosen = listed.places[1]
+    assert second.places[0].id == chosen.id
+    assert chosen.name in price.text and price.places[0].id == chosen.id
+    assert address.places[0].id == chosen.id
+    assert unrelated.entry_id == "definition-fablab"  # a new question, not about the place
+
+
+def test_de_before_a_name_reads_as_french() -> None:
+    assert of("Le Trèfle") == "du Trèfle"
+    assert of("Les Ateliers") == "des Ateliers"
+    assert of("Intencity") == "d'Intencity"
+    assert of("Casaco") == "de Casaco"
 
 
 @pytest.mark.parametrize("follow_up", ["l'adresse ?", "elle est où exactement ?"])
