@@ -19,13 +19,13 @@ from bot.engine.intents import (
     asks_more_details,
     creation_intent,
     engine_text,
-    is_price_or_grammar,
     looks_english,
     price_intent,
     question_sentence,
     split_questions,
 )
 from bot.engine.matching import SCAFFOLDING
+from bot.engine.projects import ProjectDecisions
 from bot.engine.reading import (
     Reading,
     build_matchers,
@@ -47,13 +47,11 @@ from bot.engine.where import (
     SEARCH_TERM,
     Conversation,
     WhereDecisions,
-    names_a_workspace,
     near_me,
     wants_somewhere,
 )
 from bot.knowledge import STAFF_CONTACT_ID, Commune, Knowledge, default_knowledge_path
 
-_PROJECT_ENTRY = "creer-tiers-lieu"
 # A longer message that names a commune outside the 92 but looks for nothing (« La Cantine
 # Toulouse a fêté ses deux ans : quel constat tirez-vous… ») is a question, not a search.
 _SEARCH_LENGTH = 8
@@ -75,7 +73,7 @@ def load_calibrator(knowledge: Knowledge) -> Calibrator:
     raise FileNotFoundError(f"{MODEL_FILE} introuvable : lancez « python -m bot train »")
 
 
-class Engine(CompoundDecisions, WhereDecisions):
+class Engine(CompoundDecisions, ProjectDecisions, WhereDecisions):
     """Answers one message at a time from an immutable :class:`Knowledge`."""
 
     def __init__(
@@ -193,6 +191,8 @@ class Engine(CompoundDecisions, WhereDecisions):
             return self._smalltalk(chatter, message)
         if creation_intent(reading.words) and reading.location is not None:
             return self._project(turn, message)
+        if price_intent(reading.words) and creation_intent(reading.words) and not turn.sure:
+            return self._cost_of_a_project(turn, message)
         if reading.location is None and price_intent(reading.words):
             place = self._place_in_view(reading, conversation)
             if (place is not None and (not turn.sure or self._about_a_place(turn))) or (
@@ -229,41 +229,6 @@ class Engine(CompoundDecisions, WhereDecisions):
             return Turn(turn.reading, focused.judged, focused.candidates, focused.best,
                         focused.sure, question)
         return replace(turn, focus=question)
-
-    def _project(self, turn: Turn, message: str) -> Reply:
-        """« je veux ouvrir un coworking à Colombes »: a project, the commune remembered."""
-        r, best = turn.reading, turn.best
-        # The commune pulls up the entries of its own places (« monter fablab nanterre » →
-        # the Electrolab); a project that names no place is about the project.
-        of_a_place = (best is not None and not r.named
-                      and self.knowledge.faq[best.entry_id].place is not None)
-        if of_a_place and _PROJECT_ENTRY in self.knowledge.faq:
-            score = next((c.score for c in turn.candidates if c.id == _PROJECT_ENTRY),
-                         turn.candidates[0].score if turn.candidates else 0.0)
-            reply = self.answer(_PROJECT_ENTRY, message, score, turn.candidates)
-        elif turn.sure or (best is not None and best.entry_id == _PROJECT_ENTRY):
-            reply = self._faq_decision(replace(turn, sure=True), message)
-        else:
-            reply = self._faq_decision(turn, message)
-        return replace(reply, commune=r.location.name if r.location else None)
-
-    def _about_prices(self, turn: Turn) -> bool:
-        """« c'est combien ? » alone, or the price of a workspace that the price entry could
-        answer — not « combien coûte la cantine au collège » (no workspace named)."""
-        if len(turn.reading.terms) <= 2:
-            return True
-        if not names_a_workspace(turn.reading):  # « la cantine au collège »: something else
-            return False
-        return any(j.entry_id == PRICE_ENTRY and j.probability >= self.calibrator.clarify_at
-                   for j in turn.judged[:3])
-
-    def _about_a_place(self, turn: Turn) -> bool:
-        """« c combien casaco », « prix casaco »: the price of a place and nothing else (not
-        « Intencity adresse et tarifs », which its own entry answers)."""
-        r = turn.reading
-        named = {w for p in r.named for name in (p.name, *p.aliases) for w in tokenize(name)}
-        rest = [w for w in r.words if w not in named and not is_price_or_grammar(w)]
-        return bool(r.named) and not rest
 
     def _somewhere(self, turn: Turn, message: str) -> Reply | None:
         """Stations, communes outside the 92, and two communes of the 92 in one message."""
@@ -318,7 +283,10 @@ class Engine(CompoundDecisions, WhereDecisions):
         on habite Gennevilliers ? » or « horaires de la déchetterie de Gennevilliers » share
         only the commune (and words its answer happens to use) with the FacLab of
         Gennevilliers, which is no answer however likely the model finds it. The entry's title
-        or keywords, or its directory card (what it is about), must share another word."""
+        or keywords, or its directory card (what it is about), must share another word.
+        The prices of a desk are no answer to what opening a coworking costs."""
+        if entry_id == PRICE_ENTRY and creation_intent(r.words):
+            return False
         if r.location is None or entry_id not in self._place_entries:
             return True
         terms = self._topic_terms.get(entry_id)

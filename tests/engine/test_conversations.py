@@ -68,6 +68,17 @@ def test_a_price_question_goes_to_the_prices(engine: Engine) -> None:
     assert (reply.kind, reply.entry_id) == (ReplyKind.ANSWER, "tarifs")
 
 
+@pytest.mark.parametrize("message", [
+    "combien coûte l'ouverture d'un coworking ?",
+    "combien ça coûte de créer un tiers-lieu ?",
+])
+def test_what_opening_a_place_costs_is_no_desk_price(engine: Engine, message: str) -> None:
+    reply = engine.reply(message)
+    assert reply.kind is ReplyKind.CLARIFY and "budget" in reply.text
+    offered = [s.id for s in reply.suggestions]
+    assert "modele-economique" in offered and "tarifs" not in offered
+
+
 def test_the_price_of_the_place_being_discussed(engine: Engine) -> None:
     _, price = talk(engine, "Casaco c'est quoi ?", "c'est combien ?")
     # the place's own entry when its sources give a price, else the prices entry naming it

@@ -1,0 +1,81 @@
+"""Decisions about projects and prices: « je veux ouvrir un coworking à Colombes » is a project
+before it is a place search, « combien coûte l'ouverture d'un coworking ? » is no desk price,
+« c combien casaco » is the price of that place.
+
+Mixed into :class:`bot.engine.decision.Engine`, like :class:`bot.engine.where.WhereDecisions`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.engine.compose import Composer
+from bot.engine.confidence import Calibrator
+from bot.engine.intents import is_price_or_grammar
+from bot.engine.reply import Reply, ReplyKind, Suggestion
+from bot.engine.text import tokenize
+from bot.engine.turn import Turn
+from bot.engine.where import PRICE_ENTRY, names_a_workspace
+
+PROJECT_ENTRY = "creer-tiers-lieu"
+_COST_OF_A_PROJECT = ("modele-economique", "aides-aujourdhui", "creer-tiers-lieu")
+
+
+class ProjectDecisions(Composer):
+    """Projects in a commune, what a project costs, and prices."""
+
+    calibrator: Calibrator
+
+    def _faq_decision(self, turn: Turn, message: str) -> Reply:
+        raise NotImplementedError
+
+    def _project(self, turn: Turn, message: str) -> Reply:
+        """« je veux ouvrir un coworking à Colombes »: a project, the commune remembered."""
+        r, best = turn.reading, turn.best
+        # The commune pulls up the entries of its own places (« monter fablab nanterre » →
+        # the Electrolab); a project that names no place is about the project.
+        of_a_place = (best is not None and not r.named
+                      and self.knowledge.faq[best.entry_id].place is not None)
+        if of_a_place and PROJECT_ENTRY in self.knowledge.faq:
+            score = next((c.score for c in turn.candidates if c.id == PROJECT_ENTRY),
+                         turn.candidates[0].score if turn.candidates else 0.0)
+            reply = self.answer(PROJECT_ENTRY, message, score, turn.candidates)
+        elif turn.sure or (best is not None and best.entry_id == PROJECT_ENTRY):
+            reply = self._faq_decision(replace(turn, sure=True), message)
+        else:
+            reply = self._faq_decision(turn, message)
+        return replace(reply, commune=r.location.name if r.location else None)
+
+    def _cost_of_a_project(self, turn: Turn, message: str) -> Reply:
+        """« combien coûte l'ouverture d'un coworking ? »: no source gives a budget; the
+        entries on the economic model, today's grants and the steps of a project are offered
+        (not the prices of a desk)."""
+        faq = self.knowledge.faq
+        offered = [i for i in _COST_OF_A_PROJECT if i in faq]
+        return Reply(
+            kind=ReplyKind.CLARIFY,
+            text=("Mes sources ne donnent pas de budget type pour ouvrir un lieu. "
+                  "Ces réponses peuvent vous aider :"),
+            question=message,
+            score=turn.candidates[0].score if turn.candidates else 0.0,
+            candidates=turn.candidates,
+            suggestions=tuple(Suggestion(i, faq[i].question) for i in offered),
+        )
+
+    def _about_prices(self, turn: Turn) -> bool:
+        """« c'est combien ? » alone, or the price of a workspace that the price entry could
+        answer — not « combien coûte la cantine au collège » (no workspace named)."""
+        if len(turn.reading.terms) <= 2:
+            return True
+        if not names_a_workspace(turn.reading):  # « la cantine au collège »: something else
+            return False
+        return any(j.entry_id == PRICE_ENTRY and j.probability >= self.calibrator.clarify_at
+                   for j in turn.judged[:3])
+
+    def _about_a_place(self, turn: Turn) -> bool:
+        """« c combien casaco », « prix casaco »: the price of a place and nothing else (not
+        « Intencity adresse et tarifs », which its own entry answers)."""
+        r = turn.reading
+        named = {w for p in r.named for name in (p.name, *p.aliases) for w in tokenize(name)}
+        rest = [w for w in r.words if w not in named and not is_price_or_grammar(w)]
+        return bool(r.named) and not rest
