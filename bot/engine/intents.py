@@ -145,13 +145,17 @@ _ENGLISH_GRAMMAR = frozenset({
 
 # English words that French uses too (« open space »): translated in an English message only,
 # not in synonyms.yaml's SMS forms, which apply to every message
-_ENGLISH_ONLY = {"open": "ouvrir", "opening": "ouverture"}
+_ENGLISH_ONLY = {"open": "ouvrir", "opening": "ouverture", "exist": "existent", "exists": "existe"}
 _HOW_MANY = re.compile(r"\bhow (?:many|much)\b", re.IGNORECASE)  # one French word, not two
+# « what grants… », « which places… » ask which ones (« quels »); « what is… » and the
+# telegraphic « what third place » ask what it is
+_WHAT_NOUN = re.compile(r"\b(?:what(?=\s+(?!is\b|does\b|means\b)[a-z]+s\b)|which)\b",
+                        re.IGNORECASE)
 
 
 def without_english_grammar(text: str) -> str:
     """« How do I start my own coworking? » → « How start coworking »: what can be matched."""
-    text = _HOW_MANY.sub("combien", text)
+    text = _WHAT_NOUN.sub("quels", _HOW_MANY.sub("combien", text))
     words = (_ENGLISH_ONLY.get(w, w) for w in tokenize(text))
     return " ".join(w for w in words if w not in _ENGLISH_GRAMMAR)
 

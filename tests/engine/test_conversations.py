@@ -445,6 +445,14 @@ def test_an_unsure_english_question_keeps_its_french_choices(engine: Engine) -> 
     assert {"aides-aujourdhui", "financement-departement"} & {s.id for s in reply.suggestions}
 
 
+def test_what_before_a_noun_in_english_asks_which_not_what_it_is(engine: Engine) -> None:
+    # « what grants exist » is « quelles subventions existent », not « c'est quoi »
+    reply = engine.reply("what grants exist for third places?")
+    assert reply.kind is ReplyKind.CLARIFY
+    assert reply.suggestions[0].id == "aides-aujourdhui"
+    assert engine.reply("what is a third place?").entry_id == "definition-tiers-lieu"
+
+
 def test_an_english_word_french_uses_too_is_left_alone_in_french(engine: Engine) -> None:
     # « open » means « ouvrir » in an English message only: an « open space » is no opening
     assert "ouvrir" not in engine.normaliser.words("un open space")
