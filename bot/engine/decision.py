@@ -55,6 +55,7 @@ from bot.knowledge import STAFF_CONTACT_ID, Commune, Knowledge, default_knowledg
 # A longer message that names a commune outside the 92 but looks for nothing (« La Cantine
 # Toulouse a fêté ses deux ans : quel constat tirez-vous… ») is a question, not a search.
 _SEARCH_LENGTH = 8
+_OUTSIDE_LENGTH = 5  # terms of a message about a commune outside the 92 that looks for nothing
 # Two or three questions in one message are taken one by one; more are a list of headings
 # (« Quelle taille ? Quel emplacement ? Quel quartier ? … »), read as one message.
 _MAX_QUESTIONS = 3
@@ -236,6 +237,13 @@ class Engine(CompoundDecisions, ProjectDecisions, WhereDecisions):
         if r.location is None and not r.named and near_me(r.words) and not turn.sure:
             return self._ask_for_position(message, r.place_type)
         if not wants_somewhere(r, self.thresholds.clarify):
+            # « je suis à Lyon, vous couvrez aussi ? »: a short message about a commune outside
+            # the 92 and nothing the FAQ is sure of
+            if r.location is None and not turn.sure and len(r.terms) <= _OUTSIDE_LENGTH:
+                spot = self.geo.locate(r.words)
+                if spot is not None and spot.spot is not None and spot.spot.kind != "station":
+                    return self._with_candidates(self._outside(spot.spot, r, message),
+                                                 turn.candidates)
             return None
         # where the question is asked, not where the context says the user lives or works
         words = self.normaliser.words(turn.focus) if turn.focus else r.words

@@ -247,6 +247,12 @@ def test_a_long_question_that_names_a_commune_elsewhere_is_no_search(engine: Eng
     assert "n'est pas dans les Hauts-de-Seine" not in asking.text
 
 
+def test_asking_whether_a_commune_outside_is_covered(engine: Engine) -> None:
+    reply = engine.reply("je suis à Lyon, vous couvrez aussi ou pas ?")
+    assert "Lyon n'est pas dans les Hauts-de-Seine" in reply.text
+    assert reply.entry_id == "hors-hauts-de-seine"
+
+
 def test_a_bordering_commune_gets_the_nearest_places_of_the_92(engine: Engine) -> None:
     assert engine.reply("un coworking à Versailles ?").places
     assert not engine.reply("Un Fab Lab à Saclay ?").places  # Saclay does not border the 92
