@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.engine.places import Directory, PhraseFinder
+from bot.engine.places import Directory, PhraseFinder, distance_km
 from bot.knowledge import Commune, Knowledge
 
 STATIONS_FILE = Path("geo") / "gares-idfm.csv"
@@ -88,6 +88,7 @@ class Geography:
         self.directory = directory
         self.stations = _read_stations(root / STATIONS_FILE) if root else []
         outside = _read_outside(root / OUTSIDE_FILE) if root else []
+        self._outside_spots = [s for s, _ in outside]
         self._station_finder = PhraseFinder([(s.name, s) for s in self.stations])
         self._outside_finder = PhraseFinder(
             [(s.name, s) for s, _ in outside] + [(a, s) for s, aliases in outside for a in aliases]
@@ -115,6 +116,21 @@ class Geography:
         if kind == "commune":
             return Located(commune=best.value)  # type: ignore[arg-type]
         return Located(spot=best.value)  # type: ignore[arg-type]
+
+
+    def around(self, lat: float, lon: float, within_km: float = 2.0) -> Commune | Spot | None:
+        """The commune of the 92, or the commune or arrondissement outside it, whose centre is
+        nearest to a position, when one is close. The stations file gives no commune:
+        « Nanterre-Préfecture » is nearer to the places of La Défense than to Nanterre's, and
+        Saint-Lazare is in Paris, whatever places of the 92 are nearest."""
+        here = Commune(name="", lat=lat, lon=lon)
+        ranked = sorted(
+            [(distance_km(here, c), 0, c.name, c) for c in self.directory.communes.values()
+             if not c.is_area]
+            + [(distance_km(here, Commune(name=s.name, lat=s.lat, lon=s.lon)), 1, s.name, s)
+               for s in self._outside_spots],
+            key=lambda t: t[:3])
+        return ranked[0][3] if ranked and ranked[0][0] <= within_km else None
 
 
 def _is_grand_paris(words: Sequence[str], start: int) -> bool:

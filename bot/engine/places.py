@@ -105,7 +105,7 @@ class PhraseFinder:
         return self._exact[best[0]] if best else None
 
 
-def _distance_km(a: Commune, b: Commune) -> float:
+def distance_km(a: Commune, b: Commune) -> float:
     if None in (a.lat, a.lon, b.lat, b.lon):
         return math.inf
     lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))  # type: ignore[arg-type]
@@ -214,7 +214,7 @@ class Directory:
         if place_type:
             others = [p for p in others if p.type == place_type] or others
         ranked = sorted(
-            ((p, _distance_km(where, loc)) for p in others if (loc := self.location_of(p))),
+            ((p, distance_km(where, loc)) for p in others if (loc := self.location_of(p))),
             key=lambda pd: (pd[0].status in CLOSED_STATUSES, pd[1], pd[0].name),
         )
         return DirectoryResult(
@@ -232,7 +232,7 @@ class Directory:
         the type asked when there are some; closed or renamed places last."""
         here = Commune(name="", lat=lat, lon=lon)
         ranked = sorted(
-            ((p, _distance_km(here, loc)) for p in self.places if (loc := self.location_of(p))),
+            ((p, distance_km(here, loc)) for p in self.places if (loc := self.location_of(p))),
             key=lambda pd: (pd[0].status in CLOSED_STATUSES, pd[1], pd[0].name),
         )
         typed = [pd for pd in ranked if place_type is None or pd[0].type == place_type]

@@ -117,17 +117,27 @@ class WhereDecisions(Composer):
         what = f"{station.name} ({station.lines.replace(' | ', ', ')})" if station.lines else station.name
         cards = tuple(self._card(p, d) for p, d in found)
         first = found[0][0] if found else None
+        # the file gives no commune: the station's name is trusted only when it is exactly a
+        # commune's or an area's (« Clamart », « La Défense »), else the commune whose centre
+        # is near, else the nearest place's
+        around = self.geo.around(station.lat, station.lon)
+        outside = isinstance(around, Spot)
+        if r.location and fold(r.location.name) == fold(station.name):
+            commune: str | None = r.location.name
+        elif around is not None:
+            commune = None if outside else around.name
+        else:
+            commune = (first.area or first.commune) if first else None
+        where = (f" La station est hors des Hauts-de-Seine ({around.name}) : voici les lieux "
+                 "connus du 92 les plus proches." if outside else "")
         return Reply(
             kind=ReplyKind.PLACES,
             text=(f"Voici les lieux connus les plus proches de la station {what}, avec la "
-                  "distance à vol d'oiseau. Vérifiez qu'un lieu est toujours ouvert avant de "
-                  "vous déplacer."),
+                  f"distance à vol d'oiseau.{where} Vérifiez qu'un lieu est toujours ouvert "
+                  "avant de vous déplacer."),
             question=message,
             places=cards,
-            # the file gives no commune: the station's name is trusted only when it is exactly
-            # a commune's or an area's (« Clamart », « La Défense »), else the nearest place's
-            commune=(r.location.name if r.location and fold(r.location.name) == fold(station.name)
-                     else (first.area or first.commune) if first else None),
+            commune=commune,
             place_type=r.place_type,
             sources=(SourceRef(STATIONS_SOURCE,
                                "https://data.iledefrance-mobilites.fr/explore/dataset/"

@@ -181,6 +181,18 @@ def test_a_station_gives_a_position_not_a_commune(engine: Engine) -> None:
     assert distances == sorted(distances)
 
 
+def test_a_station_is_in_the_commune_whose_centre_is_near(engine: Engine) -> None:
+    # the places nearest to Nanterre-Préfecture are in La Défense; the station is in Nanterre
+    reply = engine.reply("Je cherche un bureau partagé près de Nanterre-Préfecture")
+    assert (reply.kind, reply.commune) == (ReplyKind.PLACES, "Nanterre")
+
+
+def test_a_station_in_paris_is_said_to_be_outside(engine: Engine) -> None:
+    reply = engine.reply("coworking près de la gare Saint-Lazare")
+    assert reply.kind is ReplyKind.PLACES and reply.places
+    assert "hors des Hauts-de-Seine (Paris" in reply.text and reply.commune is None
+
+
 def test_rer_la_defense_lists_places_not_its_history(engine: Engine) -> None:
     reply = engine.reply("coworking près du RER à La Défense")
     assert reply.kind is ReplyKind.PLACES and reply.places
