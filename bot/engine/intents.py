@@ -21,6 +21,8 @@ _PROJECT_OBJECTS = frozenset({
     "tiers", "lieu", "lieux", "coworking", "coworkings", "fablab", "fablabs", "fab", "lab",
     "espace", "telecentre", "projet", "structure", "atelier", "pepiniere", "makerspace",
 })
+_PROJECT_NOUNS = frozenset({"projet", "projets"})
+_PLACE_KINDS = _PROJECT_OBJECTS - {"projet", "structure", "espace", "lieu", "lieux"} | {"tiers"}
 _NOT_PROJECT = frozenset({"compte", "porte", "portes", "session", "dossier", "abonnement"})
 _PRICE = frozenset({
     "prix", "tarif", "tarifs", "cout", "coute", "coutent", "couter", "cher", "chere", "chers",
@@ -96,11 +98,13 @@ def asks_more_details(words: Sequence[str]) -> bool:
 
 
 def creation_intent(words: Sequence[str]) -> bool:
-    """« ouvrir / créer / monter / lancer … un tiers-lieu, un coworking, un projet »."""
+    """« ouvrir / créer / monter / lancer … un tiers-lieu, un coworking, un projet »; « un projet
+    de coworking », « notre projet de fab lab »."""
     verbs = [i for i, w in enumerate(words) if _CREATE.match(w) and w not in _NOT_PROJECT]
-    return any(
-        _PROJECT_OBJECTS.intersection(words[i + 1 : i + 6]) for i in verbs
-    )
+    if any(_PROJECT_OBJECTS.intersection(words[i + 1 : i + 6]) for i in verbs):
+        return True
+    return any(w in _PROJECT_NOUNS and _PLACE_KINDS.intersection(words[i + 1 : i + 4])
+               for i, w in enumerate(words))
 
 
 def price_intent(words: Sequence[str]) -> bool:

@@ -19,6 +19,7 @@ from bot.engine.where import PRICE_ENTRY, names_a_workspace
 
 PROJECT_ENTRY = "creer-tiers-lieu"
 _COST_OF_A_PROJECT = ("modele-economique", "aides-aujourdhui", "creer-tiers-lieu")
+_PROJECT_CHOICES = ("creer-tiers-lieu", "accompagnement-contact", "aides-aujourdhui")
 
 
 class ProjectDecisions(Composer):
@@ -44,23 +45,30 @@ class ProjectDecisions(Composer):
             reply = self._faq_decision(replace(turn, sure=True), message)
         else:
             reply = self._faq_decision(turn, message)
+            if reply.kind is ReplyKind.FALLBACK:  # « un projet de tiers-lieu à Colombes »
+                where = f" à {r.location.name}" if r.location else ""
+                reply = self._choices(turn, message, f"Pour votre projet{where}, ces réponses "
+                                      "peuvent vous aider :", _PROJECT_CHOICES)
         return replace(reply, commune=r.location.name if r.location else None)
+
+    def _choices(self, turn: Turn, message: str, text: str, ids: tuple[str, ...]) -> Reply:
+        faq = self.knowledge.faq
+        return Reply(
+            kind=ReplyKind.CLARIFY,
+            text=text,
+            question=message,
+            score=turn.candidates[0].score if turn.candidates else 0.0,
+            candidates=turn.candidates,
+            suggestions=tuple(Suggestion(i, faq[i].question) for i in ids if i in faq),
+        )
 
     def _cost_of_a_project(self, turn: Turn, message: str) -> Reply:
         """« combien coûte l'ouverture d'un coworking ? »: no source gives a budget; the
         entries on the economic model, today's grants and the steps of a project are offered
         (not the prices of a desk)."""
-        faq = self.knowledge.faq
-        offered = [i for i in _COST_OF_A_PROJECT if i in faq]
-        return Reply(
-            kind=ReplyKind.CLARIFY,
-            text=("Mes sources ne donnent pas de budget type pour ouvrir un lieu. "
-                  "Ces réponses peuvent vous aider :"),
-            question=message,
-            score=turn.candidates[0].score if turn.candidates else 0.0,
-            candidates=turn.candidates,
-            suggestions=tuple(Suggestion(i, faq[i].question) for i in offered),
-        )
+        return self._choices(turn, message, "Mes sources ne donnent pas de budget type pour "
+                             "ouvrir un lieu. Ces réponses peuvent vous aider :",
+                             _COST_OF_A_PROJECT)
 
     def _about_prices(self, turn: Turn) -> bool:
         """« c'est combien ? » alone, or the price of a workspace that the price entry could

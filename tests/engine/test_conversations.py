@@ -38,6 +38,17 @@ def test_a_telegraphic_project_is_still_a_project(engine: Engine, message: str) 
     assert reply.kind is ReplyKind.ANSWER and reply.entry_id == "creer-tiers-lieu"
 
 
+def test_a_project_of_a_coworking_in_a_commune_is_a_project(engine: Engine) -> None:
+    grant = engine.reply("J'ai un projet de coworking à Nanterre : le Département peut-il encore "
+                         "le subventionner aujourd'hui ?")
+    assert grant.kind is not ReplyKind.PLACES
+    assert grant.entry_id == "aides-aujourdhui" or grant.suggestions[0].id == "aides-aujourdhui"
+    vague, search = talk(engine, "un projet de tiers-lieu à Colombes", "et y a des coworkings là-bas ?")
+    assert vague.kind is ReplyKind.CLARIFY and "Colombes" in vague.text
+    assert "creer-tiers-lieu" in {s.id for s in vague.suggestions}
+    assert search.kind is ReplyKind.PLACES and search.commune == "Colombes"
+
+
 def test_a_place_that_opens_is_not_a_project(engine: Engine) -> None:
     reply = engine.reply("Casaco ouvre quand ?")
     assert reply.entry_id == "casaco"
