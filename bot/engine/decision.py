@@ -182,6 +182,9 @@ class Engine(CompoundDecisions, ProjectDecisions, WhereDecisions):
         """One question: follow-ups, small talk, intent, where, then the FAQ."""
         reading = self._read(text)
         if all(term in SCAFFOLDING for term in reading.terms):  # « quoi ? », « comment ? »
+            located = self.geo.locate(reading.words)  # or « et dans le 94 ? »
+            if located is not None and located.spot is not None and located.spot.kind != "station":
+                return self._outside(located.spot, reading, message)
             return self._fallback(message)
         follow = self._follow_up(reading, message, conversation)
         if follow is not None:
@@ -326,6 +329,8 @@ class Engine(CompoundDecisions, ProjectDecisions, WhereDecisions):
         if r.location is not None or r.named:
             return None
         intent, topical = self.smalltalk.detect_within(text)
+        if intent is not None and self.geo.locate(r.words) is not None:
+            return None  # « je suis de l'Essonne, ça marche quand même ? » is about where
         if intent is None:
             return None
         # A closing word may come with a sentence (« à bientôt, je repasserai sûrement avec

@@ -11,6 +11,7 @@ of the 92 when it borders it.
 from __future__ import annotations
 
 import csv
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,10 +37,11 @@ class Spot:
     name: str
     lat: float
     lon: float
-    kind: str  # "station" or "outside"
+    kind: str  # "station", "outside" or "departement"
     departement: str = ""
     borders: bool = False  # outside, but touching the Hauts-de-Seine
     lines: str = ""
+    of: str = ""  # a département's « de l'Essonne »
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +70,10 @@ def _read_outside(path: Path) -> list[tuple[Spot, tuple[str, ...]]]:
          tuple(str(a) for a in o.get("aliases") or ()))
         for o in data.get("outside") or ()
     ]
+    for d in data.get("departements") or ():  # no centre: no places are listed for them
+        name = str(d["name"])
+        out.append((Spot(name, math.nan, math.nan, "departement", name, of=str(d["of"])),
+                     tuple(str(a) for a in d.get("aliases") or ())))
     borders = set(data.get("paris_borders") or ())
     for number, (lat, lon) in (data.get("paris_arrondissements") or {}).items():
         n = int(number)
@@ -128,7 +134,7 @@ class Geography:
             [(distance_km(here, c), 0, c.name, c) for c in self.directory.communes.values()
              if not c.is_area]
             + [(distance_km(here, Commune(name=s.name, lat=s.lat, lon=s.lon)), 1, s.name, s)
-               for s in self._outside_spots],
+               for s in self._outside_spots if s.kind == "outside"],
             key=lambda t: t[:3])
         return ranked[0][3] if ranked and ranked[0][0] <= within_km else None
 

@@ -147,7 +147,9 @@ class WhereDecisions(Composer):
 
     def _outside(self, spot: Spot, r: Reading, message: str) -> Reply:
         """Honest: outside the département; the nearest places of the 92 when it borders it."""
-        intro = (f"{spot.name} n'est pas dans les Hauts-de-Seine ({spot.departement}) : "
+        intro = (f"Je ne connais que les tiers-lieux des Hauts-de-Seine, pas ceux {spot.of}."
+                 if spot.kind == "departement" else
+                 f"{spot.name} n'est pas dans les Hauts-de-Seine ({spot.departement}) : "
                  "je ne connais que les tiers-lieux de ce département.")
         found = (self.directory.nearest(spot.lat, spot.lon, limit=4, place_type=r.place_type)
                  if spot.borders else [])

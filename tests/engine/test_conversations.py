@@ -276,6 +276,19 @@ def test_asking_whether_a_commune_outside_is_covered(engine: Engine) -> None:
     assert reply.entry_id == "hors-hauts-de-seine"
 
 
+@pytest.mark.parametrize(("message", "of"), [
+    ("Je ne suis pas du 92 mais de l'Essonne, ça marche quand même votre service ?",
+     "de l'Essonne"),  # « ça marche » is no « ok » here
+    ("et dans le 94 ?", "du Val-de-Marne"),
+    ("un coworking en Seine-Saint-Denis", "de Seine-Saint-Denis"),
+])
+def test_another_departement_is_said_to_be_outside(engine: Engine, message: str,
+                                                   of: str) -> None:
+    reply = engine.reply(message)
+    assert reply.text.startswith(f"Je ne connais que les tiers-lieux des Hauts-de-Seine, pas ceux {of}.")
+    assert reply.entry_id == "hors-hauts-de-seine" and not reply.places
+
+
 def test_a_bordering_commune_gets_the_nearest_places_of_the_92(engine: Engine) -> None:
     assert engine.reply("un coworking à Versailles ?").places
     assert not engine.reply("Un Fab Lab à Saclay ?").places  # Saclay does not border the 92
