@@ -10,38 +10,20 @@ of the 92 when it borders it.
 
 from __future__ import annotations
 
-import csv
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
-import yaml
-
+from bot.engine.geofiles import OUTSIDE_FILE, STATIONS_FILE, Spot, read_geography
 from bot.engine.places import Directory, PhraseFinder, distance_km
 from bot.knowledge import Commune, Knowledge
 
-STATIONS_FILE = Path("geo") / "gares-idfm.csv"
-OUTSIDE_FILE = Path("geo") / "hors-92.yaml"
+__all__ = ["OUTSIDE_FILE", "STATIONS_FILE", "STATIONS_SOURCE", "Geography", "Located", "Spot"]
+
 STATIONS_SOURCE = "Île-de-France Mobilités, emplacement des gares et stations (données ouvertes)"
 _STATION_WORDS = frozenset({
     "gare", "gares", "station", "stations", "metro", "rer", "tram", "tramway", "arret",
     "transilien", "ligne",
 })
-
-
-@dataclass(frozen=True, slots=True)
-class Spot:
-    """A position people name that is not a commune of the 92."""
-
-    name: str
-    lat: float
-    lon: float
-    kind: str  # "station", "outside" or "departement"
-    departement: str = ""
-    borders: bool = False  # outside, but touching the Hauts-de-Seine
-    lines: str = ""
-    of: str = ""  # a département's « de l'Essonne »
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,39 +34,6 @@ class Located:
     spot: Spot | None = None
 
 
-def _read_stations(path: Path) -> list[Spot]:
-    if not path.is_file():
-        return []
-    with path.open(encoding="utf-8", newline="") as f:
-        return [Spot(row["nom"], float(row["lat"]), float(row["lon"]), "station",
-                     lines=row.get("lignes", "")) for row in csv.DictReader(f)]
-
-
-def _read_outside(path: Path) -> list[tuple[Spot, tuple[str, ...]]]:
-    if not path.is_file():
-        return []
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) or {}
-    out = [
-        (Spot(str(o["name"]), float(o["lat"]), float(o["lon"]), "outside",
-              str(o["departement"]), bool(o.get("borders"))),
-         tuple(str(a) for a in o.get("aliases") or ()))
-        for o in data.get("outside") or ()
-    ]
-    for d in data.get("departements") or ():  # no centre: no places are listed for them
-        name = str(d["name"])
-        out.append((Spot(name, math.nan, math.nan, "departement", name, of=str(d["of"])),
-                     tuple(str(a) for a in d.get("aliases") or ())))
-    borders = set(data.get("paris_borders") or ())
-    for number, (lat, lon) in (data.get("paris_arrondissements") or {}).items():
-        n = int(number)
-        label = "1er" if n == 1 else f"{n}e"
-        spot = Spot(f"Paris {label}", float(lat), float(lon), "outside", "Paris", n in borders)
-        aliases = (f"paris {n}", f"paris {label}", f"paris {n}eme", f"paris {n}ieme",
-                   f"{label} arrondissement", f"{n}eme arrondissement", f"750{n:02d}")
-        out.append((spot, aliases))
-    return out
-
-
 class Geography:
     """Stations and outside communes, found in a message (their nearest places come from
     :meth:`bot.engine.places.Directory.nearest`)."""
@@ -92,8 +41,7 @@ class Geography:
     def __init__(self, knowledge: Knowledge, directory: Directory) -> None:
         root = knowledge.path
         self.directory = directory
-        self.stations = _read_stations(root / STATIONS_FILE) if root else []
-        outside = _read_outside(root / OUTSIDE_FILE) if root else []
+        self.stations, outside = read_geography(root) if root else ([], [])
         self._outside_spots = [s for s, _ in outside]
         self._station_finder = PhraseFinder([(s.name, s) for s in self.stations])
         self._outside_finder = PhraseFinder(

@@ -117,3 +117,26 @@ def test_learned_phrasing_for_a_removed_entry_is_refused_on_reload(root: Path) -
     assert not result.ok
     assert result.problems[0].file.endswith("learned.yaml")
     assert answers(holder, QUESTION) == (ReplyKind.ANSWER, ENTRY)
+
+
+def test_a_broken_geography_file_is_located_and_the_last_knowledge_kept(root: Path) -> None:
+    holder = KnowledgeHolder(root, cache_dir=False)
+    engine = holder.engine
+    outside = root / "geo" / "hors-92.yaml"
+    edit(outside, "{name: Versailles, departement: Yvelines, borders: true, lat: 48.805,",
+         "{name: Versailles, departement: Yvelines, borders: true, lat: nord,")
+    edit(outside, 'of: "de l\'Essonne", ', "")
+    stations = root / "geo" / "gares-idfm.csv"
+    stations.write_text(stations.read_text(encoding="utf-8").rstrip("\n")
+                        + "\nGare inventée,TRAIN,,quarante-huit,2.3\n", encoding="utf-8")
+
+    result = holder.reload()
+
+    assert not result.ok and holder.engine is engine
+    found = {(p.file, p.entry, p.field) for p in result.problems}
+    assert found == {("geo/hors-92.yaml", "Versailles", "lat"),
+                     ("geo/hors-92.yaml", "Essonne", "of"),
+                     ("geo/gares-idfm.csv", "Gare inventée", "lat")}
+    line = next(p.line for p in result.problems if p.entry == "Gare inventée")
+    assert line == len(stations.read_text(encoding="utf-8").splitlines())
+    assert all("attendu" in p.message for p in result.problems)  # French, no traceback
