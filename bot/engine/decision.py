@@ -247,7 +247,7 @@ class Engine(CompoundDecisions, ProjectDecisions, WhereDecisions):
                 if spot is not None and spot.spot is not None and spot.spot.kind != "station":
                     return self._with_candidates(self._outside(spot.spot, r, message),
                                                  turn.candidates)
-            return None
+            return self._unknown_place(turn, message) if r.location is None else None  # « et à Nanter ? »
         # where the question is asked, not where the context says the user lives or works
         words = self.normaliser.words(turn.focus) if turn.focus else r.words
         communes = list(dict.fromkeys(

@@ -162,7 +162,9 @@ class WhereDecisions(Composer):
         """« un coworking à Rouen »: a search in a place that is no commune of the 92 (a typo
         of one, such as « Nanter », gets that commune's places)."""
         r = turn.reading
-        if r.named or turn.sure or not names_a_workspace(r) or not _WHY_WORDS.isdisjoint(r.words):
+        follow_up = len(r.words) <= 4 and r.words[:1] == ["et"]  # « et à Nanter ? »
+        if r.named or turn.sure or not (names_a_workspace(r) or follow_up) or (
+                not _WHY_WORDS.isdisjoint(r.words)):
             return None  # « pourquoi un tiers-lieu à Saint-Mars-du-Désert ? » is no search
         name = unknown_place_name(turn.focus or r.text, self.index.vocabulary)
         if name is None:

@@ -253,6 +253,14 @@ def test_everyday_words_after_a_search_are_no_commune(engine: Engine, message: s
     assert "Je ne trouve pas « " not in engine.reply(message).text
 
 
+def test_and_in_a_place_nobody_listed_follows_up(engine: Engine) -> None:
+    _, typo, far, other = talk(engine, "coworking à Rouen", "et à Nanter ?", "et à Brest ?",
+                               "et à part ça ?")
+    assert typo.kind is ReplyKind.PLACES and typo.commune == "Nanterre"
+    assert "« Brest »" in far.text
+    assert "Je ne trouve pas" not in other.text
+
+
 def test_a_typo_in_a_commune_of_the_92_gets_its_places(engine: Engine) -> None:
     reply = engine.reply("un coworking à Nanter")
     assert reply.kind is ReplyKind.PLACES and reply.commune == "Nanterre"
