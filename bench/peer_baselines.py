@@ -18,6 +18,7 @@ usage: python bench/peer_baselines.py [SET.yaml ...]   (default: the held-out se
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -33,7 +34,7 @@ from bot.engine.training import labelled_items
 from bot.knowledge import default_knowledge_path
 
 HELD_OUT = ("blind-2026-c-256.yaml", "blind-2026-d-264.yaml", "real-questions-d-143.yaml",
-            "real-questions-e-40.yaml")
+            "real-questions-e-40.yaml", "real-questions-f-99.yaml")
 
 
 def decision(predicted: list[str | None], expected: list[str | None]) -> tuple[float, float]:
@@ -79,8 +80,11 @@ def peers(texts: list[str], classes: list[str]) -> dict:
 
 
 def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description="The engine against its peers, per set.")
+    parser.add_argument("sets", nargs="*", type=Path,
+                        help="evaluation sets (default: the held-out ones)")
     root = Path(__file__).resolve().parents[1]
-    sets = [Path(a) for a in argv] or [root / "eval" / name for name in HELD_OUT]
+    sets = parser.parse_args(argv).sets or [root / "eval" / name for name in HELD_OUT]
     engine = KnowledgeHolder(default_knowledge_path()).engine
     phrasings = entry_phrasings(engine.knowledge)
     texts = [t for texts in phrasings.values() for t in texts]
