@@ -3,9 +3,10 @@
 « près du métro Pont de Sèvres », « à côté de la gare de Clamart »: the station's position (from
 Île-de-France Mobilités' open data, ``knowledge/geo/gares-idfm.csv``) ranks the places by real
 distance — the file has no commune, and a station's commune is never guessed from its name
-(« Pont de Sèvres » is in Boulogne-Billancourt). « un coworking à Versailles », « paris 15 »:
-outside the département (``knowledge/geo/hors-92.yaml``), said plainly, with the nearest places
-of the 92 when it borders it.
+(« Pont de Sèvres » is in Boulogne-Billancourt): it is the commune, or the Paris arrondissement,
+whose centre is nearest (:meth:`Geography.around`). « un coworking à Versailles », « paris 15 »,
+« l'Essonne »: outside the département (``knowledge/geo/hors-92.yaml``), said plainly, with the
+nearest places of the 92 when it borders it.
 """
 
 from __future__ import annotations
