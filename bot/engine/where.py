@@ -82,7 +82,9 @@ class Conversation:
             self.last_commune = reply.commune
 
 
-_NEAR_ME = re.compile(r"\b(?:pres|autour|a cote|proche) de (?:moi|chez moi)\b|\bdans mon quartier\b")
+_NEAR_ME = re.compile(
+    r"\b(?:pres|autour|a cote|proche|a proximite|pas loin) de (?:moi|chez moi)\b|\bdans mon quartier\b"
+)
 
 
 def near_me(words: Sequence[str]) -> bool:

@@ -398,7 +398,8 @@ def test_formal_definitional_questions(engine: Engine, message: str, entry_id: s
 
 
 @pytest.mark.parametrize("message", ["y a quoi près de chez moi ?", "près de moi ?",
-                                     "un fablab dans mon quartier ?"])
+                                     "un fablab dans mon quartier ?",
+                                     "un coworking à proximité de chez moi"])
 def test_near_me_asks_for_a_position_or_a_commune(engine: Engine, message: str) -> None:
     reply = engine.reply(message)
     assert reply.kind is ReplyKind.CLARIFY and "partagez votre position" in reply.text
