@@ -43,7 +43,7 @@ from bot.telegram import citizen_commands as cmd
 from bot.telegram import citizens as msg
 from bot.telegram import documents, guards, render, staff
 from bot.telegram import services as h
-from bot.telegram.background import finish_writes
+from bot.telegram.background import finish_writes, stoppable
 from bot.telegram.flood import FloodGuard
 from bot.telegram.inbox import InboxApplication, InboxQueue, InboxRequest, replay
 from bot.telegram.notify import StaffNotifier, notify_admins
@@ -185,14 +185,14 @@ def add_jobs(app: Application, config: Config) -> None:
         log.warning("no job queue: knowledge watching, retention and heartbeat are disabled")
         return
     if config.knowledge.watch_seconds > 0:
-        jobs.run_repeating(watch_knowledge, interval=config.knowledge.watch_seconds,
+        jobs.run_repeating(stoppable(watch_knowledge), interval=config.knowledge.watch_seconds,
                            first=config.knowledge.watch_seconds, name="watch-knowledge")
-    jobs.run_repeating(staff.purge_old_data, interval=PURGE_SECONDS, first=60, name="retention")
+    jobs.run_repeating(stoppable(staff.purge_old_data), interval=PURGE_SECONDS, first=60, name="retention")
     # first=1, not 0: with first=0 the job first ran a whole interval later (no file 10 s after
     # start-up; with 1, after 1 s), and the HEALTHCHECK's start period hid it
-    jobs.run_repeating(heartbeat, interval=HEARTBEAT_SECONDS, first=1, name="heartbeat")
-    jobs.run_repeating(purge_inbox, interval=PURGE_SECONDS, first=PURGE_SECONDS, name="inbox")
-    jobs.run_repeating(forget_idle_chats, interval=IDLE_CHECK_SECONDS, first=IDLE_CHECK_SECONDS,
+    jobs.run_repeating(stoppable(heartbeat), interval=HEARTBEAT_SECONDS, first=1, name="heartbeat")
+    jobs.run_repeating(stoppable(purge_inbox), interval=PURGE_SECONDS, first=PURGE_SECONDS, name="inbox")
+    jobs.run_repeating(stoppable(forget_idle_chats), interval=IDLE_CHECK_SECONDS, first=IDLE_CHECK_SECONDS,
                        name="idle-chats")
 
 

@@ -8,6 +8,7 @@ logged if it fails, and awaited at shutdown (:func:`finish_writes`).
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import sqlite3
 from collections.abc import Awaitable, Callable
@@ -18,10 +19,26 @@ from bot.telegram.services import Services
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+C = TypeVar("C")
 STORAGE_WAIT = 0.5  # seconds a reply waits for storage before going without it
 STALLED_WAIT = 0.02  # …and while an earlier write is still stuck behind a lock
 RETRY_DELAYS = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0)  # a locked database: try again for about a minute
 MAX_WRITES = 5000  # writes waiting for a locked database; beyond, new ones are dropped
+
+
+def stoppable(job: Callable[[C], Awaitable[None]]) -> Callable[[C], Awaitable[None]]:
+    """A job callback that a shutdown may interrupt quietly: the scheduler cancels the jobs still
+    running when the bot stops, and without this each one is logged as an error with a
+    traceback. Nothing is lost that a restart would not lose anyway (jobs live in memory)."""
+
+    @functools.wraps(job)
+    async def run(context: C) -> None:
+        try:
+            await job(context)
+        except asyncio.CancelledError:
+            log.info("job %s interrupted by the shutdown", job.__name__)
+
+    return run
 
 
 def locked(exc: BaseException) -> bool:

@@ -18,7 +18,7 @@ from bot.engine import Engine
 from bot.engine.places import type_label
 from bot.knowledge import PLACE_TYPES
 from bot.telegram import render
-from bot.telegram.background import awaited_briefly, in_background
+from bot.telegram.background import awaited_briefly, in_background, stoppable
 from bot.telegram.render import Button, OutMessage
 from bot.telegram.services import (
     Context,
@@ -223,6 +223,7 @@ async def erase(svc: Services, user_id: int) -> tuple[int, bool]:
     return deleted, await svc.storage.checkpoint()
 
 
+@stoppable
 async def finish_forget(context: Context) -> None:
     """Job: an erasure that could not complete at once; tried again until it does."""
     svc = services(context)

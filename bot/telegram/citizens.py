@@ -21,7 +21,7 @@ from telegram.ext import ApplicationHandlerStop
 from bot.engine.reply import Reply, ReplyKind
 from bot.knowledge import Knowledge
 from bot.telegram import render
-from bot.telegram.background import awaited_briefly, in_background, retrying
+from bot.telegram.background import awaited_briefly, in_background, retrying, stoppable
 from bot.telegram.citizen_commands import start
 from bot.telegram.flood import Verdict
 from bot.telegram.notify import notify_report
@@ -337,6 +337,7 @@ def _entry_of(key: str, svc: Services) -> str:
     return render.resolve(key, svc.engine.knowledge.faq) or key
 
 
+@stoppable
 async def flush_vote(context: Context) -> None:
     """A 👎 whose reason never came: record it without one."""
     svc = services(context)
