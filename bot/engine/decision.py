@@ -270,7 +270,7 @@ class Engine(CompoundDecisions, ProjectDecisions, WhereDecisions):
         return None
 
     def _read(self, text: str) -> Reading:
-        return read(self.matchers, text)
+        return read(self.matchers, text, self.geo.names_a_longer_place_outside)
 
     def judge(self, r: Reading) -> list[Judgement]:
         """The FAQ candidates of a message, each with the probability that it is right."""

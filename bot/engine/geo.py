@@ -73,6 +73,17 @@ class Geography:
         return Located(spot=best.value)  # type: ignore[arg-type]
 
 
+    def names_a_longer_place_outside(self, words: Sequence[str]) -> bool:
+        """« Boulogne-sur-Mer », « Clichy-sous-Bois »: a place outside the 92 whose name holds
+        the name of a commune of the 92 (the longer name wins, as in :meth:`locate`)."""
+        communes = self.directory.location_finder.find(words)
+        if not communes:
+            return False
+        outside = [f for f in self._outside_finder.find(words, fuzzy=False)
+                   if not _is_grand_paris(words, f.start)]
+        return any(o.start <= c.start and c.end <= o.end and o.end - o.start > c.end - c.start
+                   for o in outside for c in communes)
+
     def around(self, lat: float, lon: float, within_km: float = 2.0) -> Commune | Spot | None:
         """The commune of the 92, or the commune or arrondissement outside it, whose centre is
         nearest to a position, when one is close. The stations file gives no commune:

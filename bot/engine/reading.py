@@ -6,7 +6,7 @@ part of one, which is how :mod:`bot.engine.training` asks held-out phrasings aga
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -171,10 +171,15 @@ class Reading:
 MAX_WORDS = 120  # longer messages are read on their first words: bounded work per message
 
 
-def read(m: Matchers, text: str) -> Reading:
-    """Normalise once, then look at the message every way the decision needs."""
+def read(m: Matchers, text: str,
+         elsewhere: Callable[[Sequence[str]], bool] | None = None) -> Reading:
+    """Normalise once, then look at the message every way the decision needs. ``elsewhere``:
+    whether the words name a place outside the 92 whose name holds a commune's (« Boulogne-sur-
+    Mer », « Clichy-sous-Bois »): then no commune of the 92 is read."""
     words = m.normaliser.words(text)[:MAX_WORDS]
     location = m.directory.find_location(words)
+    if location is not None and elsewhere is not None and elsewhere(words):
+        location = None
     place_type = m.directory.find_type(words)
     terms = m.normaliser.terms(m.index.vocabulary.correct_all(words))
     # A number the knowledge never uses (« en 2026 », « 3 jours ») is no topic: as an unknown

@@ -297,6 +297,18 @@ def test_another_departement_is_said_to_be_outside(engine: Engine, message: str,
     assert reply.entry_id == "hors-hauts-de-seine" and not reply.places
 
 
+@pytest.mark.parametrize(("message", "name"), [
+    ("un coworking à Boulogne sur Mer", "Boulogne-sur-Mer"),
+    ("un coworking à Clichy-sous-Bois", "Clichy-sous-Bois"),
+    ("coworking Villeneuve-Saint-Georges", "Villeneuve-Saint-Georges"),
+])
+def test_a_name_outside_that_holds_a_commune_of_the_92_is_outside(engine: Engine, message: str,
+                                                                 name: str) -> None:
+    reply = engine.reply(message)
+    assert f"{name} n'est pas dans les Hauts-de-Seine" in reply.text and not reply.places
+    assert engine.reply("un coworking à Clichy").commune == "Clichy"  # the 92's own stays
+
+
 def test_a_bordering_commune_gets_the_nearest_places_of_the_92(engine: Engine) -> None:
     assert engine.reply("un coworking à Versailles ?").places
     assert not engine.reply("Un Fab Lab à Saclay ?").places  # Saclay does not border the 92
