@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.cli.check import stale_entries
 from bot.cli.staff import REVIEW_CSV_COLUMNS
 from bot.engine.reply import ReplyKind
 from bot.knowledge import default_knowledge_path, load_knowledge
@@ -234,8 +235,8 @@ def test_check_stale_lists_old_entries_only(
     assert main(["check", "--knowledge", str(root), "--stale", "0"]) == 0
     out = capsys.readouterr().out
     assert "À REVÉRIFIER" in out and "« definition-tiers-lieu » vérifiée le 2020-01-15" in out
+    assert "fiche(s) non vérifiée(s) depuis 0 mois." in out
 
-    assert main(["check", "--knowledge", str(root), "--stale", "1200"]) == 0
-    out = capsys.readouterr().out
-    assert "À REVÉRIFIER" not in out
-    assert "0 fiche(s) non vérifiée(s) depuis 1200 mois." in out
+    # the same knowledge with a longer delay: nothing is due (the listing alone, without the
+    # phrasing warnings that make a whole check take seconds)
+    assert stale_entries(load_knowledge(root), 1200) == []
