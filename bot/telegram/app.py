@@ -185,14 +185,14 @@ def add_jobs(app: Application, config: Config) -> None:
         log.warning("no job queue: knowledge watching, retention and heartbeat are disabled")
         return
     if config.knowledge.watch_seconds > 0:
-        jobs.run_repeating(stoppable(watch_knowledge), interval=config.knowledge.watch_seconds,
+        jobs.run_repeating(watch_knowledge, interval=config.knowledge.watch_seconds,
                            first=config.knowledge.watch_seconds, name="watch-knowledge")
-    jobs.run_repeating(stoppable(staff.purge_old_data), interval=PURGE_SECONDS, first=60, name="retention")
+    jobs.run_repeating(staff.purge_old_data, interval=PURGE_SECONDS, first=60, name="retention")
     # first=1, not 0: with first=0 the job first ran a whole interval later (no file 10 s after
     # start-up; with 1, after 1 s), and the HEALTHCHECK's start period hid it
-    jobs.run_repeating(stoppable(heartbeat), interval=HEARTBEAT_SECONDS, first=1, name="heartbeat")
-    jobs.run_repeating(stoppable(purge_inbox), interval=PURGE_SECONDS, first=PURGE_SECONDS, name="inbox")
-    jobs.run_repeating(stoppable(forget_idle_chats), interval=IDLE_CHECK_SECONDS, first=IDLE_CHECK_SECONDS,
+    jobs.run_repeating(heartbeat, interval=HEARTBEAT_SECONDS, first=1, name="heartbeat")
+    jobs.run_repeating(purge_inbox, interval=PURGE_SECONDS, first=PURGE_SECONDS, name="inbox")
+    jobs.run_repeating(forget_idle_chats, interval=IDLE_CHECK_SECONDS, first=IDLE_CHECK_SECONDS,
                        name="idle-chats")
 
 
@@ -200,6 +200,7 @@ IDLE_SECONDS = 3600.0  # a conversation (follow-ups, a pending /signaler prompt)
 IDLE_CHECK_SECONDS = 600.0
 
 
+@stoppable
 async def forget_idle_chats(context: h.Context) -> None:
     """Bounded memory: drop the chat and user state of everyone quiet for an hour."""
     app = context.application
@@ -210,6 +211,7 @@ async def forget_idle_chats(context: h.Context) -> None:
         app.drop_user_data(user_id)
 
 
+@stoppable
 async def watch_knowledge(context: h.Context) -> None:
     """The watcher job: whatever goes wrong while reloading, the last good knowledge stays in
     use, and staff are told once (not at every tick) until the reload works again."""
@@ -229,6 +231,7 @@ async def watch_knowledge(context: h.Context) -> None:
     context.bot_data.pop("watch_problem", None)
 
 
+@stoppable
 async def purge_inbox(context: h.Context) -> None:
     """Forget the ids of updates answered more than a day ago."""
     inbox = context.bot_data.get("inbox")
@@ -236,6 +239,7 @@ async def purge_inbox(context: h.Context) -> None:
         inbox.purge()
 
 
+@stoppable
 async def heartbeat(context: h.Context) -> None:
     """Touch the heartbeat file (Docker HEALTHCHECK) while updates are being fetched."""
     updater = context.application.updater

@@ -19,6 +19,7 @@ from bot.engine import Engine
 from bot.knowledge.scrub import scrub_personal_data
 from bot.storage import Stats
 from bot.telegram import render
+from bot.telegram.background import stoppable
 from bot.telegram.notify import notify_admins
 from bot.telegram.render import Button, OutMessage, cb_review, esc, quote, shorten
 from bot.telegram.services import Context, Services, ack, edit, reply_html, send, services
@@ -346,6 +347,7 @@ async def watch_knowledge(context: Context) -> None:
                                       esc(result.message())])
 
 
+@stoppable
 async def purge_old_data(context: Context) -> None:
     """Retention: delete what is older than ``storage.retention_days``."""
     svc = services(context)
