@@ -182,9 +182,9 @@ class Engine(CompoundDecisions, ProjectDecisions, WhereDecisions):
         """One question: follow-ups, small talk, intent, where, then the FAQ."""
         reading = self._read(text)
         if all(term in SCAFFOLDING for term in reading.terms):  # « quoi ? », « comment ? »
-            located = self.geo.locate(reading.words)  # or « et dans le 94 ? »
-            if located is not None and located.spot is not None and located.spot.kind != "station":
-                return self._outside(located.spot, reading, message)
+            outside = self.geo.outside(reading.words)  # or « et dans le 94 ? »
+            if outside is not None:
+                return self._outside(outside, reading, message)
             return self._fallback(message)
         follow = self._follow_up(reading, message, conversation)
         if follow is not None:
@@ -242,11 +242,10 @@ class Engine(CompoundDecisions, ProjectDecisions, WhereDecisions):
         if not wants_somewhere(r, self.thresholds.clarify):
             # « je suis à Lyon, vous couvrez aussi ? »: a short message about a commune outside
             # the 92 and nothing the FAQ is sure of
-            if r.location is None and not turn.sure and len(r.terms) <= _OUTSIDE_LENGTH:
-                spot = self.geo.locate(r.words)
-                if spot is not None and spot.spot is not None and spot.spot.kind != "station":
-                    return self._with_candidates(self._outside(spot.spot, r, message),
-                                                 turn.candidates)
+            outside = (self.geo.outside(r.words) if r.location is None and not turn.sure
+                       and len(r.terms) <= _OUTSIDE_LENGTH else None)
+            if outside is not None:
+                return self._with_candidates(self._outside(outside, r, message), turn.candidates)
             return self._unknown_place(turn, message) if r.location is None else None  # « et à Nanter ? »
         # where the question is asked, not where the context says the user lives or works
         words = self.normaliser.words(turn.focus) if turn.focus else r.words

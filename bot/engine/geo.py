@@ -72,6 +72,12 @@ class Geography:
             return Located(commune=best.value)  # type: ignore[arg-type]
         return Located(spot=best.value)  # type: ignore[arg-type]
 
+    def outside(self, words: Sequence[str]) -> Spot | None:
+        """The commune, arrondissement or département outside the 92 that :meth:`locate` finds
+        (not a station, not a commune of the 92)."""
+        located = self.locate(words)
+        spot = located.spot if located is not None else None
+        return spot if spot is not None and spot.kind != "station" else None
 
     def names_a_longer_place_outside(self, words: Sequence[str]) -> bool:
         """« Boulogne-sur-Mer », « Clichy-sous-Bois »: a place outside the 92 whose name holds

@@ -42,6 +42,11 @@ def _number(value: object, low: float, high: float) -> float | None:
     return number if low <= number <= high else None
 
 
+def _position(lat: object, lon: object) -> tuple[float | None, float | None]:
+    """A latitude and a longitude, each ``None`` when it is no number in its range."""
+    return _number(lat, -90, 90), _number(lon, -180, 180)
+
+
 def read_geography(root: Path) -> tuple[list[Spot], list[tuple[Spot, tuple[str, ...]]]]:
     """Both files, every problem of both reported at once."""
     problems: list[Problem] = []
@@ -70,7 +75,7 @@ def read_stations(root: Path) -> list[Spot]:
         with path.open(encoding="utf-8", newline="") as f:
             for line, row in enumerate(csv.DictReader(f), start=2):
                 name = (row.get("nom") or "").strip()
-                lat, lon = _number(row.get("lat"), -90, 90), _number(row.get("lon"), -180, 180)
+                lat, lon = _position(row.get("lat"), row.get("lon"))
                 if not name:
                     problems.append(Problem(rel, "nom de la station manquant", field="nom",
                                             line=line))
@@ -106,7 +111,7 @@ def read_outside(root: Path) -> list[tuple[Spot, tuple[str, ...]]]:
     out: list[tuple[Spot, tuple[str, ...]]] = []
     for entry in _items(data, "outside", rel, problems):
         name, aliases = _name_and_aliases(entry, rel, problems)
-        lat, lon = _number(entry.get("lat"), -90, 90), _number(entry.get("lon"), -180, 180)
+        lat, lon = _position(entry.get("lat"), entry.get("lon"))
         departement = entry.get("departement")
         if name is None or aliases is None:
             continue
@@ -175,7 +180,7 @@ def _arrondissements(data: dict, rel: str,
         n = number if isinstance(number, int) and 1 <= number <= 20 else None
         lat = lon = None
         if isinstance(position, list) and len(position) == 2:
-            lat, lon = _number(position[0], -90, 90), _number(position[1], -180, 180)
+            lat, lon = _position(*position)
         if n is None or lat is None or lon is None:
             problems.append(Problem(rel, "numéro de 1 à 20 → [latitude, longitude] attendu",
                                     entry=str(number), field="paris_arrondissements"))
