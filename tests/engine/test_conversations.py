@@ -67,6 +67,22 @@ def test_asking_for_information_is_about_the_topic(engine: Engine, message: str,
     assert (reply.kind, reply.entry_id) == (ReplyKind.ANSWER, entry)
 
 
+@pytest.mark.parametrize("message", [
+    "un espace de coworking, c'est pour qui ?",
+    "pour qui sont les tiers-lieux ?",
+])
+def test_who_a_kind_of_place_is_for_is_the_access_entry(engine: Engine, message: str) -> None:
+    # « pour qui » is the question, not a pair of grammar words: the kind of place alone would
+    # pick the coworking/business-centre entry.
+    reply = engine.reply(message)
+    assert reply.kind is ReplyKind.ANSWER and reply.entry_id == "acces-particuliers"
+
+
+def test_who_a_named_place_is_for_stays_that_place(engine: Engine) -> None:
+    reply = engine.reply("le FacLab de Gennevilliers, c'est pour qui ?")
+    assert reply.kind is ReplyKind.ANSWER and reply.entry_id == "faclab-gennevilliers"
+
+
 def test_the_commune_of_a_project_is_remembered_for_a_search(engine: Engine) -> None:
     project, search = talk(engine, "je veux ouvrir un tiers-lieu à Colombes",
                            "et y a des coworkings là-bas ?")
