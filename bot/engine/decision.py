@@ -23,6 +23,7 @@ from bot.engine.intents import (
     price_intent,
     question_sentence,
     split_questions,
+    visit_detail,
 )
 from bot.engine.matching import SCAFFOLDING
 from bot.engine.projects import ProjectDecisions
@@ -42,6 +43,7 @@ from bot.engine.reply import (
 from bot.engine.smalltalk import SmallTalk
 from bot.engine.text import tokenize
 from bot.engine.turn import Thresholds, Turn
+from bot.engine.visits import VisitDecisions, noting
 from bot.engine.where import (
     PRICE_ENTRY,
     SEARCH_TERM,
@@ -74,7 +76,7 @@ def load_calibrator(knowledge: Knowledge) -> Calibrator:
     raise FileNotFoundError(f"{MODEL_FILE} introuvable : lancez « python -m bot train »")
 
 
-class Engine(CompoundDecisions, ProjectDecisions, WhereDecisions):
+class Engine(CompoundDecisions, ProjectDecisions, VisitDecisions, WhereDecisions):
     """Answers one message at a time from an immutable :class:`Knowledge`."""
 
     def __init__(
@@ -202,12 +204,18 @@ class Engine(CompoundDecisions, ProjectDecisions, WhereDecisions):
             if (place is not None and (not turn.sure or self._about_a_place(turn))) or (
                     not turn.sure and self._about_prices(turn)):
                 return self._price_of(place, message)
-        return (
+        detail = visit_detail(reading.words)  # « horaires de Casaco », « ouvert le dimanche ? »
+        if detail is not None:
+            visit = self._visit(detail, turn, message, conversation)
+            if visit is not None:
+                return visit
+        reply = (
             self._somewhere(turn, message)
             or self._about_named_place(turn, message)
             or self._place_search(turn, message, conversation)
             or self._faq_decision(turn, message)
         )
+        return noting(detail, reply) if detail is not None else reply
 
     def _follow_up(self, r: Reading, message: str, conversation: Conversation) -> Reply | None:
         more = asks_more_details(r.words)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from bot.engine.text import STOP_WORDS, fold, tokenize
 
@@ -189,3 +190,48 @@ def question_sentence(text: str) -> str | None:
     asking = [s for s in sentences if s.endswith("?")]
     chosen = asking[-1] if asking else sentences[-1]
     return chosen if len(chosen.split()) >= 3 and chosen != text.strip() else None
+
+
+# --- what a visitor checks before coming (decided in bot.engine.visits)
+_WHEN = (r"(?:lundis?|mardis?|mercredis?|jeudis?|vendredis?|samedis?|dimanches?|week ?ends?|"
+         r"soirs?|soirees?|nuits?|jours? feries?|vacances|ete|aout|noel|tard|tot|24 ?h|"
+         r"tous les jours|toute l annee|a quelle heure|jusqu a quelle heure)")
+_OPEN = r"(?:ouvert|ouverte|ouverts|ouvertes|ouvre|ouvrent|ferme|fermee|fermes|fermees|ferment)"
+
+
+@dataclass(frozen=True, slots=True)
+class VisitDetail:
+    """One practical detail: how it is asked, and how a source that gives it would say it."""
+
+    label: str  # after « Mes sources ne donnent pas »: « les horaires »
+    asked: re.Pattern[str]
+    given: re.Pattern[str]  # over the folded texts of the place and its entry
+    general: bool  # asked without a place, is it still this detail? (« le wifi » is a service)
+
+
+_DETAILS = (
+    VisitDetail(
+        "les horaires",
+        re.compile(rf"\bhoraires?\b|\bheures? d ouverture\b|\bjours? d ouverture\b"
+                   rf"|\b{_OPEN} (?:(?:le|la|les|l|en|pendant|jusqu a|a partir de) )*{_WHEN}\b"
+                   r"|\b24 ?h ?24\b|\b7 ?j ?7\b"),
+        re.compile(r"\bhoraires?\b|\bouvert (?:du|de|tous)\b|\b\d{1,2} ?h(?: ?\d\d)?\b"),
+        general=True,
+    ),
+    VisitDetail("d'information sur le wifi", re.compile(r"\b(?:wifi|wi fi|(?:connexion|acces) (?:a )?internet|fibre)\b"),
+                re.compile(r"\b(?:wifi|wi fi|internet|fibre|haut debit)\b"), general=False),
+    VisitDetail("d'information sur le stationnement",
+                re.compile(r"\b(?:parking|parkings|se garer|stationner|stationnement)\b"),
+                re.compile(r"\b(?:parking|stationnement)\b"), general=False),
+    VisitDetail("d'information sur l'accès en fauteuil roulant",
+                re.compile(r"\b(?:pmr|fauteuil roulant|fauteuils roulants|mobilite reduite"
+                           r"|handicape|handicapes|handicapee|handicapees|handicap)\b"),
+                re.compile(r"\b(?:pmr|fauteuil|mobilite reduite|handicap\w*)\b"),
+                general=False),
+)
+
+
+def visit_detail(words: Sequence[str]) -> VisitDetail | None:
+    """The practical detail a message asks about, if any (folded words)."""
+    text = " ".join(words)
+    return next((d for d in _DETAILS if d.asked.search(text)), None)

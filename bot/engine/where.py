@@ -7,13 +7,19 @@ Mixed into :class:`bot.engine.decision.Engine`, like :class:`bot.engine.compose.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from bot.engine.compose import Composer, of
 from bot.engine.confidence import Calibrator
 from bot.engine.geo import STATIONS_SOURCE, Geography, Spot
-from bot.engine.intents import MORE_DETAILS, asks_something, gives_a_price, price_intent
+from bot.engine.intents import (
+    MORE_DETAILS,
+    asks_something,
+    gives_a_price,
+    price_intent,
+    visit_detail,
+)
 from bot.engine.matching import SCAFFOLDING, FaqIndex
 from bot.engine.places import Directory
 from bot.engine.reading import LOCATION_TERM, Reading
@@ -21,6 +27,7 @@ from bot.engine.reply import Reply, ReplyKind, SourceRef, Suggestion, with_place
 from bot.engine.text import Normaliser, fold
 from bot.engine.turn import Thresholds, Turn
 from bot.engine.unknown_place import unknown_place_name
+from bot.engine.visits import about_any_place
 from bot.knowledge import STAFF_CONTACT_ID, Commune, Place
 
 OUTSIDE_ENTRY = "hors-hauts-de-seine"
@@ -113,6 +120,7 @@ class WhereDecisions(Composer):
     index: FaqIndex
     _place_entries: set[str]
     _search_words: frozenset[str] | None  # what a bare search says, filled when first needed
+    _detail_of: Callable[..., Reply | None]  # from VisitDecisions
 
     def _near_station(self, station: Spot, r: Reading, message: str) -> Reply:
         found = self.directory.nearest(station.lat, station.lon, place_type=r.place_type)
@@ -233,6 +241,13 @@ class WhereDecisions(Composer):
             chosen = places[0]
         if price_intent(r.words):
             return self._price_of(chosen, message)
+        detail = visit_detail(r.words)  # « il ouvre le dimanche ? », « y a un parking ? »
+        if detail is not None:
+            if about_any_place(r):
+                return None
+            others = len(places) > 1
+            return (self._detail_of(chosen, detail, message, others=others)
+                    or self._place_details(chosen, message, others=others))
         if ordinal is None and not _DETAILS.search(text):
             return None
         return self._place_details(chosen, message, others=len(places) > 1)

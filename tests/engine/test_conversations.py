@@ -556,3 +556,61 @@ def test_a_complaint_gets_an_apology_and_the_way_to_report(engine: Engine, messa
 ])
 def test_a_question_with_a_grumble_stays_a_question(engine: Engine, message: str) -> None:
     assert engine.reply(message).kind is not ReplyKind.SMALLTALK
+
+
+# --- what a visitor checks before coming: the sources rarely give it, and the reply says so
+
+def test_the_hours_of_a_place_the_sources_do_not_give(engine: Engine) -> None:
+    reply = engine.reply("horaires de Casaco")
+    assert reply.kind is ReplyKind.ANSWER and reply.entry_id == "casaco"
+    assert reply.text.startswith("Mes sources ne donnent pas les horaires de Casaco")
+    assert "https://www.casaco.fr" in reply.text.splitlines()[0]
+    assert reply.candidates  # the ask --json contract: candidates for every kind
+
+
+def test_open_at_the_week_end_is_no_question_of_who_may_come(engine: Engine) -> None:
+    # « ouverts » once made this the entry on who may use a tiers-lieu (« ouverts à tous »)
+    reply = engine.reply("y a-t-il des tiers-lieux ouverts le week-end ?")
+    assert reply.kind is ReplyKind.CLARIFY and "horaires" in reply.text
+    assert [s.id for s in reply.suggestions] == ["trouver-tiers-lieu"]
+    assert "horaires" not in engine.reply("les tiers-lieux sont-ils ouverts à tous ?").text
+
+
+def test_an_entry_about_hours_still_answers(engine: Engine) -> None:
+    reply = engine.reply("Les horaires et l'accessibilité comptent-ils pour un coworking ?")
+    assert reply.kind is ReplyKind.ANSWER and reply.entry_id == "criteres-attractivite"
+    assert not reply.text.startswith("Mes sources ne donnent pas")
+
+
+def test_a_place_whose_entry_speaks_of_its_hours_is_answered_as_usual(engine: Engine) -> None:
+    reply = engine.reply("FacLab Gennevilliers horaires et accès")
+    assert reply.entry_id == "faclab-gennevilliers"
+    assert not reply.text.startswith("Mes sources ne donnent pas")
+
+
+def test_when_a_place_opened_is_no_question_of_hours(engine: Engine) -> None:
+    reply = engine.reply("quand a ouvert Casaco ?")
+    assert reply.entry_id == "casaco" and not reply.text.startswith("Mes sources")
+
+
+def test_hours_and_parking_after_a_list_are_about_the_places_listed(engine: Engine) -> None:
+    listed, first, second, parking = talk(
+        engine, "coworking à Boulogne", "horaires ?", "et le deuxième, il ouvre le samedi ?",
+        "y a un parking ?")
+    names = [p.name for p in listed.places]
+    assert first.places[0].name == names[0] and first.text.startswith(
+        f"Mes sources ne donnent pas les horaires {of(names[0])}")
+    assert "le deuxième" in first.text  # how to ask about another place of the list
+    assert second.places[0].name == names[1] and "horaires" in second.text.splitlines()[0]
+    assert parking.places[0].name == names[1] and "stationnement" in parking.text
+
+
+def test_a_general_question_after_a_place_is_not_about_that_place(engine: Engine) -> None:
+    _, reply = talk(engine, "Casaco", "est-ce que les fablabs ouvrent le dimanche ?")
+    assert reply.kind is ReplyKind.CLARIFY and "Casaco" not in reply.text
+
+
+def test_a_search_with_a_detail_says_the_sources_do_not_give_it(engine: Engine) -> None:
+    reply = engine.reply("coworking ouvert le dimanche à Nanterre")
+    assert reply.kind is ReplyKind.PLACES and reply.commune == "Nanterre"
+    assert reply.text.startswith("Mes sources ne donnent pas les horaires de ces lieux")

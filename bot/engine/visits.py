@@ -1,0 +1,102 @@
+"""What a visitor checks before coming: opening hours, wifi, parking, wheelchair access.
+
+The sources give these for almost no place. « horaires de Casaco » was answered with Casaco's
+history as if it were the answer, and « y a-t-il des tiers-lieux ouverts le week-end ? » with
+the entry on who may use a tiers-lieu (« ouverts à tous »). The honest reply says what the
+sources do not give, then what helps: the place's card, with its site, or where to look.
+
+Mixed into :class:`bot.engine.decision.Engine`, like :class:`bot.engine.projects.ProjectDecisions`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from bot.engine.compose import Composer, of
+from bot.engine.intents import VisitDetail
+from bot.engine.reading import Reading
+from bot.engine.reply import Candidate, Reply, ReplyKind, Suggestion
+from bot.engine.text import fold, tokenize
+from bot.engine.turn import Turn
+from bot.knowledge import Place
+
+if TYPE_CHECKING:  # where.py asks this module whether a detail is about any place
+    from bot.engine.where import Conversation
+
+_FINDING_ENTRY = "trouver-tiers-lieu"
+_ANY_PLACE = "tierslieu"  # canonical word of synonyms.yaml for tiers-lieu(x)
+
+
+def about_any_place(r: Reading) -> bool:
+    """« les tiers-lieux ont-ils le wifi ? » asks about any place, even after Casaco was
+    discussed; « c'est ouvert le soir ? » is about Casaco."""
+    return r.place_type is not None or _ANY_PLACE in r.terms
+
+
+class VisitDecisions(Composer):
+    """Practical details of a visit, which the sources rarely give."""
+
+    # from WhereDecisions (annotated, not defined: a definition here would hide theirs)
+    _place_in_view: Callable[[Reading, Conversation], Place | None]
+    _place_details: Callable[..., Reply]
+
+    def _visit(self, detail: VisitDetail, turn: Turn, message: str,
+               conversation: Conversation) -> Reply | None:
+        """« horaires de Casaco », « y a le wifi ? » after a place, « ouvert le dimanche ? »."""
+        r = turn.reading
+        if r.location is not None:  # a search in a commune: the list, with a word on it
+            return None
+        place = r.named[0] if r.named else None
+        if place is None and len(r.words) <= 8 and not turn.sure and not about_any_place(r):
+            place = self._place_in_view(r, conversation)
+        if place is not None:
+            return self._detail_of(place, detail, message, turn.candidates)
+        # An entry sure of itself answers only when it is about that detail (« les horaires
+        # comptent-ils pour un coworking ? »), not « ouverts le week-end » read as « ouverts à
+        # tous ».
+        if detail.general and not (turn.sure and self._speaks_of(detail, turn.best.entry_id)):
+            return self._nowhere_given(detail, turn, message)
+        return None
+
+    def _detail_of(self, place: Place, detail: VisitDetail, message: str,
+                   candidates: tuple[Candidate, ...] = (), others: bool = False) -> Reply | None:
+        """None when the place's texts give the detail: its entry answers as usual."""
+        entry = self.knowledge.faq.get(place.faq or "")
+        texts = (place.description or "", *place.services, entry.answer if entry else "")
+        if any(detail.given.search(" ".join(fold(t).split())) for t in texts):
+            return None
+        site = f"voyez son site ({place.website}) ou " if place.website else ""
+        intro = (f"Mes sources ne donnent pas {detail.label} {of(place.name)} : {site}"
+                 "renseignez-vous auprès du lieu avant de venir.")
+        if entry is not None:
+            reply = self.answer(entry.id, message, 100.0, candidates)
+            return replace(reply, text=f"{intro}\n\n{reply.text}", places=(self._card(place),))
+        reply = self._place_details(place, message, others=others)
+        return replace(reply, text=f"{intro}\n\n{reply.text}", candidates=candidates)
+
+    def _speaks_of(self, detail: VisitDetail, entry_id: str) -> bool:
+        return any(detail.asked.search(" ".join(tokenize(p)))
+                   for p in self.knowledge.phrasings(entry_id))
+
+    def _nowhere_given(self, detail: VisitDetail, turn: Turn, message: str) -> Reply:
+        entry = self.knowledge.faq.get(_FINDING_ENTRY)
+        return Reply(
+            kind=ReplyKind.CLARIFY,
+            text=f"Mes sources ne donnent pas {detail.label} des lieux : chacun fixe les siens. "
+            "Écrivez votre commune, par exemple « coworking à Nanterre » : je vous donne les "
+            "lieux connus et leur site, où vérifier.",
+            question=message,
+            score=turn.candidates[0].score if turn.candidates else 0.0,
+            candidates=turn.candidates,
+            suggestions=(Suggestion(entry.id, entry.question),) if entry else (),
+        )
+
+
+def noting(detail: VisitDetail, reply: Reply) -> Reply:
+    """A list of places asked with a detail (« horaires des coworkings à Boulogne »)."""
+    if reply.kind is not ReplyKind.PLACES or not reply.places:
+        return reply
+    return replace(reply, text=f"Mes sources ne donnent pas {detail.label} de ces lieux : "
+                   f"vérifiez-les sur leur site ou auprès d'eux.\n{reply.text}")
