@@ -360,6 +360,18 @@ class WhereDecisions(Composer):
         rest = set(r.terms) - self._search_words - SCAFFOLDING
         return best.entry_id if len(rest) >= 2 else None
 
+    def _about_the_commune(self, entry_id: str, r: Reading) -> bool:
+        """The entry's title or keywords name the commune: it is what the entry is about."""
+        if r.location is None:
+            return False
+        entry = self.knowledge.faq[entry_id]
+        n = self.normaliser
+        about = set(n.terms(n.words(" ".join((entry.question, *entry.keywords)))))
+        phrasings = [set(n.terms(n.words(p))) for p in self.knowledge.phrasings(entry_id)]
+        where = set(n.terms(n.words(r.location.name)))
+        # the title, or most of its phrasings (« …à La Défense ? » again and again)
+        return where <= about or sum(where <= p for p in phrasings) * 2 > len(phrasings)
+
     def _place_search(self, turn: Turn, message: str,
                       conversation: Conversation) -> Reply | None:
         """The directory, when the message looks for somewhere to work in a commune or area,
@@ -400,6 +412,16 @@ class WhereDecisions(Composer):
                 answer = self.answer(also, message, turn.candidates[0].score, turn.candidates)
                 return with_places(answer, found)
             return self._with_candidates(found, turn.candidates)
+        if wants_place and turn.sure and not r.named:
+            # « je travaille chez moi à Clamart mais je me sens seule, existe-t-il des lieux où
+            # travailler avec d'autres ? »: the sure answer, and the places where the user is
+            also = self._question_beside_search(turn)
+            if also is not None and self._about_the_commune(also, r):
+                also = None  # « le Tour de France du télétravail à La Défense », an event there
+            found = self.places(r.location, r.place_type, message) if also else None
+            if also is not None and found is not None and found.places:
+                answer = self.answer(also, message, turn.candidates[0].score, turn.candidates)
+                return with_places(answer, found)
         if conversation.last_kind is ReplyKind.PLACES and len(r.terms) <= 3 and not turn.sure:
             # « et à Nanterre ? », « et pour un fablab ? »: short, and not an FAQ question
             reply = self.places(r.location, r.place_type or conversation.last_type, message)

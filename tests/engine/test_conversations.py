@@ -151,6 +151,18 @@ def test_a_question_that_names_a_commune_gets_its_answer_and_the_places(
         assert engine.reply(message).kind is ReplyKind.PLACES, message
 
 
+def test_a_sure_answer_to_someone_in_a_commune_comes_with_its_places(engine: Engine) -> None:
+    # context first, then the question: the answer, and somewhere to go in Clamart
+    reply = engine.reply("Bonjour, je suis graphiste indépendante, je travaille chez moi à "
+                         "Clamart et je me sens seule. Existe-t-il des lieux où je pourrais "
+                         "travailler avec d'autres ?")
+    assert (reply.kind, reply.entry_id) == (ReplyKind.ANSWER, "avantages-usagers")
+    assert reply.commune == "Clamart" and reply.places
+    # an entry about an event in a commune is no search of that commune
+    event = engine.reply("C'est quoi le Tour de France du télétravail à La Défense ?")
+    assert event.entry_id == "tour-france-teletravail" and not event.places
+
+
 def test_la_def_is_la_defense(engine: Engine) -> None:
     reply = engine.reply("bureau partagé vers la def")
     assert (reply.kind, reply.commune) == (ReplyKind.PLACES, "La Défense")
