@@ -43,7 +43,7 @@ from bot.telegram import citizen_commands as cmd
 from bot.telegram import citizens as msg
 from bot.telegram import documents, guards, render, staff
 from bot.telegram import services as h
-from bot.telegram.background import finish_writes, stoppable
+from bot.telegram.background import finish_writes, quiet_cancelled_jobs, stoppable
 from bot.telegram.flood import FloodGuard
 from bot.telegram.inbox import InboxApplication, InboxQueue, InboxRequest, replay
 from bot.telegram.notify import StaffNotifier, notify_admins
@@ -184,6 +184,7 @@ def add_jobs(app: Application, config: Config) -> None:
     if jobs is None:  # pragma: no cover - the job-queue extra is a dependency
         log.warning("no job queue: knowledge watching, retention and heartbeat are disabled")
         return
+    quiet_cancelled_jobs()
     if config.knowledge.watch_seconds > 0:
         jobs.run_repeating(watch_knowledge, interval=config.knowledge.watch_seconds,
                            first=config.knowledge.watch_seconds, name="watch-knowledge")

@@ -41,6 +41,31 @@ def stoppable(job: Callable[[C], Awaitable[None]]) -> Callable[[C], Awaitable[No
     return run
 
 
+class CancelledBeforeStart(logging.Filter):
+    """A job the shutdown cancels before its first step never reaches :func:`stoppable`: the
+    scheduler logs it as « Error running job » with a traceback. It is the same quiet
+    interruption, so the record becomes one INFO line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.ERROR and record.exc_info and isinstance(
+                record.exc_info[1], asyncio.CancelledError):
+            record.levelno, record.levelname = logging.INFO, "INFO"
+            job_id = record.args[0] if isinstance(record.args, tuple) and record.args else "?"
+            record.msg, record.args = "job %s interrupted by the shutdown before it ran", (job_id,)
+            record.exc_info = record.exc_text = None
+        return True
+
+
+SCHEDULER_LOGGER = "apscheduler.executors.default"
+
+
+def quiet_cancelled_jobs() -> None:
+    """Install :class:`CancelledBeforeStart` once on the scheduler's executor logger."""
+    logger = logging.getLogger(SCHEDULER_LOGGER)
+    if not any(isinstance(f, CancelledBeforeStart) for f in logger.filters):
+        logger.addFilter(CancelledBeforeStart())
+
+
 def locked(exc: BaseException) -> bool:
     return isinstance(exc, sqlite3.OperationalError) and (
         "locked" in str(exc) or "busy" in str(exc))
