@@ -93,3 +93,28 @@ class CompoundDecisions:
         offered = tuple(Suggestion(faq[i].id, faq[i].question) for i in offers)
         rest = tuple(s for s in first.suggestions if s.id not in offers)
         return replace(first, suggestions=offered + rest[:max(0, 4 - len(offered))])
+
+    def _parts_offered(self, parts: list[str], message: str, whole: Reply) -> Reply | None:
+        """« …transformer un local en lieu partagé. Quelles sont les étapes et qui peut nous
+        financer ? »: no part is sure enough to answer and the whole message falls back, yet
+        two parts alone point to two entries (the steps, today's grants). Those are offered."""
+        offers: list[str] = []
+        for text in parts:
+            part = self._one(text, message, Conversation())
+            found = (part.entry_id if part.kind is ReplyKind.ANSWER else
+                     part.suggestions[0].id if part.kind is ReplyKind.CLARIFY
+                     and part.suggestions else None)
+            if found in self.knowledge.faq and found not in offers:
+                offers.append(found or "")
+        if len(offers) < 2:  # one part alone is weaker than the honest fallback and its contact
+            return None
+        faq = self.knowledge.faq
+        return Reply(
+            kind=ReplyKind.CLARIFY,
+            text="Votre message pose plusieurs questions. Voici les réponses qui me semblent "
+            "s'en approcher :",
+            question=message,
+            score=whole.score,
+            candidates=whole.candidates,
+            suggestions=tuple(Suggestion(i, faq[i].question) for i in offers),
+        )

@@ -174,11 +174,15 @@ class Engine(CompoundDecisions, ProjectDecisions, VisitDecisions, WhereDecisions
         if looks_english(words):
             return self._in_english(text, message, conversation)
         parts = split_questions(text)
-        if 2 <= len(parts) <= _MAX_QUESTIONS:
-            several = self._several_questions(parts, message, conversation)
-            if several is not None:
-                return several
-        return self._one(text, message, conversation)
+        several = 2 <= len(parts) <= _MAX_QUESTIONS
+        if several:
+            reply = self._several_questions(parts, message, conversation)
+            if reply is not None:
+                return reply
+        reply = self._one(text, message, conversation)
+        if several and reply.kind is ReplyKind.FALLBACK:
+            return self._parts_offered(parts, message, reply) or reply
+        return reply
 
     def _one(self, text: str, message: str, conversation: Conversation) -> Reply:
         """One question: follow-ups, small talk, intent, where, then the FAQ."""

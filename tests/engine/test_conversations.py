@@ -626,3 +626,17 @@ def test_a_search_with_a_detail_says_the_sources_do_not_give_it(engine: Engine) 
     reply = engine.reply("coworking ouvert le dimanche à Nanterre")
     assert reply.kind is ReplyKind.PLACES and reply.commune == "Nanterre"
     assert reply.text.startswith("Mes sources ne donnent pas les horaires de ces lieux")
+
+
+def test_two_questions_neither_sure_are_offered_rather_than_dropped(engine: Engine) -> None:
+    # context, then two questions without their subject: the whole message fell back, yet
+    # each question alone points to an entry
+    reply = engine.reply(
+        "Nous sommes une association de quartier à Bagneux et nous voudrions transformer un "
+        "ancien local commercial en lieu partagé. Quelles sont les étapes et qui peut nous "
+        "financer ?")
+    assert reply.kind is ReplyKind.CLARIFY and "plusieurs questions" in reply.text
+    assert [s.id for s in reply.suggestions][:2] == ["creer-tiers-lieu", "aides-aujourdhui"]
+    # one question that nothing answers still gets the honest fallback
+    assert engine.reply("Comment faire une demande de RSA et quels documents fournir ?"
+                        ).kind is ReplyKind.FALLBACK
