@@ -195,6 +195,8 @@ class Engine(CompoundDecisions, ProjectDecisions, VisitDecisions, WhereDecisions
         follow = self._follow_up(reading, message, conversation)
         if follow is not None:
             return follow
+        if all(term in SCAFFOLDING or term.isdigit() for term in reading.terms):
+            return self._fallback(message)  # « 2 », « le n°2 »: a number is no question
         turn = self._focus(self._turn(reading), text)
         chatter = self._smalltalk_beside(turn, text)
         if chatter:

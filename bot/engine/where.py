@@ -99,6 +99,15 @@ def near_me(words: Sequence[str]) -> bool:
     return bool(_NEAR_ME.search(" ".join(words)))
 
 
+def _rank(words: Sequence[str]) -> int | None:
+    """« le 2 », « n°3 », « numéro 2 », « 2 » alone: a rank in the list just shown."""
+    for before, word in zip(("", *words), words, strict=False):
+        if word.isdigit() and 1 <= int(word) <= 9 and (
+                len(words) == 1 or before in ("le", "la", "n", "no", "numero")):
+            return int(word) - 1
+    return None
+
+
 def names_a_workspace(r: Reading) -> bool:
     """« un coworking », « un poste », « un endroit pour bosser »: a place to work is meant."""
     return r.place_cue or not _WORK_WORDS.isdisjoint(r.words)
@@ -232,6 +241,8 @@ class WhereDecisions(Composer):
             return None
         text = " ".join(r.words)
         ordinal = next((_ORDINALS[w] for w in r.words if w in _ORDINALS), None)
+        if ordinal is None:
+            ordinal = _rank(r.words)
         ids = [p.id for p in places]
         if ordinal is not None and -len(places) <= ordinal < len(places):
             chosen = places[ordinal]

@@ -640,3 +640,15 @@ def test_two_questions_neither_sure_are_offered_rather_than_dropped(engine: Engi
     # one question that nothing answers still gets the honest fallback
     assert engine.reply("Comment faire une demande de RSA et quels documents fournir ?"
                         ).kind is ReplyKind.FALLBACK
+
+
+def test_a_number_alone_is_no_question(engine: Engine) -> None:
+    # « 2 » once matched « c quoi un tiers lieu en 2 mots » at 91 %
+    for message in ("2", "le 2", "le n°2", "et en 2025 ?"):
+        assert engine.reply(message).kind is ReplyKind.FALLBACK, message
+
+
+def test_a_rank_in_figures_after_a_list_is_that_place(engine: Engine) -> None:
+    listed, second, third = talk(engine, "coworking à Nanterre", "le 2", "n°3")
+    assert second.places[0].name == listed.places[1].name
+    assert third.places[0].name == listed.places[2].name
