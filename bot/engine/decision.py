@@ -17,6 +17,7 @@ from bot.engine.confidence import MODEL_FILE, Calibrator, Judgement, fingerprint
 from bot.engine.geo import Geography
 from bot.engine.intents import (
     asks_more_details,
+    claims_an_error,
     creation_intent,
     engine_text,
     looks_english,
@@ -198,6 +199,8 @@ class Engine(CompoundDecisions, ProjectDecisions, VisitDecisions, WhereDecisions
         if all(term in SCAFFOLDING or term.isdigit() for term in reading.terms):
             return self._fallback(message)  # « 2 », « le n°2 »: a number is no question
         turn = self._focus(self._turn(reading), text)
+        if claims_an_error(text):  # « l'adresse de Casaco est fausse »
+            return self._report_invited(turn, message)
         chatter = self._smalltalk_beside(turn, text)
         if chatter:
             return self._smalltalk(chatter, message)
@@ -389,6 +392,21 @@ class Engine(CompoundDecisions, ProjectDecisions, VisitDecisions, WhereDecisions
             question=message,
             smalltalk_intent=intent,
             suggestions=self.examples(),
+        )
+
+    def _report_invited(self, turn: Turn, message: str) -> Reply:
+        """« l'adresse de Casaco est fausse »: the staff can only correct what is reported."""
+        about = turn.best.entry_id if turn.best and (
+            turn.best.probability >= self.calibrator.clarify_at) else None
+        return Reply(
+            kind=ReplyKind.SMALLTALK,
+            text="Merci de nous le dire. Pour que l'équipe vérifie et corrige, écrivez /signaler "
+            "suivi de ce qui est faux et, si vous l'avez, de la bonne information (par exemple : "
+            "« /signaler l'adresse de Casaco a changé »).",
+            question=message,
+            smalltalk_intent="report",
+            candidates=turn.candidates,
+            suggestions=(Suggestion(about, self.knowledge.faq[about].question),) if about else (),
         )
 
     def _fallback(self, message: str, turn: Turn | None = None) -> Reply:

@@ -176,6 +176,20 @@ def split_questions(text: str) -> list[str]:
     return parts if len(parts) >= 2 else [text]
 
 
+_WRONG = re.compile(
+    r"\b(?:est|sont|c est|semble|semblent) (?:pas )?(?:faux|fausse|fausses|erronee?s?|obsoletes?|"
+    r"perimee?s?|inexacte?s?)\b|\bn est plus (?:a jour|valable|exacte?)\b|\bvous vous trompez\b"
+    r"|\btu te trompes\b|\bil y a une erreur\b|\bune erreur (?:dans|sur)\b"
+)
+
+
+def claims_an_error(text: str) -> bool:
+    """« l'adresse de Casaco est fausse », « votre info sur Kwerk n'est plus à jour »: a report,
+    not a question (« vos informations sont-elles à jour ? » asks)."""
+    folded = " ".join(re.findall(r"[a-z0-9]+", fold(text)))  # « n'est » keeps its « n »
+    return bool(_WRONG.search(folded)) and not asks_something(text)
+
+
 def asks_something(text: str) -> bool:
     """The message asks a question (« J'habite Rueil, faut-il être entrepreneur… »), rather than
     only naming what it looks for (« fab lab a antony pr decouper du bois »)."""

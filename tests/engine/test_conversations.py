@@ -554,6 +554,10 @@ def test_an_english_word_french_uses_too_is_left_alone_in_french(engine: Engine)
     "vous tournez en rond, je n'avance pas",
     "pfff toujours la même réponse",
     "ça ne répond pas du tout à ce que je voulais savoir",
+    # a reply said to be wrong: « vous vous trompez » was answered with the creative class,
+    # « la réponse est fausse » with a clarification about the sources
+    "la réponse est fausse", "c'est faux", "vous vous trompez", "mauvaise réponse",
+    "ta réponse ne m'aide pas du tout", "ce n'est pas ça",
 ])
 def test_a_complaint_gets_an_apology_and_the_way_to_report(engine: Engine, message: str) -> None:
     reply = engine.reply(message)
@@ -652,3 +656,13 @@ def test_a_rank_in_figures_after_a_list_is_that_place(engine: Engine) -> None:
     listed, second, third = talk(engine, "coworking à Nanterre", "le 2", "n°3")
     assert second.places[0].name == listed.places[1].name
     assert third.places[0].name == listed.places[2].name
+
+
+def test_a_wrong_fact_pointed_out_is_a_report_not_a_question(engine: Engine) -> None:
+    reply = engine.reply("l'adresse de Casaco est fausse, ils ont déménagé")
+    assert reply.kind is ReplyKind.SMALLTALK and reply.smalltalk_intent == "report"
+    assert "/signaler" in reply.text and [s.id for s in reply.suggestions] == ["casaco"]
+    assert engine.reply("l'adresse de Kwerk n'est plus à jour").smalltalk_intent == "report"
+    # asked, it is the question on how current the sources are
+    for question in ("vos informations sont-elles à jour ?", "est-ce que vos infos sont fausses"):
+        assert engine.reply(question).entry_id == "fraicheur-informations", question
