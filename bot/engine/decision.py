@@ -62,6 +62,9 @@ _OUTSIDE_LENGTH = 5  # terms of a message about a commune outside the 92 that lo
 # Two or three questions in one message are taken one by one; more are a list of headings
 # (« Quelle taille ? Quel emplacement ? Quel quartier ? … »), read as one message.
 _MAX_QUESTIONS = 3
+# A lone word is what an entry is about when this share of its phrasings use it (« statut »:
+# 8 of 40); a word of one or two phrasings is a coincidence (« bizarre », « wifi »: 1 of ~38).
+_TOPIC_SHARE = 0.1
 _EXAMPLES = (
     "definition-tiers-lieu",
     "trouver-tiers-lieu",
@@ -99,6 +102,7 @@ class Engine(CompoundDecisions, ProjectDecisions, VisitDecisions, WhereDecisions
         self.geo = Geography(knowledge, self.directory)
         self._place_entries = {p.faq for p in knowledge.places.values() if p.faq}
         self._topic_terms: dict[str, frozenset[str]] = {}  # by entry, filled when first needed
+        self._phrasing_terms: dict[str, list[frozenset[str]]] = {}  # likewise
         self._search_words: frozenset[str] | None = None
 
     # ------------------------------------------------------------------ public API
@@ -302,8 +306,39 @@ class Engine(CompoundDecisions, ProjectDecisions, VisitDecisions, WhereDecisions
         best = judged[0] if judged else None
         exact = best is not None and best.entry_id == self._exact_phrasing(r)
         sure = best is not None and (exact or (best.probability >= self.calibrator.answer_at
-                                               and self._on_topic(r, best.entry_id)))
+                                               and self._on_topic(r, best.entry_id)
+                                               and not self._one_loose_word(r, best.entry_id)))
         return Turn(r, judged, candidates, best, sure)
+
+    def _one_loose_word(self, r: Reading, entry_id: str) -> bool:
+        """The message's one word is a word the entry merely happens to use: « intéressant »
+        (« Pourquoi La Défense s'intéresse-t-elle… ? »), « bizarre », « wifi », « je sais pas »
+        were answered at 86–98 %. A lone word is what an entry is about when its title or
+        keywords hold it, or a tenth of its phrasings (« statut », « rentable », « tarifs »)."""
+        content = [t for t in r.terms if t not in SCAFFOLDING]
+        if len(content) != 1 or r.named or r.location is not None:
+            return False
+        word = content[0]
+        if word in self._entry_topic(entry_id):
+            return False
+        phrasings = self._phrasing_terms.get(entry_id)
+        if phrasings is None:
+            n = self.normaliser
+            phrasings = [frozenset(n.terms(n.words(p))) for p in self.knowledge.phrasings(entry_id)]
+            self._phrasing_terms[entry_id] = phrasings
+        return sum(word in p for p in phrasings) < _TOPIC_SHARE * len(phrasings)
+
+    def _entry_topic(self, entry_id: str) -> frozenset[str]:
+        """The terms of what an entry is about: its title, keywords and directory cards."""
+        terms = self._topic_terms.get(entry_id)
+        if terms is None:
+            entry = self.knowledge.faq[entry_id]
+            cards = [p.description or "" for p in self.knowledge.places.values()
+                     if p.faq == entry_id]
+            terms = frozenset(self.normaliser.terms(
+                self.normaliser.words(" ".join((entry.question, *entry.keywords, *cards)))))
+            self._topic_terms[entry_id] = terms
+        return terms
 
     def _on_topic(self, r: Reading, entry_id: str) -> bool:
         """A place's entry needs more than the place's commune: « Comment demander l'APL quand
@@ -316,14 +351,7 @@ class Engine(CompoundDecisions, ProjectDecisions, VisitDecisions, WhereDecisions
             return False
         if r.location is None or entry_id not in self._place_entries:
             return True
-        terms = self._topic_terms.get(entry_id)
-        if terms is None:
-            entry = self.knowledge.faq[entry_id]
-            cards = [p.description or "" for p in self.knowledge.places.values()
-                     if p.faq == entry_id]
-            terms = frozenset(self.normaliser.terms(
-                self.normaliser.words(" ".join((entry.question, *entry.keywords, *cards)))))
-            self._topic_terms[entry_id] = terms
+        terms = self._entry_topic(entry_id)
         commune = set(self.normaliser.terms(self.normaliser.words(r.location.name)))
         return bool((set(r.terms) & terms) - commune - SCAFFOLDING)
 
@@ -361,7 +389,8 @@ class Engine(CompoundDecisions, ProjectDecisions, VisitDecisions, WhereDecisions
         best, cal = turn.best, self.calibrator
         if best is not None and turn.sure:  # likely enough, or a phrasing word for word
             return self.answer(best.entry_id, message, turn.candidates[0].score, turn.candidates)
-        if best is None or best.probability < cal.clarify_at:
+        if best is None or best.probability < cal.clarify_at or (
+                not turn.sure and self._one_loose_word(turn.reading, best.entry_id)):
             return self._fallback(message, turn)
         close = [j for j in turn.judged[:3]
                  if j.probability >= max(cal.clarify_at / 2, best.probability / 3)]

@@ -666,3 +666,20 @@ def test_a_wrong_fact_pointed_out_is_a_report_not_a_question(engine: Engine) -> 
     # asked, it is the question on how current the sources are
     for question in ("vos informations sont-elles à jour ?", "est-ce que vos infos sont fausses"):
         assert engine.reply(question).entry_id == "fraicheur-informations", question
+
+
+@pytest.mark.parametrize("message", ["intéressant", "bizarre", "attendez", "wifi", "imprimante",
+                                     "je sais pas"])
+def test_one_word_that_an_entry_merely_uses_is_no_answer(engine: Engine, message: str) -> None:
+    # each was answered at 86–98 % from a single phrasing that happens to use the word
+    assert engine.reply(message).kind is ReplyKind.FALLBACK, message
+
+
+@pytest.mark.parametrize(("message", "entry"), [
+    ("statut", "statut-juridique"), ("rentable", "modele-economique"), ("tarif", "tarifs"),
+    ("wic", "wic"), ("Casaco ?", "casaco"), ("SCIC = ?", "definition-scic"),
+])
+def test_one_word_an_entry_is_about_is_still_its_answer(engine: Engine, message: str,
+                                                        entry: str) -> None:
+    reply = engine.reply(message)
+    assert (reply.kind, reply.entry_id) == (ReplyKind.ANSWER, entry), message
