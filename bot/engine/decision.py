@@ -65,6 +65,10 @@ _MAX_QUESTIONS = 3
 # A lone word is what an entry is about when this share of its phrasings use it (« statut »:
 # 8 of 40); a word of one or two phrasings is a coincidence (« bizarre », « wifi »: 1 of ~38).
 _TOPIC_SHARE = 0.1
+# Question words that make small talk with extra words a question (« c'est très clair, mais
+# combien ça coûte ? »); not « qui » (« merci à vous qui m'avez aidé ») nor « ou ».
+_ASKS = frozenset({"comment", "combien", "pourquoi", "quel", "quelle", "quels", "quelles",
+                   "quand"})
 _EXAMPLES = (
     "definition-tiers-lieu",
     "trouver-tiers-lieu",
@@ -375,8 +379,8 @@ class Engine(CompoundDecisions, ProjectDecisions, VisitDecisions, WhereDecisions
         intent, topical = self.smalltalk.detect_within(text)
         if intent is not None and self.geo.locate(r.words) is not None:
             return None  # « je suis de l'Essonne, ça marche quand même ? » is about where
-        if intent is None:
-            return None
+        if intent is None or not _ASKS.isdisjoint(r.words):
+            return None  # « très clair, mais combien ça coûte ? » asks
         # A closing word may come with a sentence (« à bientôt, je repasserai sûrement avec
         # d'autres questions »); a greeting comes before a real question (« Bonjour, quelle
         # aide pour ouvrir un tiers-lieu ? »), which stays that question even when nothing
