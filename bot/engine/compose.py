@@ -30,6 +30,14 @@ def of(name: str) -> str:
     return f"d'{name}" if name[:1].lower() in "aeiouyàâéèêîôû" else f"de {name}"
 
 
+def at(name: str) -> str:
+    """« à » before a name, as French writes it: « au Plessis-Robinson », « à La Défense »."""
+    for article, contracted in (("Le ", "au "), ("Les ", "aux ")):
+        if name.startswith(article):
+            return contracted + name[len(article):]
+    return f"à {name}"
+
+
 class Composer:
     """Replies, cards and suggestions built from the knowledge (mixed into the Engine)."""
 
@@ -116,14 +124,14 @@ class Composer:
             "toujours ouvert avant de vous déplacer."
         )
         if result.local and not result.other_types_here:
-            intro = f"Voici les lieux que je connais à {where} :"
+            intro = f"Voici les lieux que je connais {at(where)} :"
             text = f"{intro}\n{caveat}"
             cards = [self._card(p) for p in result.local]
         else:
-            intro = f"Je ne connais aucun {what} à {where} dans mes sources."
+            intro = f"Je ne connais aucun {what} {at(where)} dans mes sources."
             cards = []
             if result.other_types_here:
-                intro += f" Voici d'abord les autres lieux cités à {where}"
+                intro += f" Voici d'abord les autres lieux cités {at(where)}"
                 intro += ", puis les plus proches ailleurs :" if result.nearby else " :"
                 cards = [self._card(p) for p in result.local]
             elif result.nearby:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.engine.compose import Composer
+from bot.engine.compose import Composer, at
 from bot.engine.confidence import Calibrator
 from bot.engine.intents import is_price_or_grammar
 from bot.engine.reply import Reply, ReplyKind, Suggestion
@@ -46,7 +46,7 @@ class ProjectDecisions(Composer):
         else:
             reply = self._faq_decision(turn, message)
             if reply.kind is ReplyKind.FALLBACK:  # « un projet de tiers-lieu à Colombes »
-                where = f" à {r.location.name}" if r.location else ""
+                where = f" {at(r.location.name)}" if r.location else ""
                 reply = self._choices(turn, message, f"Pour votre projet{where}, ces réponses "
                                       "peuvent vous aider :", _PROJECT_CHOICES)
         return replace(reply, commune=r.location.name if r.location else None)

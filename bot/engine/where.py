@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
-from bot.engine.compose import Composer, of
+from bot.engine.compose import Composer, at, of
 from bot.engine.confidence import Calibrator
 from bot.engine.geo import STATIONS_SOURCE, Geography, Spot
 from bot.engine.intents import (
@@ -191,7 +191,7 @@ class WhereDecisions(Composer):
         close = self.directory.location_finder.closest_name(name)
         if close is not None:
             found = self.places(close, r.place_type, message)
-            reply = replace(found, text=f"Je pense que vous parlez de {close.name}.\n{found.text}")
+            reply = replace(found, text=f"Je pense que vous parlez {of(close.name)}.\n{found.text}")
         else:
             intro = (f"Je ne trouve pas « {name} » parmi les communes des Hauts-de-Seine : je "
                      "ne connais que les tiers-lieux de ce département.")
@@ -219,8 +219,8 @@ class WhereDecisions(Composer):
                     seen.add(place.id)
                     cards.append(self._card(place))
         names = " et ".join(c.name for c in communes)
-        text = (f"Voici les lieux que je connais autour de {names} :" if cards else
-                f"Je ne connais aucun lieu à {names} dans mes sources.")
+        text = (f"Voici les lieux que je connais autour {of(names)} :" if cards else
+                f"Je ne connais aucun lieu {at(names)} dans mes sources.")
         return Reply(
             kind=ReplyKind.PLACES,
             text=text + "\nVérifiez qu'un lieu est toujours ouvert avant de vous déplacer.",

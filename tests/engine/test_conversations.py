@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from bot.engine import Conversation, Engine
-from bot.engine.compose import of
+from bot.engine.compose import at, of
 from bot.engine.intents import gives_a_price
 from bot.engine.reply import Reply, ReplyKind
 
@@ -195,6 +195,14 @@ def test_de_before_a_name_reads_as_french() -> None:
     assert of("Les Ateliers") == "des Ateliers"
     assert of("Intencity") == "d'Intencity"
     assert of("Casaco") == "de Casaco"
+    assert at("Le Plessis-Robinson") == "au Plessis-Robinson" and at("Nanterre") == "à Nanterre"
+    assert at("La Défense") == "à La Défense"
+
+
+def test_place_lists_name_their_communes_as_french_does(engine: Engine) -> None:
+    # « autour de Antony », « à Le Plessis-Robinson »
+    assert "autour d'Antony et Sceaux" in engine.reply("fablab antony ou sceaux").text
+    assert "au Plessis-Robinson" in engine.reply("coworking au Plessis-Robinson").text
 
 
 @pytest.mark.parametrize("follow_up", ["l'adresse ?", "elle est où exactement ?"])
