@@ -42,6 +42,13 @@ _ARTICLES = frozenset({"la", "le", "les", "l"})
 _MAX_CHARS = 200  # a place search is short; a long message ending on « à Rouen » is no search
 
 
+def word_after_a_kind(text: str) -> str | None:
+    """« coworking nanter »: what follows a kind of place, in any case. Only ever compared with
+    the communes (a typo of one); « coworking sympa » must not become an unknown place."""
+    found = _KIND_THEN_NAME.match(text.strip()[:_MAX_CHARS])
+    return found.group(1).strip(" -'’") if found else None
+
+
 def unknown_place_name(text: str, vocabulary: Vocabulary) -> str | None:
     """The name as the user typed it, when ``text`` ends on a place name nobody knows here."""
     text = text.strip()[:_MAX_CHARS]

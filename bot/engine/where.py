@@ -26,7 +26,7 @@ from bot.engine.reading import LOCATION_TERM, Reading
 from bot.engine.reply import Reply, ReplyKind, SourceRef, Suggestion, with_places
 from bot.engine.text import Normaliser, fold
 from bot.engine.turn import Thresholds, Turn
-from bot.engine.unknown_place import unknown_place_name
+from bot.engine.unknown_place import unknown_place_name, word_after_a_kind
 from bot.engine.visits import about_any_place
 from bot.knowledge import STAFF_CONTACT_ID, Commune, Place
 
@@ -186,8 +186,10 @@ class WhereDecisions(Composer):
                 not _WHY_WORDS.isdisjoint(r.words)):
             return None  # « pourquoi un tiers-lieu à Saint-Mars-du-Désert ? » is no search
         name = unknown_place_name(turn.focus or r.text, self.index.vocabulary)
-        if name is None:
-            return None
+        if name is None:  # « coworking nanter », typed in lower case: a commune's typo only
+            name = word_after_a_kind(turn.focus or r.text)
+            if name is None or self.directory.location_finder.closest_name(name) is None:
+                return None
         close = self.directory.location_finder.closest_name(name)
         if close is not None:
             found = self.places(close, r.place_type, message)

@@ -298,9 +298,11 @@ def test_and_in_a_place_nobody_listed_follows_up(engine: Engine) -> None:
 
 
 def test_a_typo_in_a_commune_of_the_92_gets_its_places(engine: Engine) -> None:
-    reply = engine.reply("un coworking à Nanter")
-    assert reply.kind is ReplyKind.PLACES and reply.commune == "Nanterre"
-    assert reply.text.startswith("Je pense que vous parlez de Nanterre.")
+    for message in ("un coworking à Nanter", "coworking nanter"):  # telegraphic, lower case
+        reply = engine.reply(message)
+        assert reply.kind is ReplyKind.PLACES and reply.commune == "Nanterre", message
+        assert reply.text.startswith("Je pense que vous parlez de Nanterre."), message
+    assert engine.reply("coworking sympa").kind is not ReplyKind.PLACES  # no commune's typo
 
 
 def test_a_long_question_that_names_a_commune_elsewhere_is_no_search(engine: Engine) -> None:
