@@ -108,6 +108,7 @@ class Engine(CompoundDecisions, ProjectDecisions, VisitDecisions, WhereDecisions
         self._topic_terms: dict[str, frozenset[str]] = {}  # by entry, filled when first needed
         self._phrasing_terms: dict[str, list[frozenset[str]]] = {}  # likewise
         self._search_words: frozenset[str] | None = None
+        self._kind_terms: frozenset[str] | None = None
 
     # ------------------------------------------------------------------ public API
 

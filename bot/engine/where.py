@@ -46,7 +46,9 @@ SEARCH_TERM = "chercher"  # canonical word of synonyms.yaml for chercher / trouv
 _WHY_WORDS = frozenset({"pourquoi", "raison", "raisons", "qui", "quand", "interet", "role"})
 _EXISTENCE_WORDS = "existe existent y a ya il y a avoir trouve endroit lieu espace coin"
 _NEAR_WORDS = "vers pres proche proches cote autour alentours environs"  # « vers la Défense »
-_FINDING_ENTRY = "trouver-tiers-lieu"  # « how do I find one »: with a commune, the directory
+_FINDING_ENTRY = "trouver-tiers-lieu"
+_PREMISES_ENTRY = "trouver-locaux"  # premises for a project: no workspace is looked for
+_SEARCH_VERBS = frozenset({"cherche", "trouver", "adresse", "proche", "pres", "cote"})  # « how do I find one »: with a commune, the directory
 # Asking for somewhere to work, with or without a kind of place (« un coin pour bosser à
 # Asnières », « un espace pour travailler à La Garenne-Colombes », « un poste à la journée »).
 _WORK_WORDS = frozenset({
@@ -130,6 +132,7 @@ class WhereDecisions(Composer):
     _place_entries: set[str]
     _search_words: frozenset[str] | None  # what a bare search says, filled when first needed
     _detail_of: Callable[..., Reply | None]  # from VisitDecisions
+    _kind_terms: frozenset[str] | None  # the terms of the kinds of place, filled when needed
 
     def _near_station(self, station: Spot, r: Reading, message: str) -> Reply:
         found = self.directory.nearest(station.lat, station.lon, place_type=r.place_type)
@@ -361,6 +364,11 @@ class WhereDecisions(Composer):
             return None
         if not asks_something(r.text):
             return None
+        rest = set(r.terms) - self._search_vocabulary() - SCAFFOLDING
+        return best.entry_id if len(rest) >= 2 else None
+
+    def _search_vocabulary(self) -> frozenset[str]:
+        """What a bare search says: kinds of place, communes, « y a », « près de »."""
         if self._search_words is None:
             texts = [t for phrases in self.knowledge.place_types.values() for t in phrases]
             texts += [n for c in self.knowledge.communes for n in (c.name, *c.aliases)]
@@ -370,8 +378,26 @@ class WhereDecisions(Composer):
                 term for text in texts
                 for term in self.normaliser.terms(self.normaliser.words(text))
             ) | {LOCATION_TERM, "tierslieu"}
-        rest = set(r.terms) - self._search_words - SCAFFOLDING
-        return best.entry_id if len(rest) >= 2 else None
+        return self._search_words
+
+    def _something_else_there(self, turn: Turn) -> bool:
+        """« quel temps fait-il à Nanterre ? », « je cherche un appartement à Clamart »: a
+        commune, and a word no search uses, with no kind of place or workspace named (a search
+        verb alone is none). « je cherche un local pour mon tiers-lieu » is about premises for a
+        project, which the FAQ answers when it is sure."""
+        r, best = turn.reading, turn.best
+        if turn.sure and best is not None and best.entry_id == _PREMISES_ENTRY:
+            return True
+        if r.place_cue or r.place_type is not None or r.search_score >= self.thresholds.sure or (
+                not _WORK_WORDS.intersection(r.words) <= _SEARCH_VERBS):
+            return False  # « où poser mon ordi pour la journée à Suresnes ? » is a search
+        if self._kind_terms is None:
+            n = self.normaliser
+            self._kind_terms = frozenset(t for phrases in self.knowledge.place_types.values()
+                                         for p in phrases for t in n.terms(n.words(p)))
+        if self._kind_terms.intersection(r.terms):  # « un atelier avec des machines »
+            return False
+        return bool(set(r.terms) - self._search_vocabulary() - SCAFFOLDING - {SEARCH_TERM})
 
     def _about_the_commune(self, entry_id: str, r: Reading) -> bool:
         """The entry's title or keywords name the commune: it is what the entry is about."""
@@ -403,6 +429,8 @@ class WhereDecisions(Composer):
             if last and (follows or searches):
                 reply = self.places(last, r.place_type, message)
                 return self._with_candidates(reply, turn.candidates)
+            return None
+        if self._something_else_there(turn):
             return None
         asks_why = not _WHY_WORDS.isdisjoint(r.words)  # « pourquoi La Défense… » is no search
         wants_place = (names_a_workspace(r) or r.search_score >= t.answer) and (

@@ -711,3 +711,20 @@ def test_small_talk_followed_by_a_question_is_the_question(engine: Engine) -> No
                     "le projet est intéressant mais comment le financer ?"):
         assert engine.reply(message).kind is not ReplyKind.SMALLTALK, message
     assert engine.reply("merci beaucoup, c'est très clair").kind is ReplyKind.SMALLTALK
+
+
+@pytest.mark.parametrize("message", [
+    "quel temps fait-il à Nanterre ?", "je cherche un appartement à Clamart",
+    "un médecin à Clamart ?",
+])
+def test_a_commune_does_not_make_any_question_a_search(engine: Engine, message: str) -> None:
+    # each got the commune's coworkings
+    assert engine.reply(message).kind is not ReplyKind.PLACES, message
+
+
+def test_premises_for_a_project_are_the_premises_entry_not_a_search(engine: Engine) -> None:
+    reply = engine.reply("je cherche un local pour mon tiers-lieu à Nanterre")
+    assert (reply.kind, reply.entry_id) == (ReplyKind.ANSWER, "trouver-locaux")
+    for search in ("je cherche à Clamart", "Où poser mon ordi pour la journée à Suresnes ?",
+                   "un atelier avec des machines pour fabriquer des prototypes à Suresnes"):
+        assert engine.reply(search).kind is ReplyKind.PLACES, search
