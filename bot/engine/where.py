@@ -48,7 +48,11 @@ _EXISTENCE_WORDS = "existe existent y a ya il y a avoir trouve endroit lieu espa
 _NEAR_WORDS = "vers pres proche proches cote autour alentours environs"  # « vers la Défense »
 _FINDING_ENTRY = "trouver-tiers-lieu"
 _PREMISES_ENTRY = "trouver-locaux"  # premises for a project: no workspace is looked for
-_SEARCH_VERBS = frozenset({"cherche", "trouver", "adresse", "proche", "pres", "cote"})  # « how do I find one »: with a commune, the directory
+_SEARCH_VERBS = frozenset({"cherche", "trouver", "louer", "adresse", "proche", "pres", "cote"})
+# asking for something somewhere without a workspace word (« y a un truc ? », « vous
+# conseillez quoi à Rueil ? »)
+_WANTING = frozenset({"ya", "truc", "trucs", "existe", "existent", "conseillez", "conseilles",
+                      "recommandez", "recommandes", "idee", "idees", "proposez", "connaissez"})  # « how do I find one »: with a commune, the directory
 # Asking for somewhere to work, with or without a kind of place (« un coin pour bosser à
 # Asnières », « un espace pour travailler à La Garenne-Colombes », « un poste à la journée »).
 _WORK_WORDS = frozenset({
@@ -380,6 +384,20 @@ class WhereDecisions(Composer):
             ) | {LOCATION_TERM, "tierslieu"}
         return self._search_words
 
+    def _nothing_better_there(self, turn: Turn) -> bool:
+        """« j'habite Colombes y a un truc pas loin ? », « Bois-Colombes », a long message that
+        ends on « je cherche un endroit pas trop loin… »: a commune of the 92, something wanted
+        there, and no FAQ entry even likely. Its places help more than « je ne sais pas »."""
+        r, best = turn.reading, turn.best
+        if turn.sure or (best is not None and best.probability >= self.calibrator.clarify_at):
+            return False
+        if not _WHY_WORDS.isdisjoint(r.words):
+            return False
+        bare = set(r.terms) <= self._search_vocabulary() | SCAFFOLDING  # the commune alone
+        # a workspace named, a search verb alone is none (« je cherche un appartement à… »)
+        workspace = r.place_cue or bool(_WORK_WORDS.intersection(r.words) - _SEARCH_VERBS)
+        return bare or workspace or not _WANTING.isdisjoint(r.words)
+
     def _something_else_there(self, turn: Turn) -> bool:
         """« quel temps fait-il à Nanterre ? », « je cherche un appartement à Clamart »: a
         commune, and a word no search uses, with no kind of place or workspace named (a search
@@ -430,6 +448,9 @@ class WhereDecisions(Composer):
                 reply = self.places(last, r.place_type, message)
                 return self._with_candidates(reply, turn.candidates)
             return None
+        if self._nothing_better_there(turn):
+            return self._with_candidates(self.places(r.location, r.place_type, message),
+                                         turn.candidates)
         if self._something_else_there(turn):
             return None
         asks_why = not _WHY_WORDS.isdisjoint(r.words)  # « pourquoi La Défense… » is no search

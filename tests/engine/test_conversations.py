@@ -728,3 +728,24 @@ def test_premises_for_a_project_are_the_premises_entry_not_a_search(engine: Engi
     for search in ("je cherche à Clamart", "Où poser mon ordi pour la journée à Suresnes ?",
                    "un atelier avec des machines pour fabriquer des prototypes à Suresnes"):
         assert engine.reply(search).kind is ReplyKind.PLACES, search
+
+
+@pytest.mark.parametrize(("message", "commune"), [
+    ("je télétravaille 2j/semaine j'habite Colombes y a un truc pas loin ?", "Colombes"),
+    ("je suis auto-entrepreneur et je m'ennuie seul chez moi, vous conseillez quoi à Rueil ?",
+     "Rueil-Malmaison"),
+    ("Bois-Colombes", "Bois-Colombes"),
+    ("Bonjour, j'habite à Bagneux depuis 3 ans, je suis graphiste freelance et je travaille chez "
+     "moi mais avec deux enfants en bas âge c'est compliqué, je cherche un endroit pas trop loin "
+     "où je pourrais aller quelques jours par semaine, vous auriez des idées ?", "Bagneux"),
+])
+def test_someone_wanting_somewhere_in_a_commune_gets_its_places_not_a_fallback(
+        engine: Engine, message: str, commune: str) -> None:
+    reply = engine.reply(message)
+    assert (reply.kind, reply.commune) == (ReplyKind.PLACES, commune), message
+
+
+def test_a_flat_to_rent_is_not_a_workspace(engine: Engine) -> None:
+    for message in ("je cherche un appartement à louer à Issy", "je cherche un appartement à Clamart"):
+        assert engine.reply(message).kind is not ReplyKind.PLACES, message
+    assert engine.reply("bureau à louer à Boulogne").kind is ReplyKind.PLACES
