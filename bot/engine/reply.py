@@ -201,8 +201,16 @@ def contact_details(contact: ContactCard) -> list[tuple[str, str]]:
     return [(label, value) for label, value in fields if value]
 
 
+def distance_text(km: float) -> str:
+    """« à moins d'1 km », « à environ 3 km »: as the crow flies, never more precise."""
+    return "à moins d'1 km" if km < 1 else f"à environ {km:.0f} km"
+
+
 def place_plain_text(place: PlaceCard) -> str:
-    lines = [f"• {place.name} — {place_where(place)}", f"  {place.type_label}, {place.status_label}"]
+    head = f"• {place.name} — {place_where(place)}"
+    if place.distance_km is not None:
+        head += f" ({distance_text(place.distance_km)})"
+    lines = [head, f"  {place.type_label}, {place.status_label}"]
     if place.description:
         lines.append(f"  {place.description}")
     lines += [f"  {label} : {value}" for label, value in place_details(place)]

@@ -105,6 +105,18 @@ def near_me(words: Sequence[str]) -> bool:
     return bool(_NEAR_ME.search(" ".join(words)))
 
 
+_MODES = {"METRO": "métro", "TRAM": "tram", "TRAIN": "train", "RER": "RER"}
+
+
+def lines_text(lines: str) -> str:
+    """« METRO 12 | TRAIN N » (the IDFM file) → « métro 12, train N »."""
+    out = []
+    for line in lines.split("|"):
+        mode, _, name = line.strip().partition(" ")
+        out.append(f"{_MODES.get(mode.upper(), mode)} {name}".strip())
+    return ", ".join(o for o in out if o)
+
+
 def _rank(words: Sequence[str]) -> int | None:
     """« le 2 », « n°3 », « numéro 2 », « 2 » alone: a rank in the list just shown."""
     for before, word in zip(("", *words), words, strict=False):
@@ -140,7 +152,7 @@ class WhereDecisions(Composer):
 
     def _near_station(self, station: Spot, r: Reading, message: str) -> Reply:
         found = self.directory.nearest(station.lat, station.lon, place_type=r.place_type)
-        what = f"{station.name} ({station.lines.replace(' | ', ', ')})" if station.lines else station.name
+        what = f"{station.name} ({lines_text(station.lines)})" if station.lines else station.name
         cards = tuple(self._card(p, d) for p, d in found)
         first = found[0][0] if found else None
         # the file gives no commune: the station's name is trusted only when it is exactly a
@@ -175,14 +187,12 @@ class WhereDecisions(Composer):
         """Honest: outside the département; the nearest places of the 92 when it borders it."""
         intro = (f"Je ne connais que les tiers-lieux des Hauts-de-Seine, pas ceux {spot.of}."
                  if spot.kind == "departement" else
-                 f"{spot.name} n'est pas dans les Hauts-de-Seine ({spot.departement}) : "
-                 "je ne connais que les tiers-lieux de ce département.")
+                 f"{spot.name} n'est pas dans les Hauts-de-Seine ({spot.departement}).")
         found = (self.directory.nearest(spot.lat, spot.lon, limit=4, place_type=r.place_type)
                  if spot.borders else [])
-        if found:
-            intro += " Voici les lieux connus du 92 les plus proches (à vol d'oiseau) :"
+        lead = "Voici les lieux connus du 92 les plus proches (à vol d'oiseau) :" if found else ""
         cards = tuple(self._card(p, d) for p, d in found)
-        return self._not_here(intro, cards, r, message, spot.name)
+        return self._not_here(intro, cards, r, message, spot.name, lead)
 
     def _unknown_place(self, turn: Turn, message: str) -> Reply | None:
         """« un coworking à Rouen »: a search in a place that is no commune of the 92 (a typo
@@ -202,20 +212,24 @@ class WhereDecisions(Composer):
             found = self.places(close, r.place_type, message)
             reply = replace(found, text=f"Je pense que vous parlez {of(close.name)}.\n{found.text}")
         else:
-            intro = (f"Je ne trouve pas « {name} » parmi les communes des Hauts-de-Seine : je "
-                     "ne connais que les tiers-lieux de ce département.")
+            intro = f"Je ne trouve pas « {name} » parmi les communes des Hauts-de-Seine."
             reply = self._not_here(intro, (), r, message, None)
         return self._with_candidates(reply, turn.candidates)
 
     def _not_here(self, intro: str, cards: tuple, r: Reading, message: str,
-                  commune: str | None) -> Reply:
+                  commune: str | None, lead: str = "") -> Reply:
+        """Outside the 92: the intro, the entry on other départements (which says the assistant
+        knows the 92 only), then ``lead`` and the nearest places of the 92."""
         entry = self.knowledge.faq.get(OUTSIDE_ENTRY)
         if entry is None:
-            return Reply(kind=ReplyKind.PLACES, text=intro, question=message, places=cards,
+            text = " ".join(p for p in (intro, "Je ne connais que les tiers-lieux des "
+                                        "Hauts-de-Seine.", lead) if p)
+            return Reply(kind=ReplyKind.PLACES, text=text, question=message, places=cards,
                          commune=commune, place_type=r.place_type,
                          contacts=self._contacts(STAFF_CONTACT_ID))
         answer = self.answer(entry.id, message, 100.0)
-        return replace(answer, text=f"{intro}\n\n{answer.text}", places=cards)
+        text = "\n\n".join(p for p in (intro, answer.text, lead) if p)
+        return replace(answer, text=text, places=cards)
 
     def _several_communes(self, communes: Sequence[Commune], r: Reading,
                           message: str) -> Reply:

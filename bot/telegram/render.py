@@ -30,6 +30,7 @@ from bot.engine.reply import (
     SourceRef,
     Suggestion,
     contact_details,
+    distance_text,
     footer_line,
     place_details,
     place_where,
@@ -122,7 +123,7 @@ def place_card_html(place: PlaceCard) -> str:
     """A directory place as a short card (only the fields the sources give)."""
     head = f"📍 <b>{esc(place.name)}</b> — {esc(place_where(place))}"
     if place.distance_km is not None:
-        head += f" <i>(à {_km(place.distance_km)})</i>"
+        head += f" <i>({distance_text(place.distance_km)})</i>"
     lines = [head, esc(f"{place.type_label}, {place.status_label}")]
     if place.description:
         lines.append(esc(place.description))
@@ -136,10 +137,6 @@ def contact_card_html(contact: ContactCard) -> str:
         lines.append(esc(contact.description))
     lines += [_detail_html(label, value) for label, value in contact_details(contact)]
     return "\n".join(lines)
-
-
-def _km(distance: float) -> str:
-    return "moins d'1 km" if distance < 1 else f"environ {distance:.0f} km".replace(".", ",")
 
 
 def _display_url(url: str) -> str:

@@ -749,3 +749,19 @@ def test_a_flat_to_rent_is_not_a_workspace(engine: Engine) -> None:
     for message in ("je cherche un appartement à louer à Issy", "je cherche un appartement à Clamart"):
         assert engine.reply(message).kind is not ReplyKind.PLACES, message
     assert engine.reply("bureau à louer à Boulogne").kind is ReplyKind.PLACES
+
+
+def test_a_station_list_shows_each_distance_and_readable_lines(engine: Engine) -> None:
+    from bot.engine.reply import place_plain_text
+    reply = engine.reply("coworking près du métro Mairie d'Issy")
+    assert "(métro 12)" in reply.text and "METRO" not in reply.text
+    assert all(p.distance_km is not None for p in reply.places)
+    assert "(à " in place_plain_text(reply.places[0])  # the terminal shows it as Telegram does
+
+
+def test_outside_the_92_the_nearest_places_are_announced_last(engine: Engine) -> None:
+    reply = engine.reply("coworking à Versailles")
+    paragraphs = reply.text.split("\n\n")
+    assert paragraphs[0] == "Versailles n'est pas dans les Hauts-de-Seine (Yvelines)."
+    assert paragraphs[-1].startswith("Voici les lieux connus du 92 les plus proches")
+    assert reply.text.count("Je ne connais que les tiers-lieux") == 1 and reply.places
