@@ -394,8 +394,11 @@ class Engine(CompoundDecisions, ProjectDecisions, VisitDecisions, WhereDecisions
         best, cal = turn.best, self.calibrator
         if best is not None and turn.sure:  # likely enough, or a phrasing word for word
             return self.answer(best.entry_id, message, turn.candidates[0].score, turn.candidates)
-        if best is None or best.probability < cal.clarify_at or (
-                not turn.sure and self._one_loose_word(turn.reading, best.entry_id)):
+        if best is not None and not turn.sure and self._one_loose_word(turn.reading,
+                                                                       best.entry_id):
+            # « je t'aime »: not even a suggestion of the entry that happens to use « aime »
+            return self._fallback(message, replace(turn, judged=[]))
+        if best is None or best.probability < cal.clarify_at:
             return self._fallback(message, turn)
         close = [j for j in turn.judged[:3]
                  if j.probability >= max(cal.clarify_at / 2, best.probability / 3)]
