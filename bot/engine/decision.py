@@ -41,18 +41,12 @@ from bot.engine.reply import (
     ReplyKind,
     Suggestion,
 )
+from bot.engine.search import SEARCH_TERM, SearchDecisions, wants_somewhere
 from bot.engine.smalltalk import SmallTalk
 from bot.engine.text import tokenize
 from bot.engine.turn import Thresholds, Turn
 from bot.engine.visits import VisitDecisions, noting
-from bot.engine.where import (
-    PRICE_ENTRY,
-    SEARCH_TERM,
-    Conversation,
-    WhereDecisions,
-    near_me,
-    wants_somewhere,
-)
+from bot.engine.where import PRICE_ENTRY, Conversation, WhereDecisions, near_me
 from bot.knowledge import STAFF_CONTACT_ID, Commune, Knowledge, default_knowledge_path
 
 # A longer message that names a commune outside the 92 but looks for nothing (« La Cantine
@@ -84,7 +78,8 @@ def load_calibrator(knowledge: Knowledge) -> Calibrator:
     raise FileNotFoundError(f"{MODEL_FILE} introuvable : lancez « python -m bot train »")
 
 
-class Engine(CompoundDecisions, ProjectDecisions, VisitDecisions, WhereDecisions):
+class Engine(CompoundDecisions, ProjectDecisions, VisitDecisions, SearchDecisions,
+             WhereDecisions):
     """Answers one message at a time from an immutable :class:`Knowledge`."""
 
     def __init__(

@@ -13,9 +13,10 @@ from bot.engine.compose import Composer, at
 from bot.engine.confidence import Calibrator
 from bot.engine.intents import is_price_or_grammar
 from bot.engine.reply import Reply, ReplyKind, Suggestion
+from bot.engine.search import names_a_workspace
 from bot.engine.text import tokenize
 from bot.engine.turn import Turn
-from bot.engine.where import PRICE_ENTRY, names_a_workspace
+from bot.engine.where import PRICE_ENTRY
 
 PROJECT_ENTRY = "creer-tiers-lieu"
 _COST_OF_A_PROJECT = ("modele-economique", "aides-aujourdhui", "creer-tiers-lieu")

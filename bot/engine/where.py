@@ -15,15 +15,15 @@ from bot.engine.confidence import Calibrator
 from bot.engine.geo import STATIONS_SOURCE, Geography, Spot
 from bot.engine.intents import (
     MORE_DETAILS,
-    asks_something,
     gives_a_price,
     price_intent,
     visit_detail,
 )
-from bot.engine.matching import SCAFFOLDING, FaqIndex
+from bot.engine.matching import FaqIndex
 from bot.engine.places import Directory
-from bot.engine.reading import LOCATION_TERM, Reading
-from bot.engine.reply import Reply, ReplyKind, SourceRef, Suggestion, with_places
+from bot.engine.reading import Reading
+from bot.engine.reply import Reply, ReplyKind, SourceRef, Suggestion
+from bot.engine.search import WHY_WORDS, names_a_workspace
 from bot.engine.text import Normaliser, fold
 from bot.engine.turn import Thresholds, Turn
 from bot.engine.unknown_place import unknown_place_name, word_after_a_kind
@@ -42,27 +42,6 @@ _DETAILS = re.compile(  # about a listed place: more details, or where and how t
     + r"|\b(?:adresse|ou (?:est|se trouve|exactement|ca)|c est ou|elle est ou|il est ou|"
     r"details?|precisions?|plus d infos?|site|horaires?|contact|comment y aller|acces|situe)\b"
 )
-SEARCH_TERM = "chercher"  # canonical word of synonyms.yaml for chercher / trouver / dénicher…
-_WHY_WORDS = frozenset({"pourquoi", "raison", "raisons", "qui", "quand", "interet", "role"})
-_EXISTENCE_WORDS = "existe existent y a ya il y a avoir trouve endroit lieu espace coin"
-_NEAR_WORDS = "vers pres proche proches cote autour alentours environs"  # « vers la Défense »
-_FINDING_ENTRY = "trouver-tiers-lieu"
-_PREMISES_ENTRY = "trouver-locaux"  # premises for a project: no workspace is looked for
-_SEARCH_VERBS = frozenset({"cherche", "trouver", "louer", "adresse", "proche", "pres", "cote"})
-# asking for something somewhere without a workspace word (« y a un truc ? », « vous
-# conseillez quoi à Rueil ? »)
-_WANTING = frozenset({"ya", "truc", "trucs", "existe", "existent", "conseillez", "conseilles",
-                      "recommandez", "recommandes", "idee", "idees", "proposez", "connaissez"})  # « how do I find one »: with a commune, the directory
-# Asking for somewhere to work, with or without a kind of place (« un coin pour bosser à
-# Asnières », « un espace pour travailler à La Garenne-Colombes », « un poste à la journée »).
-_WORK_WORDS = frozenset({
-    "travailler", "bosser", "taffer", "bureau", "bureaux", "poste", "postes", "espace",
-    "espaces", "endroit", "coin", "local", "locaux", "lieu",
-    "lieux", "teletravailler", "teletravail", "louer", "coworking", "coworkings", "fablab",
-    "cherche", "trouver", "adresse", "proche", "pres", "cote",
-})
-
-
 @dataclass(slots=True)
 class Conversation:
     """What a follow-up needs to know about the previous turn (« et à Nanterre ? »)."""
@@ -126,16 +105,6 @@ def _rank(words: Sequence[str]) -> int | None:
     return None
 
 
-def names_a_workspace(r: Reading) -> bool:
-    """« un coworking », « un poste », « un endroit pour bosser »: a place to work is meant."""
-    return r.place_cue or not _WORK_WORDS.isdisjoint(r.words)
-
-
-def wants_somewhere(r: Reading, search_level: float) -> bool:
-    """The message looks for somewhere to work or make, not for an explanation."""
-    return names_a_workspace(r) or r.search_score >= search_level
-
-
 class WhereDecisions(Composer):
     """Stations, outside communes, several communes and follow-ups on listed places."""
 
@@ -146,9 +115,7 @@ class WhereDecisions(Composer):
     normaliser: Normaliser
     index: FaqIndex
     _place_entries: set[str]
-    _search_words: frozenset[str] | None  # what a bare search says, filled when first needed
     _detail_of: Callable[..., Reply | None]  # from VisitDecisions
-    _kind_terms: frozenset[str] | None  # the terms of the kinds of place, filled when needed
 
     def _near_station(self, station: Spot, r: Reading, message: str) -> Reply:
         found = self.directory.nearest(station.lat, station.lon, place_type=r.place_type)
@@ -200,7 +167,7 @@ class WhereDecisions(Composer):
         r = turn.reading
         follow_up = len(r.words) <= 4 and r.words[:1] == ["et"]  # « et à Nanter ? »
         if r.named or turn.sure or not (names_a_workspace(r) or follow_up) or (
-                not _WHY_WORDS.isdisjoint(r.words)):
+                not WHY_WORDS.isdisjoint(r.words)):
             return None  # « pourquoi un tiers-lieu à Saint-Mars-du-Désert ? » is no search
         name = unknown_place_name(turn.focus or r.text, self.index.vocabulary)
         if name is None:  # « coworking nanter », typed in lower case: a commune's typo only
@@ -369,137 +336,3 @@ class WhereDecisions(Composer):
     @staticmethod
     def _probability_of(turn: Turn, entry_id: str) -> float:
         return next((j.probability for j in turn.judged if j.entry_id == entry_id), 0.0)
-
-    def _question_beside_search(self, turn: Turn) -> str | None:
-        """The FAQ entry a place search also asks about: a likely answer that is not about
-        finding or about one place, a question (:func:`asks_something`: « fab lab a antony pr
-        decouper du bois au laser » names a purpose and asks nothing), and two words or more
-        besides the commune, the kind of place and the question words (« un télécentre à
-        Garches ? » is a search and nothing else)."""
-        r, best = turn.reading, turn.best
-        if not turn.sure or best is None or SEARCH_TERM in r.terms or (
-                best.entry_id == _FINDING_ENTRY or best.entry_id in self._place_entries):
-            return None
-        if not asks_something(r.text):
-            return None
-        rest = set(r.terms) - self._search_vocabulary() - SCAFFOLDING
-        return best.entry_id if len(rest) >= 2 else None
-
-    def _search_vocabulary(self) -> frozenset[str]:
-        """What a bare search says: kinds of place, communes, « y a », « près de »."""
-        if self._search_words is None:
-            texts = [t for phrases in self.knowledge.place_types.values() for t in phrases]
-            texts += [n for c in self.knowledge.communes for n in (c.name, *c.aliases)]
-            texts += [_EXISTENCE_WORDS, _NEAR_WORDS]
-            # each name alone: synonyms rewrite whole names (« la defense » → one word)
-            self._search_words = frozenset(
-                term for text in texts
-                for term in self.normaliser.terms(self.normaliser.words(text))
-            ) | {LOCATION_TERM, "tierslieu"}
-        return self._search_words
-
-    def _nothing_better_there(self, turn: Turn) -> bool:
-        """« j'habite Colombes y a un truc pas loin ? », « Bois-Colombes », a long message that
-        ends on « je cherche un endroit pas trop loin… »: a commune of the 92, something wanted
-        there, and no FAQ entry even likely. Its places help more than « je ne sais pas »."""
-        r, best = turn.reading, turn.best
-        if turn.sure or (best is not None and best.probability >= self.calibrator.clarify_at):
-            return False
-        if not _WHY_WORDS.isdisjoint(r.words):
-            return False
-        bare = set(r.terms) <= self._search_vocabulary() | SCAFFOLDING  # the commune alone
-        # a workspace named, a search verb alone is none (« je cherche un appartement à… »)
-        workspace = r.place_cue or bool(_WORK_WORDS.intersection(r.words) - _SEARCH_VERBS)
-        return bare or workspace or not _WANTING.isdisjoint(r.words)
-
-    def _something_else_there(self, turn: Turn) -> bool:
-        """« quel temps fait-il à Nanterre ? », « je cherche un appartement à Clamart »: a
-        commune, and a word no search uses, with no kind of place or workspace named (a search
-        verb alone is none). « je cherche un local pour mon tiers-lieu » is about premises for a
-        project, which the FAQ answers when it is sure."""
-        r, best = turn.reading, turn.best
-        if turn.sure and best is not None and best.entry_id == _PREMISES_ENTRY:
-            return True
-        if r.place_cue or r.place_type is not None or r.search_score >= self.thresholds.sure or (
-                not _WORK_WORDS.intersection(r.words) <= _SEARCH_VERBS):
-            return False  # « où poser mon ordi pour la journée à Suresnes ? » is a search
-        if self._kind_terms is None:
-            n = self.normaliser
-            self._kind_terms = frozenset(t for phrases in self.knowledge.place_types.values()
-                                         for p in phrases for t in n.terms(n.words(p)))
-        if self._kind_terms.intersection(r.terms):  # « un atelier avec des machines »
-            return False
-        return bool(set(r.terms) - self._search_vocabulary() - SCAFFOLDING - {SEARCH_TERM})
-
-    def _about_the_commune(self, entry_id: str, r: Reading) -> bool:
-        """The entry's title or keywords name the commune: it is what the entry is about."""
-        if r.location is None:
-            return False
-        entry = self.knowledge.faq[entry_id]
-        n = self.normaliser
-        about = set(n.terms(n.words(" ".join((entry.question, *entry.keywords)))))
-        phrasings = [set(n.terms(n.words(p))) for p in self.knowledge.phrasings(entry_id)]
-        where = set(n.terms(n.words(r.location.name)))
-        # the title, or most of its phrasings (« …à La Défense ? » again and again)
-        return where <= about or sum(where <= p for p in phrasings) * 2 > len(phrasings)
-
-    def _place_search(self, turn: Turn, message: str,
-                      conversation: Conversation) -> Reply | None:
-        """The directory, when the message looks for somewhere to work in a commune or area,
-        or follows up on the previous search (« et à Nanterre ? », « et pour un fablab ? »)."""
-        t, r = self.thresholds, turn.reading
-        best_faq = r.top.score if r.top else 0.0
-        if r.location is None:
-            last = conversation.last_commune
-            # « et pour un fablab ? »: nothing but the type (« c'est quoi un fablab ? » asks
-            # what it is)
-            follows = (r.place_type and conversation.last_kind is ReplyKind.PLACES
-                       and len(r.terms) <= 2 and SCAFFOLDING.isdisjoint(r.terms))
-            # « y a des coworkings là-bas ? » after « je veux ouvrir un tiers-lieu à Colombes »
-            searches = r.place_cue and not turn.sure and (
-                r.search_score >= t.clarify or SEARCH_TERM in r.terms or len(r.terms) <= 4)
-            if last and (follows or searches):
-                reply = self.places(last, r.place_type, message)
-                return self._with_candidates(reply, turn.candidates)
-            return None
-        if self._nothing_better_there(turn):
-            return self._with_candidates(self.places(r.location, r.place_type, message),
-                                         turn.candidates)
-        if self._something_else_there(turn):
-            return None
-        asks_why = not _WHY_WORDS.isdisjoint(r.words)  # « pourquoi La Défense… » is no search
-        wants_place = (names_a_workspace(r) or r.search_score >= t.answer) and (
-            not asks_why or r.search_score >= best_faq + t.places_margin
-        )
-        finding = r.top is not None and r.top.entry_id == _FINDING_ENTRY
-        if wants_place and (
-            (r.search_score >= t.clarify and (r.search_score + t.places_margin >= best_faq
-                                              or finding))
-            # an explicit kind of place (« imprimante 3d à Issy ») and no confident answer
-            or (r.place_type is not None and not turn.sure)
-            # « je cherche un fab lab à Gennevilliers pour… »: a search, whatever follows
-            or (r.place_cue and SEARCH_TERM in r.terms)
-        ):
-            found = self.places(r.location, r.place_type, message)
-            also = self._question_beside_search(turn)
-            if also is not None and found.places:
-                # « J'habite Rueil, faut-il être entrepreneur pour aller dans un coworking ? »:
-                # the question answered, the places of the commune beside it
-                answer = self.answer(also, message, turn.candidates[0].score, turn.candidates)
-                return with_places(answer, found)
-            return self._with_candidates(found, turn.candidates)
-        if wants_place and turn.sure and not r.named:
-            # « je travaille chez moi à Clamart mais je me sens seule, existe-t-il des lieux où
-            # travailler avec d'autres ? »: the sure answer, and the places where the user is
-            also = self._question_beside_search(turn)
-            if also is not None and self._about_the_commune(also, r):
-                also = None  # « le Tour de France du télétravail à La Défense », an event there
-            found = self.places(r.location, r.place_type, message) if also else None
-            if also is not None and found is not None and found.places:
-                answer = self.answer(also, message, turn.candidates[0].score, turn.candidates)
-                return with_places(answer, found)
-        if conversation.last_kind is ReplyKind.PLACES and len(r.terms) <= 3 and not turn.sure:
-            # « et à Nanterre ? », « et pour un fablab ? »: short, and not an FAQ question
-            reply = self.places(r.location, r.place_type or conversation.last_type, message)
-            return self._with_candidates(reply, turn.candidates)
-        return None
