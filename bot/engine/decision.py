@@ -197,14 +197,14 @@ class Engine(CompoundDecisions, ProjectDecisions, VisitDecisions, SearchDecision
             if outside is not None:
                 return self._outside(outside, reading, message)
             return self._fallback(message)
+        if claims_an_error(text):  # « l'adresse de Casaco est fausse », even after its card
+            return self._report_invited(self._turn(reading), message)
         follow = self._follow_up(reading, message, conversation)
         if follow is not None:
             return follow
         if all(term in SCAFFOLDING or term.isdigit() for term in reading.terms):
             return self._fallback(message)  # « 2 », « le n°2 »: a number is no question
         turn = self._focus(self._turn(reading), text)
-        if claims_an_error(text):  # « l'adresse de Casaco est fausse »
-            return self._report_invited(turn, message)
         chatter = self._smalltalk_beside(turn, text)
         if chatter:
             return self._smalltalk(chatter, message)
@@ -433,8 +433,9 @@ class Engine(CompoundDecisions, ProjectDecisions, VisitDecisions, SearchDecision
         return Reply(
             kind=ReplyKind.SMALLTALK,
             text="Merci de nous le dire. Pour que l'équipe vérifie et corrige, écrivez /signaler "
-            "suivi de ce qui est faux et, si vous l'avez, de la bonne information (par exemple : "
-            "« /signaler l'adresse de Casaco a changé »).",
+            "suivi de ce qui est faux ou manque et, si vous l'avez, de la bonne information (par "
+            "exemple : « /signaler l'adresse de Casaco a changé » ; pour un lieu absent : son nom, "
+            "sa commune et son site).",
             question=message,
             smalltalk_intent="report",
             candidates=turn.candidates,

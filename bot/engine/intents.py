@@ -180,6 +180,10 @@ _WRONG = re.compile(
     r"\b(?:est|sont|c est|semble|semblent) (?:pas )?(?:faux|fausse|fausses|erronee?s?|obsoletes?|"
     r"perimee?s?|inexacte?s?)\b|\bn est plus (?:a jour|valable|exacte?)\b|\bvous vous trompez\b"
     r"|\btu te trompes\b|\bil y a une erreur\b|\bune erreur (?:dans|sur)\b"
+    # a place missing, a site or a place that is no more (« il manque mon coworking »)
+    r"|\bil manque\b|\bn (?:est|apparait|figure) pas (?:dans|sur) (?:votre|ta|la) "
+    r"(?:liste|annuaire|base|carte)\b|\b(?:ne marche|ne fonctionne|marche) (?:pas|plus)\b"
+    r"|\b(?:c etait|etait|est|a) (?:definitivement )?ferme\b"
 )
 
 

@@ -63,8 +63,10 @@ class Conversation:
             self.last_entry_id = reply.entry_id
         if reply.kind is ReplyKind.PLACES:
             self.last_type = reply.place_type
-        # a follow-up on the list (« l'adresse ? », « c'est combien ? ») keeps the list
-        if shown and not set(shown) <= set(self.last_places):
+        # a follow-up on the list (« l'adresse ? », « c'est combien ? ») shows one of its places
+        # and keeps the list; a list, even of the same places in another order (« et pour un
+        # fablab ? »), is the new list
+        if len(shown) > 1 or (shown and shown[0] not in self.last_places):
             self.last_places = shown
             self.last_place = None
         if len(shown) == 1:

@@ -769,3 +769,27 @@ def test_outside_the_92_the_nearest_places_are_announced_last(engine: Engine) ->
     assert paragraphs[0] == "Versailles n'est pas dans les Hauts-de-Seine (Yvelines)."
     assert paragraphs[-1].startswith("Voici les lieux connus du 92 les plus proches")
     assert reply.text.count("Je ne connais que les tiers-lieux") == 1 and reply.places
+
+
+def test_a_new_list_of_the_same_places_is_the_list_follow_ups_refer_to(engine: Engine) -> None:
+    # « et pour un fablab ? » reorders Nanterre's places, Electrolab first: « il » was Jokkolabs
+    _, fablabs, hours = talk(engine, "tiers-lieux à Nanterre", "et pour un fablab ?",
+                             "il est ouvert le week-end ?")
+    assert hours.places[0].id == fablabs.places[0].id == "electrolab"
+
+
+def test_a_wrong_address_said_after_a_card_is_a_report(engine: Engine) -> None:
+    _, report = talk(engine, "Electrolab c'est où ?", "l'adresse est fausse")
+    assert report.smalltalk_intent == "report" and "/signaler" in report.text
+
+
+@pytest.mark.parametrize("message", [
+    "Il manque mon coworking dans votre liste, il est à Vanves",
+    "mon coworking n'est pas dans votre liste", "le site que vous donnez ne marche pas",
+    "c'était fermé",
+])
+def test_a_missing_place_or_a_dead_site_is_a_report(engine: Engine, message: str) -> None:
+    reply = engine.reply(message)
+    assert reply.smalltalk_intent == "report" and "/signaler" in reply.text, message
+    # asked, it stays a question
+    assert engine.reply("Casaco a fermé ?").entry_id == "casaco"
