@@ -98,6 +98,11 @@ def lines_text(lines: str) -> str:
     return ", ".join(o for o in out if o)
 
 
+def _in(spot: Spot) -> str:
+    """« (Yvelines) » after Versailles; nothing after « Paris 15e », whose département is Paris."""
+    return "" if spot.name.startswith(spot.departement) else f" ({spot.departement})"
+
+
 def _rank(words: Sequence[str]) -> int | None:
     """« le 2 », « n°3 », « numéro 2 », « 2 » alone: a rank in the list just shown."""
     for before, word in zip(("", *words), words, strict=False):
@@ -156,7 +161,7 @@ class WhereDecisions(Composer):
         """Honest: outside the département; the nearest places of the 92 when it borders it."""
         intro = (f"Je ne connais que les tiers-lieux des Hauts-de-Seine, pas ceux {spot.of}."
                  if spot.kind == "departement" else
-                 f"{spot.name} n'est pas dans les Hauts-de-Seine ({spot.departement}).")
+                 f"{spot.name} n'est pas dans les Hauts-de-Seine{_in(spot)}.")
         found = (self.directory.nearest(spot.lat, spot.lon, limit=4, place_type=r.place_type)
                  if spot.borders else [])
         lead = "Voici les lieux connus du 92 les plus proches (à vol d'oiseau) :" if found else ""
@@ -210,7 +215,8 @@ class WhereDecisions(Composer):
                 if place.id not in seen:
                     seen.add(place.id)
                     cards.append(self._card(place))
-        names = " et ".join(c.name for c in communes)
+        names = [c.name for c in communes]
+        names = ", ".join(names[:-1]) + " et " + names[-1]  # « Nanterre, Rueil-Malmaison et Colombes »
         text = (f"Voici les lieux que je connais autour {of(names)} :" if cards else
                 f"Je ne connais aucun lieu {at(names)} dans mes sources.")
         return Reply(

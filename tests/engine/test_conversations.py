@@ -793,3 +793,15 @@ def test_a_missing_place_or_a_dead_site_is_a_report(engine: Engine, message: str
     assert reply.smalltalk_intent == "report" and "/signaler" in reply.text, message
     # asked, it stays a question
     assert engine.reply("Casaco a fermé ?").entry_id == "casaco"
+
+
+def test_several_communes_and_paris_read_as_french(engine: Engine) -> None:
+    assert "autour de Nanterre, Rueil-Malmaison et Colombes :" in engine.reply(
+        "coworking à Nanterre, Rueil ou Colombes").text
+    assert engine.reply("coworking à Paris 15").text.startswith(
+        "Paris 15e n'est pas dans les Hauts-de-Seine.")  # not « (Paris) »
+
+
+def test_the_access_answer_does_not_open_on_no(engine: Engine) -> None:
+    # « Un étudiant peut-il aller dans un coworking ? » got « Non, pas forcément. »
+    assert not engine.answer("acces-particuliers").text.startswith("Non")
