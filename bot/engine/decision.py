@@ -44,9 +44,10 @@ from bot.engine.reply import (
 from bot.engine.search import SEARCH_TERM, SearchDecisions, wants_somewhere
 from bot.engine.smalltalk import SmallTalk
 from bot.engine.text import tokenize
+from bot.engine.topics import TopicChecks
 from bot.engine.turn import Thresholds, Turn
 from bot.engine.visits import VisitDecisions, noting
-from bot.engine.where import PRICE_ENTRY, Conversation, WhereDecisions, near_me
+from bot.engine.where import Conversation, WhereDecisions, near_me
 from bot.knowledge import STAFF_CONTACT_ID, Commune, Knowledge, default_knowledge_path
 
 # A longer message that names a commune outside the 92 but looks for nothing (« La Cantine
@@ -56,9 +57,6 @@ _OUTSIDE_LENGTH = 5  # terms of a message about a commune outside the 92 that lo
 # Two or three questions in one message are taken one by one; more are a list of headings
 # (« Quelle taille ? Quel emplacement ? Quel quartier ? … »), read as one message.
 _MAX_QUESTIONS = 3
-# A lone word is what an entry is about when this share of its phrasings use it (« statut »:
-# 8 of 40); a word of one or two phrasings is a coincidence (« bizarre », « wifi »: 1 of ~38).
-_TOPIC_SHARE = 0.1
 # Question words that make small talk with extra words a question (« c'est très clair, mais
 # combien ça coûte ? »); not « qui » (« merci à vous qui m'avez aidé ») nor « ou ».
 _ASKS = frozenset({"comment", "combien", "pourquoi", "quel", "quelle", "quels", "quelles",
@@ -79,7 +77,7 @@ def load_calibrator(knowledge: Knowledge) -> Calibrator:
 
 
 class Engine(CompoundDecisions, ProjectDecisions, VisitDecisions, SearchDecisions,
-             WhereDecisions):
+             WhereDecisions, TopicChecks):
     """Answers one message at a time from an immutable :class:`Knowledge`."""
 
     def __init__(
@@ -309,62 +307,6 @@ class Engine(CompoundDecisions, ProjectDecisions, VisitDecisions, SearchDecision
                                                and self._on_topic(r, best.entry_id)
                                                and not self._one_loose_word(r, best.entry_id)))
         return Turn(r, judged, candidates, best, sure)
-
-    def _one_loose_word(self, r: Reading, entry_id: str) -> bool:
-        """The message's one word is a word the entry merely happens to use: « intéressant »
-        (« Pourquoi La Défense s'intéresse-t-elle… ? »), « bizarre », « wifi », « je sais pas »
-        were answered at 86–98 %. A lone word is what an entry is about when its title or
-        keywords hold it, or a tenth of its phrasings (« statut », « rentable », « tarifs »)."""
-        content = [t for t in r.terms if t not in SCAFFOLDING]
-        if len(content) != 1 or r.named or r.location is not None:
-            return False
-        word = content[0]
-        if word in self._entry_topic(entry_id):
-            return False
-        phrasings = self._phrasing_terms.get(entry_id)
-        if phrasings is None:
-            n = self.normaliser
-            phrasings = [frozenset(n.terms(n.words(p))) for p in self.knowledge.phrasings(entry_id)]
-            self._phrasing_terms[entry_id] = phrasings
-        return sum(word in p for p in phrasings) < _TOPIC_SHARE * len(phrasings)
-
-    def _entry_topic(self, entry_id: str) -> frozenset[str]:
-        """The terms of what an entry is about: its title, keywords and directory cards."""
-        terms = self._topic_terms.get(entry_id)
-        if terms is None:
-            entry = self.knowledge.faq[entry_id]
-            cards = [p.description or "" for p in self.knowledge.places.values()
-                     if p.faq == entry_id]
-            terms = frozenset(self.normaliser.terms(
-                self.normaliser.words(" ".join((entry.question, *entry.keywords, *cards)))))
-            self._topic_terms[entry_id] = terms
-        return terms
-
-    def _on_topic(self, r: Reading, entry_id: str) -> bool:
-        """A place's entry needs more than the place's commune: « Comment demander l'APL quand
-        on habite Gennevilliers ? » or « horaires de la déchetterie de Gennevilliers » share
-        only the commune (and words its answer happens to use) with the FacLab of
-        Gennevilliers, which is no answer however likely the model finds it. The entry's title
-        or keywords, or its directory card (what it is about), must share another word.
-        The prices of a desk are no answer to what opening a coworking costs."""
-        if entry_id == PRICE_ENTRY and creation_intent(r.words):
-            return False
-        if r.location is None or entry_id not in self._place_entries:
-            return True
-        terms = self._entry_topic(entry_id)
-        commune = set(self.normaliser.terms(self.normaliser.words(r.location.name)))
-        return bool((set(r.terms) & terms) - commune - SCAFFOLDING)
-
-    def _exact_phrasing(self, r: Reading) -> str | None:
-        """The entry one of whose phrasings the message is, word for word once normalised.
-
-        Staff wrote that question for that entry: it is answered, whatever the model says.
-        (The model learns from held-out phrasings, so it never sees an exact one.)"""
-        top, second = [*r.faq_matches, None, None][:2]
-        if top is None or top.score < 99.95 or (second is not None and second.score >= 99.95):
-            return None
-        stems = set(self.index.stems_of(top.phrasing))
-        return top.entry_id if stems == set(r.evidence.terms) else None
 
     def _smalltalk_beside(self, turn: Turn, text: str) -> str | None:
         """« merci beaucoup, c'est très clair », « bonjour, j'espère que vous allez bien »:
