@@ -240,7 +240,7 @@ _DETAILS = (
                 re.compile(r"\b(?:wifi|wi fi|(?:connexion|acces) (?:a )?internet|fibre)\b"),
                 re.compile(r"\b(?:wifi|wi fi|internet|fibre|haut debit)\b"), general=False),
     VisitDetail("d'information sur le stationnement",
-                re.compile(r"\b(?:parking|parkings|se garer|stationner|stationnement)\b"),
+                re.compile(r"\b(?:parking|parkings|garer|stationner|stationnement)\b"),
                 re.compile(r"\b(?:parking|stationnement)\b"), general=False),
     VisitDetail("d'information sur l'accès en fauteuil roulant",
                 re.compile(r"\b(?:pmr|fauteuil roulant|fauteuils roulants|mobilite reduite"

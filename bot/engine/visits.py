@@ -46,9 +46,9 @@ class VisitDecisions(Composer):
                conversation: Conversation) -> Reply | None:
         """« horaires de Casaco », « y a le wifi ? » after a place, « ouvert le dimanche ? »."""
         r = turn.reading
-        if r.location is not None:  # a search in a commune: the list, with a word on it
+        place = r.named[0] if r.named else None  # « …de l'Electrolab à Nanterre ? » too
+        if place is None and r.location is not None:  # a search: the list, with a word on it
             return None
-        place = r.named[0] if r.named else None
         if place is None and len(r.words) <= 8 and not turn.sure and not about_any_place(r):
             place = self._place_in_view(r, conversation)
         if place is not None:

@@ -805,3 +805,14 @@ def test_several_communes_and_paris_read_as_french(engine: Engine) -> None:
 def test_the_access_answer_does_not_open_on_no(engine: Engine) -> None:
     # « Un étudiant peut-il aller dans un coworking ? » got « Non, pas forcément. »
     assert not engine.answer("acces-particuliers").text.startswith("Non")
+
+
+def test_a_named_place_with_its_commune_still_gets_the_detail_said(engine: Engine) -> None:
+    # « à Nanterre » made these a search in a commune, and the detail was dropped
+    for message, detail in (("Quels sont les horaires d'ouverture de l'Electrolab à Nanterre ?",
+                             "les horaires"),
+                            ("Jokkolabs Nanterre est ouvert le samedi ?", "les horaires"),
+                            ("Où puis-je garer mon vélo à l'Electrolab ?", "stationnement")):
+        reply = engine.reply(message)
+        assert reply.kind is ReplyKind.ANSWER, message
+        assert reply.text.startswith("Mes sources ne donnent pas") and detail in reply.text
