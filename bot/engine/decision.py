@@ -194,7 +194,8 @@ class Engine(CompoundDecisions, ProjectDecisions, VisitDecisions, SearchDecision
             outside = self.geo.outside(reading.words)  # or « et dans le 94 ? »
             if outside is not None:
                 return self._outside(outside, reading, message)
-            return self._fallback(message)
+            follow = self._follow_up(reading, message, conversation)  # « c'est où ? »
+            return follow or self._fallback(message)
         if claims_an_error(text):  # « l'adresse de Casaco est fausse », even after its card
             return self._report_invited(self._turn(reading), message)
         follow = self._follow_up(reading, message, conversation)

@@ -40,7 +40,8 @@ _ORDINALS = {
 _DETAILS = re.compile(  # about a listed place: more details, or where and how to get there
     MORE_DETAILS.pattern
     + r"|\b(?:adresse|ou (?:est|se trouve|exactement|ca)|c est ou|elle est ou|il est ou|"
-    r"details?|precisions?|plus d infos?|site|horaires?|contact|comment y aller|acces|situe)\b"
+    r"details?|precisions?|plus d infos?|site|horaires?|contact|comment y aller|acces|situe|"
+    r"est ou)\b|^ou$"  # « c'est où ? » (« c » is dropped), « où ? »
 )
 @dataclass(slots=True)
 class Conversation:

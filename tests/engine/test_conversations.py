@@ -816,3 +816,12 @@ def test_a_named_place_with_its_commune_still_gets_the_detail_said(engine: Engin
         reply = engine.reply(message)
         assert reply.kind is ReplyKind.ANSWER, message
         assert reply.text.startswith("Mes sources ne donnent pas") and detail in reply.text
+
+
+def test_where_is_it_after_a_place_is_that_place(engine: Engine) -> None:
+    # « c'est où ? » is all question words: it fell back right after the Electrolab's answer
+    _, where, _, second, again = talk(engine, "Electrolab", "c'est où ?", "coworking à Nanterre",
+                                      "le 2", "où ?")
+    assert where.kind is ReplyKind.PLACES and where.places[0].id == "electrolab"
+    assert again.places[0].id == second.places[0].id
+    assert engine.reply("c'est où ?").kind is ReplyKind.FALLBACK  # nothing in view: no guess
