@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bot.engine.conversation import Conversation
 from bot.engine.intents import without_english_grammar
 from bot.engine.reply import Reply, ReplyKind, Suggestion, with_places
 from bot.engine.text import Normaliser
-from bot.engine.where import Conversation
 from bot.knowledge import Commune, Knowledge
 
 

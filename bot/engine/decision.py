@@ -14,6 +14,7 @@ from dataclasses import replace
 from bot.config import ContactConfig
 from bot.engine.compound import CompoundDecisions
 from bot.engine.confidence import MODEL_FILE, Calibrator, Judgement, fingerprint, judge
+from bot.engine.conversation import Conversation
 from bot.engine.geo import Geography
 from bot.engine.intents import (
     asks_more_details,
@@ -47,7 +48,7 @@ from bot.engine.text import tokenize
 from bot.engine.topics import TopicChecks
 from bot.engine.turn import Thresholds, Turn
 from bot.engine.visits import VisitDecisions, noting
-from bot.engine.where import Conversation, WhereDecisions, near_me
+from bot.engine.where import WhereDecisions, near_me
 from bot.knowledge import STAFF_CONTACT_ID, Commune, Knowledge, default_knowledge_path
 
 # A longer message that names a commune outside the 92 but looks for nothing (« La Cantine

@@ -9,19 +9,16 @@ Mixed into :class:`bot.engine.decision.Engine`, like :class:`bot.engine.where.Wh
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from bot.engine.compose import Composer
 from bot.engine.confidence import Calibrator
+from bot.engine.conversation import Conversation
 from bot.engine.intents import asks_something
 from bot.engine.matching import SCAFFOLDING
 from bot.engine.reading import LOCATION_TERM, Reading
 from bot.engine.reply import Reply, ReplyKind, with_places
 from bot.engine.text import Normaliser
 from bot.engine.turn import Thresholds, Turn
-
-if TYPE_CHECKING:  # where.py imports this module
-    from bot.engine.where import Conversation
 
 SEARCH_TERM = "chercher"  # canonical word of synonyms.yaml for chercher / trouver / dénicher…
 WHY_WORDS = frozenset({"pourquoi", "raison", "raisons", "qui", "quand", "interet", "role"})

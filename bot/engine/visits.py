@@ -12,18 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from bot.engine.compose import Composer, of
+from bot.engine.conversation import Conversation
 from bot.engine.intents import VisitDetail
 from bot.engine.reading import Reading
 from bot.engine.reply import Candidate, Reply, ReplyKind, Suggestion
 from bot.engine.text import fold, tokenize
 from bot.engine.turn import Turn
 from bot.knowledge import Place
-
-if TYPE_CHECKING:  # where.py asks this module whether a detail is about any place
-    from bot.engine.where import Conversation
 
 _FINDING_ENTRY = "trouver-tiers-lieu"
 _ANY_PLACE = "tierslieu"  # canonical word of synonyms.yaml for tiers-lieu(x)

@@ -1,0 +1,44 @@
+"""The state a conversation carries from one message to the next, for the follow-ups.
+
+Its own module so that every decision module can name it without importing another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.engine.reply import Reply, ReplyKind
+
+
+@dataclass(slots=True)
+class Conversation:
+    """What a follow-up needs to know about the previous turn (« et à Nanterre ? »)."""
+
+    last_kind: ReplyKind | None = None
+    last_entry_id: str | None = None
+    last_commune: str | None = None
+    last_type: str | None = None
+    last_places: tuple[str, ...] = field(default=())
+    places_in_view: bool = False  # the last reply showed places
+    # the place of the list last shown on its own (« et le deuxième ? »): « c'est combien ? »
+    # is then about it, not about the first of the list
+    last_place: str | None = None
+
+    def remember(self, reply: Reply) -> None:
+        self.last_kind = reply.kind
+        shown = tuple(p.id for p in reply.places)
+        if reply.kind is ReplyKind.ANSWER:
+            self.last_entry_id = reply.entry_id
+        if reply.kind is ReplyKind.PLACES:
+            self.last_type = reply.place_type
+        # a follow-up on the list (« l'adresse ? », « c'est combien ? ») shows one of its places
+        # and keeps the list; a list, even of the same places in another order (« et pour un
+        # fablab ? »), is the new list
+        if len(shown) > 1 or (shown and shown[0] not in self.last_places):
+            self.last_places = shown
+            self.last_place = None
+        if len(shown) == 1:
+            self.last_place = shown[0]
+        self.places_in_view = bool(shown)
+        if reply.commune:
+            self.last_commune = reply.commune
