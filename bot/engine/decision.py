@@ -100,7 +100,6 @@ class Engine(CompoundDecisions, ProjectDecisions, VisitDecisions, SearchDecision
         self.geo = Geography(knowledge, self.directory)
         self._place_entries = {p.faq for p in knowledge.places.values() if p.faq}
         self._topic_terms: dict[str, frozenset[str]] = {}  # by entry, filled when first needed
-        self._phrasing_terms: dict[str, list[frozenset[str]]] = {}  # likewise
         self._search_words: frozenset[str] | None = None
         self._kind_terms: frozenset[str] | None = None
 

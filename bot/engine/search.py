@@ -8,7 +8,7 @@ Mixed into :class:`bot.engine.decision.Engine`, like :class:`bot.engine.where.Wh
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from bot.engine.compose import Composer
 from bot.engine.confidence import Calibrator
@@ -80,15 +80,23 @@ class SearchDecisions(Composer):
     def _search_vocabulary(self) -> frozenset[str]:
         """What a bare search says: kinds of place, communes, « y a », « près de »."""
         if self._search_words is None:
-            texts = [t for phrases in self.knowledge.place_types.values() for t in phrases]
-            texts += [n for c in self.knowledge.communes for n in (c.name, *c.aliases)]
+            texts = [n for c in self.knowledge.communes for n in (c.name, *c.aliases)]
             texts += [_EXISTENCE_WORDS, _NEAR_WORDS]
-            # each name alone: synonyms rewrite whole names (« la defense » → one word)
-            self._search_words = frozenset(
-                term for text in texts
-                for term in self.normaliser.terms(self.normaliser.words(text))
-            ) | {LOCATION_TERM, "tierslieu"}
+            self._search_words = self._kind_vocabulary() | self._terms_of(texts) | {
+                LOCATION_TERM, "tierslieu"}
         return self._search_words
+
+    def _kind_vocabulary(self) -> frozenset[str]:
+        """The terms of the kinds of place (« un atelier avec des machines » → fablab)."""
+        if self._kind_terms is None:
+            self._kind_terms = self._terms_of(
+                t for phrases in self.knowledge.place_types.values() for t in phrases)
+        return self._kind_terms
+
+    def _terms_of(self, texts: Iterable[str]) -> frozenset[str]:
+        # each name alone: synonyms rewrite whole names (« la defense » → one word)
+        n = self.normaliser
+        return frozenset(term for text in texts for term in n.terms(n.words(text)))
 
     def _nothing_better_there(self, turn: Turn) -> bool:
         """« j'habite Colombes y a un truc pas loin ? », « Bois-Colombes », a long message that
@@ -115,11 +123,7 @@ class SearchDecisions(Composer):
         if r.place_cue or r.place_type is not None or r.search_score >= self.thresholds.sure or (
                 not _WORK_WORDS.intersection(r.words) <= _SEARCH_VERBS):
             return False  # « où poser mon ordi pour la journée à Suresnes ? » is a search
-        if self._kind_terms is None:
-            n = self.normaliser
-            self._kind_terms = frozenset(t for phrases in self.knowledge.place_types.values()
-                                         for p in phrases for t in n.terms(n.words(p)))
-        if self._kind_terms.intersection(r.terms):  # « un atelier avec des machines »
+        if self._kind_vocabulary().intersection(r.terms):  # « un atelier avec des machines »
             return False
         return bool(set(r.terms) - self._search_vocabulary() - SCAFFOLDING - {SEARCH_TERM})
 

@@ -26,7 +26,6 @@ class TopicChecks(Composer):
     index: FaqIndex
     _place_entries: set[str]
     _topic_terms: dict[str, frozenset[str]]  # by entry, filled when first needed
-    _phrasing_terms: dict[str, list[frozenset[str]]]  # likewise
 
     def _one_loose_word(self, r: Reading, entry_id: str) -> bool:
         """The message's one word is a word the entry merely happens to use: « intéressant »
@@ -39,12 +38,9 @@ class TopicChecks(Composer):
         word = content[0]
         if word in self._entry_topic(entry_id):
             return False
-        phrasings = self._phrasing_terms.get(entry_id)
-        if phrasings is None:
-            n = self.normaliser
-            phrasings = [frozenset(n.terms(n.words(p))) for p in self.knowledge.phrasings(entry_id)]
-            self._phrasing_terms[entry_id] = phrasings
-        return sum(word in p for p in phrasings) < _TOPIC_SHARE * len(phrasings)
+        phrasings = self.knowledge.phrasings(entry_id)  # their stems: the index holds them
+        using = sum(word in self.index.stems_of(p) for p in phrasings)
+        return using < _TOPIC_SHARE * len(phrasings)
 
     def _entry_topic(self, entry_id: str) -> frozenset[str]:
         """The terms of what an entry is about: its title, keywords and directory cards."""

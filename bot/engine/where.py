@@ -145,11 +145,12 @@ class WhereDecisions(Composer):
                 not WHY_WORDS.isdisjoint(r.words)):
             return None  # « pourquoi un tiers-lieu à Saint-Mars-du-Désert ? » is no search
         name = unknown_place_name(turn.focus or r.text, self.index.vocabulary)
-        if name is None:  # « coworking nanter », typed in lower case: a commune's typo only
+        lower_case = name is None  # « coworking nanter »: only ever a commune's typo
+        if lower_case:
             name = word_after_a_kind(turn.focus or r.text)
-            if name is None or self.directory.location_finder.closest_name(name) is None:
-                return None
-        close = self.directory.location_finder.closest_name(name)
+        close = self.directory.location_finder.closest_name(name) if name else None
+        if name is None or (close is None and lower_case):
+            return None
         if close is not None:
             found = self.places(close, r.place_type, message)
             reply = replace(found, text=f"Je pense que vous parlez {of(close.name)}.\n{found.text}")
