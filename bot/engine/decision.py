@@ -17,6 +17,7 @@ from bot.engine.confidence import MODEL_FILE, Calibrator, Judgement, fingerprint
 from bot.engine.conversation import Conversation
 from bot.engine.geo import Geography
 from bot.engine.intents import (
+    after_thanks,
     asks_more_details,
     claims_an_error,
     creation_intent,
@@ -169,6 +170,7 @@ class Engine(CompoundDecisions, ProjectDecisions, VisitDecisions, SearchDecision
         intent = self.smalltalk.detect(text)
         if intent:
             return self._smalltalk(intent, message)
+        text = after_thanks(text)
         if text.startswith("/"):  # an unknown command: read what follows it
             text = text.split(maxsplit=1)[1] if " " in text else ""
             if not text:

@@ -87,6 +87,33 @@ def engine_text(text: str) -> str:
     return f"{head} … {tail}"
 
 
+# « merci, et pour financer ? », « super merci, et à Clamart ? »: the thanks open a follow-up
+_THANKS_THEN = re.compile(
+    r"^\W*(?:(?:super|ok|okay|d'accord|parfait|g[ée]nial|top|tr[èe]s bien|merci"
+    r"(?: beaucoup| bien| bcp)?)[\s,!.…]*)+(?=et\s)",
+    re.IGNORECASE,
+)
+
+
+# « non je voulais dire Clamart », « pardon, plutôt un fablab »: the previous message corrected
+_CORRECTION = re.compile(
+    r"^\W*(?:(?:non|nan|pardon|oups|d[ée]sol[ée]e?|en fait)[\s,!.…]*)*"
+    r"(?:je voulais dire|je veux dire|je voulais|je parlais d[eu']?|plut[ôo]t)\s+(?=\w)",
+    re.IGNORECASE,
+)
+
+
+def after_thanks(text: str) -> str:
+    """The follow-up a thank-you or a correction opens: « merci, et pour financer ? » → « et
+    pour financer ? », « non je voulais dire Clamart » → « et Clamart ». Any other text as it
+    is; the whole message is small talk when nothing follows the thanks."""
+    opening = _THANKS_THEN.match(text)
+    if opening:
+        return text[opening.end():]
+    correction = _CORRECTION.match(text)
+    return f"et {text[correction.end():]}" if correction else text
+
+
 MORE_DETAILS = re.compile(
     r"\b(?:plus de (?:details?|precisions?|infos?|informations?)|en savoir plus|"
     r"dites m en plus|en dire plus|developpe[zr]?|detaille[zr]?|precise[zr]?|la suite)\b"

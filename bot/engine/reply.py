@@ -156,9 +156,9 @@ def footer_line(titles: Sequence[str], facts_date: str | None,
     if not titles:
         return ""
     label = "Sources" if len(titles) > 1 else "Source"
-    dated = f" — informations datées de {escape(format_facts_date(facts_date))}" if (
-        facts_date
-    ) else ""
+    when = format_facts_date(facts_date) if facts_date else ""
+    de = "d'" if when[:1] in "aeiouyàâéèêîôû" else "de "  # « d'avril 2019 », « de mai 2019 »
+    dated = f" — informations datées {de}{escape(when)}" if when else ""
     return f"{label} : {' ; '.join(titles)}{dated}."
 
 

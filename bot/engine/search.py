@@ -15,6 +15,7 @@ from bot.engine.confidence import Calibrator
 from bot.engine.conversation import Conversation
 from bot.engine.intents import asks_something
 from bot.engine.matching import SCAFFOLDING
+from bot.engine.places import Directory
 from bot.engine.reading import LOCATION_TERM, Reading
 from bot.engine.reply import Reply, ReplyKind, with_places
 from bot.engine.text import Normaliser
@@ -26,6 +27,9 @@ _EXISTENCE_WORDS = "existe existent y a ya il y a avoir trouve endroit lieu espa
 _NEAR_WORDS = "vers pres proche proches cote autour alentours environs"  # « vers la Défense »
 _FINDING_ENTRY = "trouver-tiers-lieu"  # « how do I find one »: with a commune, the directory
 _PREMISES_ENTRY = "trouver-locaux"  # premises for a project: no workspace is looked for
+_EXISTENCE_VERBS = frozenset({"existe", "existent", "ya", "trouve", "trouver"})
+# « tiers-lieu » names the subject of a policy question as often as somewhere to go
+_GENERIC_PLACE_WORDS = frozenset({"lieu", "lieux", "espace", "espaces"})
 _SEARCH_VERBS = frozenset({"cherche", "trouver", "louer", "adresse", "proche", "pres", "cote"})
 # asking for something somewhere without a workspace word (« y a un truc ? », « vous
 # conseillez quoi à Rueil ? »)
@@ -56,11 +60,14 @@ class SearchDecisions(Composer):
 
     thresholds: Thresholds
     calibrator: Calibrator
+    directory: Directory
     normaliser: Normaliser
     _place_entries: set[str]
     _search_words: frozenset[str] | None  # what a bare search says, filled when first needed
     _kind_terms: frozenset[str] | None  # the terms of the kinds of place, filled when needed
     places: Callable[..., Reply]  # the Engine's
+    _read: Callable[[str], Reading]  # the Engine's
+    _turn: Callable[[Reading], Turn]  # the Engine's
 
     def _question_beside_search(self, turn: Turn) -> str | None:
         """The FAQ entry a place search also asks about: a likely answer that is not about
@@ -127,6 +134,30 @@ class SearchDecisions(Composer):
             return False
         return bool(set(r.terms) - self._search_vocabulary() - SCAFFOLDING - {SEARCH_TERM})
 
+    def _question_about_there(self, turn: Turn) -> Turn | None:
+        """« je suis élue à Antony, que fait le département pour les tiers lieux ? », « combien
+        de tiers-lieux dans le 92 ? » from a journalist of Boulogne: the commune says who asks,
+        not where to look. Asked without it, the question has a sure answer that is neither a
+        place nor how to find one, and nothing in it looks for somewhere (no search verb, no
+        « y a », no workspace but « tiers-lieu »): that answer, not the commune's places."""
+        r = turn.reading
+        if turn.sure or r.location is None or r.named or SEARCH_TERM in r.terms or (
+                r.place_type is not None):
+            return None  # sure with the commune: « pourquoi La Défense s'intéresse… »
+        if not _WANTING.isdisjoint(r.words) or not _EXISTENCE_VERBS.isdisjoint(r.words):
+            return None
+        if not _WORK_WORDS.isdisjoint(set(r.words) - _GENERIC_PLACE_WORDS):
+            return None
+        spans = self.directory.location_finder.find(r.words)
+        rest = [w for i, w in enumerate(r.words) if not any(f.start <= i < f.end for f in spans)]
+        elsewhere = self._turn(self._read(" ".join(rest)))
+        best = elsewhere.best
+        if not elsewhere.sure or best is None or best.entry_id == _FINDING_ENTRY or (
+                best.entry_id in self._place_entries):
+            return None
+        asked = set(elsewhere.reading.terms) - self._search_vocabulary() - SCAFFOLDING
+        return elsewhere if len(asked) >= 2 else None
+
     def _about_the_commune(self, entry_id: str, r: Reading) -> bool:
         """The entry's title or keywords name the commune: it is what the entry is about."""
         if r.location is None:
@@ -163,6 +194,10 @@ class SearchDecisions(Composer):
                                          turn.candidates)
         if self._something_else_there(turn):
             return None
+        about_there = self._question_about_there(turn)
+        if about_there is not None and about_there.best is not None:
+            return self.answer(about_there.best.entry_id, message,
+                               about_there.candidates[0].score, about_there.candidates)
         asks_why = not WHY_WORDS.isdisjoint(r.words)  # « pourquoi La Défense… » is no search
         wants_place = (names_a_workspace(r) or r.search_score >= t.answer) and (
             not asks_why or r.search_score >= best_faq + t.places_margin

@@ -36,8 +36,11 @@ PRICE_ENTRY = "tarifs"
 _ORDINALS = {
     "premier": 0, "premiere": 0, "1er": 0, "1ere": 0, "deuxieme": 1, "second": 1, "seconde": 1,
     "2e": 1, "2eme": 1, "troisieme": 2, "3e": 2, "3eme": 2, "quatrieme": 3, "4e": 3,
-    "cinquieme": 4, "5e": 4, "dernier": -1, "derniere": -1,
+    "cinquieme": 4, "5e": 4, "sixieme": 5, "6e": 5, "septieme": 6, "7e": 6, "huitieme": 7,
+    "8e": 7, "neuvieme": 8, "9e": 8, "dixieme": 9, "10e": 9, "dernier": -1, "derniere": -1,
 }
+_RANK_WORDS = ("premier", "deuxième", "troisième", "quatrième", "cinquième", "sixième",
+               "septième", "huitième", "neuvième", "dixième")
 _DETAILS = re.compile(  # about a listed place: more details, or where and how to get there
     MORE_DETAILS.pattern
     + r"|\b(?:adresse|ou (?:est|se trouve|exactement|ca)|c est ou|elle est ou|il est ou|"
@@ -211,6 +214,8 @@ class WhereDecisions(Composer):
         if ordinal is None:
             ordinal = _rank(r.words)
         ids = [p.id for p in places]
+        if ordinal is not None and ordinal >= len(places):  # « le 5e » of a list of two
+            return self._beyond_the_list(places, message)
         if ordinal is not None and -len(places) <= ordinal < len(places):
             chosen = places[ordinal]
         elif ordinal is None and conversation.last_place in ids:
@@ -229,6 +234,19 @@ class WhereDecisions(Composer):
         if ordinal is None and not _DETAILS.search(text):
             return None
         return self._place_details(chosen, message, others=len(places) > 1)
+
+    def _beyond_the_list(self, places: list[Place], message: str) -> Reply:
+        """No place of that rank: say so and show the list again, to choose from it."""
+        count = len(places)
+        if count == 1:
+            text = "La liste ne compte qu'un lieu : le voici de nouveau."
+        else:
+            last = _RANK_WORDS[count - 1] if count <= len(_RANK_WORDS) else "dernier"
+            between = " ou " if count == 2 else "… "
+            text = (f"La liste ne compte que {count} lieux : les voici de nouveau. Écrivez "
+                    f"« le premier »{between}« le {last} » pour en choisir un.")
+        return Reply(kind=ReplyKind.PLACES, text=text, question=message,
+                     places=tuple(self._card(p) for p in places))
 
     def _place_details(self, place: Place, message: str, others: bool = False) -> Reply:
         missing = [label for label, value in (("adresse", place.address),

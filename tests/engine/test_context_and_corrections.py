@@ -1,0 +1,68 @@
+"""Conversations where the words around the question say who asks, thank, or correct: an
+elected official's commune, « merci, et pour financer ? », « non, je voulais dire Clamart »."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine import Conversation, Engine
+from bot.engine.reply import Reply, ReplyKind, footer_line
+
+
+def talk(engine: Engine, *messages: str) -> list[Reply]:
+    conversation = Conversation()
+    return [engine.reply(m, conversation) for m in messages]
+
+
+@pytest.mark.parametrize(("message", "entry_id"), [
+    ("je suis élue à Antony, que fait le département pour les tiers lieux ?",
+     "role-departement"),
+    ("je suis journaliste à Boulogne, combien de tiers-lieux dans le 92 ?",
+     "couverture-territoire"),
+])
+def test_the_commune_of_who_asks_is_no_search(engine: Engine, message: str,
+                                              entry_id: str) -> None:
+    reply = engine.reply(message)
+    assert reply.kind is ReplyKind.ANSWER and reply.entry_id == entry_id
+    assert not reply.places
+
+
+@pytest.mark.parametrize("message", [
+    "un coworking à Nanterre ?",
+    "y a des tiers lieux à Boulogne ?",
+    "il y a un tiers lieu à Sceaux ?",
+    "tiers lieux à Clamart",
+])
+def test_a_search_in_a_commune_is_still_a_search(engine: Engine, message: str) -> None:
+    assert engine.reply(message).kind is ReplyKind.PLACES
+
+
+def test_thanks_that_open_a_follow_up_are_that_follow_up(engine: Engine) -> None:
+    replies = talk(engine, "coworking à Boulogne", "super merci, et a Clamart ?")
+    assert replies[1].kind is ReplyKind.PLACES and replies[1].commune == "Clamart"
+    assert engine.reply("merci et bonne journée").kind is ReplyKind.SMALLTALK
+
+
+def test_thanks_before_a_question_do_not_swallow_it(engine: Engine) -> None:
+    reply = engine.reply("merci, et pour financer ?")
+    assert reply.kind is not ReplyKind.SMALLTALK
+
+
+def test_a_correction_of_the_commune_searches_there(engine: Engine) -> None:
+    replies = talk(engine, "coworking a clamar", "non je voulais dire Boulogne", "l'adresse ?")
+    assert replies[1].kind is ReplyKind.PLACES
+    assert replies[1].commune == "Boulogne-Billancourt"
+    assert replies[2].places and replies[2].places[0].id == replies[1].places[0].id
+
+
+def test_a_rank_beyond_the_list_says_so_and_shows_it_again(engine: Engine) -> None:
+    shown, beyond, second = talk(engine, "coworking à Rueil", "le 5e", "le deuxième")
+    assert len(shown.places) == 2
+    assert beyond.text.startswith("La liste ne compte que 2 lieux")
+    assert [p.id for p in beyond.places] == [p.id for p in shown.places]
+    assert second.places[0].id == shown.places[1].id
+
+
+def test_a_date_after_de_is_elided_as_french_writes_it() -> None:
+    assert footer_line(["Casaco"], "2019-04").endswith("informations datées d'avril 2019.")
+    assert footer_line(["Casaco"], "2019-05").endswith("informations datées de mai 2019.")
