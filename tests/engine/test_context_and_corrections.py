@@ -66,3 +66,13 @@ def test_a_rank_beyond_the_list_says_so_and_shows_it_again(engine: Engine) -> No
 def test_a_date_after_de_is_elided_as_french_writes_it() -> None:
     assert footer_line(["Casaco"], "2019-04").endswith("informations datées d'avril 2019.")
     assert footer_line(["Casaco"], "2019-05").endswith("informations datées de mai 2019.")
+
+
+@pytest.mark.parametrize(("message", "intent"), [
+    ("connard", "insult"),
+    ("je ne comprends pas votre réponse", "insult"),  # a complaint: apology and /signaler
+    ("tu peux faire quoi ?", "help"),
+])
+def test_more_small_talk_is_small_talk(engine: Engine, message: str, intent: str) -> None:
+    reply = engine.reply(message)
+    assert reply.kind is ReplyKind.SMALLTALK and reply.smalltalk_intent == intent
