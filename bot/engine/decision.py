@@ -215,6 +215,10 @@ class Engine(CompoundDecisions, ProjectDecisions, VisitDecisions, SearchDecision
             return self._cost_of_a_project(turn, message)
         if reading.location is None and price_intent(reading.words):
             place = self._place_in_view(reading, conversation)
+            amounts = self._amounts_of(conversation.last_entry_id, turn, message) if (
+                conversation.last_kind is ReplyKind.ANSWER and place is None) else None
+            if amounts is not None:
+                return amounts
             if (place is not None and (not turn.sure or self._about_a_place(turn))) or (
                     not turn.sure and self._about_prices(turn)):
                 return self._price_of(place, message)

@@ -7,6 +7,7 @@ Mixed into :class:`bot.engine.decision.Engine`, like :class:`bot.engine.where.Wh
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from bot.engine.compose import Composer, at
@@ -21,6 +22,8 @@ from bot.engine.where import PRICE_ENTRY
 PROJECT_ENTRY = "creer-tiers-lieu"
 _COST_OF_A_PROJECT = ("modele-economique", "aides-aujourdhui", "creer-tiers-lieu")
 _PROJECT_CHOICES = ("creer-tiers-lieu", "accompagnement-contact", "aides-aujourdhui")
+_AN_AMOUNT = re.compile(r"\d[\d\s\u202f]*(?:,\d+)?\s?(?:€|euros?\b|%)")
+_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+")
 
 
 class ProjectDecisions(Composer):
@@ -70,6 +73,19 @@ class ProjectDecisions(Composer):
         return self._choices(turn, message, "Mes sources ne donnent pas de budget type pour "
                              "ouvrir un lieu. Ces réponses peuvent vous aider :",
                              _COST_OF_A_PROJECT)
+
+    def _amounts_of(self, entry_id: str | None, turn: Turn, message: str) -> Reply | None:
+        """« c'est combien ? » right after an answer on a grant: the amounts that answer gives
+        (« jusqu'à 40 % … 200 000 € »), not the price of a desk. Only a bare price question,
+        and only when that answer states amounts."""
+        entry = self.knowledge.faq.get(entry_id or "")
+        if entry is None or entry.id == PRICE_ENTRY or len(turn.reading.terms) > 2:
+            return None
+        amounts = [s for s in _SENTENCE_END.split(entry.answer) if _AN_AMOUNT.search(s)]
+        if not amounts:
+            return None
+        reply = self.answer(entry.id, message, 100.0, turn.candidates)
+        return replace(reply, text="Les montants que donnent mes sources : " + " ".join(amounts))
 
     def _about_prices(self, turn: Turn) -> bool:
         """« c'est combien ? » alone, or the price of a workspace that the price entry could

@@ -76,3 +76,13 @@ def test_a_date_after_de_is_elided_as_french_writes_it() -> None:
 def test_more_small_talk_is_small_talk(engine: Engine, message: str, intent: str) -> None:
     reply = engine.reply(message)
     assert reply.kind is ReplyKind.SMALLTALK and reply.smalltalk_intent == intent
+
+
+def test_how_much_after_a_grant_gives_its_amounts_not_a_desk_price(engine: Engine) -> None:
+    grant, amounts = talk(engine, "quelles aides de la région pour créer un tiers-lieu ?",
+                          "c'est combien ?")
+    assert grant.entry_id == "aide-region"
+    assert amounts.entry_id == "aide-region" and "200 000 €" in amounts.text
+    assert amounts.text.startswith("Les montants que donnent mes sources")
+    desk = talk(engine, "qu'est-ce qu'un tiers-lieu ?", "c'est combien ?")[1]
+    assert desk.entry_id == "tarifs"
