@@ -21,7 +21,7 @@ from bot.engine.intents import (
     visit_detail,
 )
 from bot.engine.matching import FaqIndex
-from bot.engine.places import Directory
+from bot.engine.places import Directory, type_label
 from bot.engine.reading import Reading
 from bot.engine.reply import Reply, ReplyKind, SourceRef, Suggestion
 from bot.engine.search import WHY_WORDS, names_a_workspace
@@ -188,9 +188,22 @@ class WhereDecisions(Composer):
                     seen.add(place.id)
                     cards.append(self._card(place))
         names = [c.name for c in communes]
-        names = ", ".join(names[:-1]) + " et " + names[-1]  # « Nanterre, Rueil-Malmaison et Colombes »
-        text = (f"Voici les lieux que je connais autour {of(names)} :" if cards else
-                f"Je ne connais aucun lieu {at(names)} dans mes sources.")
+        if cards:
+            listed = ", ".join(names[:-1]) + " et " + names[-1]  # « Nanterre, Rueil et Colombes »
+            text = f"Voici les lieux que je connais autour {of(listed)} :"
+        else:  # « ni à Garches ni à Vaucresson »: then the nearest known, nearest first
+            nearest: dict[str, tuple[float, Place]] = {}
+            for commune in communes:
+                for place, km in self.directory.search(commune, r.place_type).nearby:
+                    if km < nearest.get(place.id, (float("inf"), place))[0]:
+                        nearest[place.id] = (km, place)
+            ranked = sorted(nearest.values(), key=lambda kp: kp[0])[:4]
+            cards = [self._card(place, km) for km, place in ranked]
+            what = type_label(r.place_type).lower() if r.place_type else "lieu"
+            text = (f"Je ne connais aucun {what} " + " ".join(f"ni {at(n)}" for n in names)
+                    + " dans mes sources.")
+            if cards:
+                text += " Voici les lieux connus les plus proches :"
         return Reply(
             kind=ReplyKind.PLACES,
             text=text + "\nVérifiez qu'un lieu est toujours ouvert avant de vous déplacer.",

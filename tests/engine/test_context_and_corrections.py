@@ -86,3 +86,13 @@ def test_how_much_after_a_grant_gives_its_amounts_not_a_desk_price(engine: Engin
     assert amounts.text.startswith("Les montants que donnent mes sources")
     desk = talk(engine, "qu'est-ce qu'un tiers-lieu ?", "c'est combien ?")[1]
     assert desk.entry_id == "tarifs"
+
+
+def test_two_communes_with_no_place_get_the_nearest(engine: Engine) -> None:
+    reply = engine.reply("coworking à Garches ou Vaucresson")
+    assert reply.kind is ReplyKind.PLACES
+    assert reply.text.startswith(
+        "Je ne connais aucun espace de coworking ni à Garches ni à Vaucresson dans mes sources.")
+    assert reply.places and all(p.distance_km is not None for p in reply.places)
+    distances = [p.distance_km for p in reply.places]
+    assert distances == sorted(distances)
