@@ -23,6 +23,7 @@ class Conversation:
     # the place of the list last shown on its own (« et le deuxième ? »): « c'est combien ? »
     # is then about it, not about the first of the list
     last_place: str | None = None
+    asked_type: str | None = None  # the kind of place of a « where? » just asked
 
     def remember(self, reply: Reply) -> None:
         self.last_kind = reply.kind
@@ -31,6 +32,8 @@ class Conversation:
             self.last_entry_id = reply.entry_id
         if reply.kind is ReplyKind.PLACES:
             self.last_type = reply.place_type
+        # « dans quelle commune ? » asked about a kind of place: the commune answered keeps it
+        self.asked_type = reply.place_type if reply.kind is ReplyKind.CLARIFY else None
         # a follow-up on the list (« l'adresse ? », « c'est combien ? ») shows one of its places
         # and keeps the list; a list, even of the same places in another order (« et pour un
         # fablab ? »), is the new list

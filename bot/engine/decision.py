@@ -192,6 +192,8 @@ class Engine(CompoundDecisions, ProjectDecisions, VisitDecisions, SearchDecision
     def _one(self, text: str, message: str, conversation: Conversation) -> Reply:
         """One question: follow-ups, small talk, intent, where, then the FAQ."""
         reading = self._read(text)
+        if not reading.words and "help" in self.smalltalk.intents:
+            return self._smalltalk("help", message)  # « ? », « ... »: how to ask, not « no answer »
         if all(term in SCAFFOLDING for term in reading.terms):  # « quoi ? », « comment ? »
             outside = self.geo.outside(reading.words)  # or « et dans le 94 ? »
             if outside is not None:

@@ -9,6 +9,7 @@ Mixed into :class:`bot.engine.decision.Engine`, like :class:`bot.engine.where.Wh
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 
 from bot.engine.compose import Composer
 from bot.engine.confidence import Calibrator
@@ -17,7 +18,7 @@ from bot.engine.intents import asks_something
 from bot.engine.matching import SCAFFOLDING
 from bot.engine.places import Directory
 from bot.engine.reading import LOCATION_TERM, Reading
-from bot.engine.reply import Reply, ReplyKind, with_places
+from bot.engine.reply import Reply, ReplyKind, Suggestion, with_places
 from bot.engine.text import Normaliser
 from bot.engine.turn import Thresholds, Turn
 
@@ -119,6 +120,15 @@ class SearchDecisions(Composer):
         workspace = r.place_cue or bool(_WORK_WORDS.intersection(r.words) - _SEARCH_VERBS)
         return bare or workspace or not _WANTING.isdisjoint(r.words)
 
+    def _looks_without_a_commune(self, turn: Turn) -> bool:
+        """« je cherche un bureau », « je cherche un fablab »: somewhere to work is looked for,
+        in no commune, and no answer is sure. Where is the question to ask back."""
+        r = turn.reading
+        if turn.sure or r.named or SEARCH_TERM not in r.terms or not names_a_workspace(r):
+            return False
+        content = set(r.terms) - SCAFFOLDING - {SEARCH_TERM}
+        return len(content) <= 2 and WHY_WORDS.isdisjoint(r.words)
+
     def _something_else_there(self, turn: Turn) -> bool:
         """« quel temps fait-il à Nanterre ? », « je cherche un appartement à Clamart »: a
         commune, and a word no search uses, with no kind of place or workspace named (a search
@@ -188,9 +198,15 @@ class SearchDecisions(Composer):
             if last and (follows or searches):
                 reply = self.places(last, r.place_type, message)
                 return self._with_candidates(reply, turn.candidates)
+            if self._looks_without_a_commune(turn):
+                asked = self._ask_for_commune(message, r.place_type)
+                entry = self.knowledge.faq.get(_FINDING_ENTRY)
+                return replace(asked, candidates=turn.candidates, suggestions=(
+                    Suggestion(entry.id, entry.question),) if entry else ())
             return None
+        kind = r.place_type or conversation.asked_type  # « Nanterre » after « où ça ? »
         if self._nothing_better_there(turn):
-            return self._with_candidates(self.places(r.location, r.place_type, message),
+            return self._with_candidates(self.places(r.location, kind, message),
                                          turn.candidates)
         if self._something_else_there(turn):
             return None
@@ -211,7 +227,7 @@ class SearchDecisions(Composer):
             # « je cherche un fab lab à Gennevilliers pour… »: a search, whatever follows
             or (r.place_cue and SEARCH_TERM in r.terms)
         ):
-            found = self.places(r.location, r.place_type, message)
+            found = self.places(r.location, kind, message)
             also = self._question_beside_search(turn)
             if also is not None and found.places:
                 # « J'habite Rueil, faut-il être entrepreneur pour aller dans un coworking ? »:
@@ -225,7 +241,7 @@ class SearchDecisions(Composer):
             also = self._question_beside_search(turn)
             if also is not None and self._about_the_commune(also, r):
                 also = None  # « le Tour de France du télétravail à La Défense », an event there
-            found = self.places(r.location, r.place_type, message) if also else None
+            found = self.places(r.location, kind, message) if also else None
             if also is not None and found is not None and found.places:
                 answer = self.answer(also, message, turn.candidates[0].score, turn.candidates)
                 return with_places(answer, found)

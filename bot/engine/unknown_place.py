@@ -27,7 +27,7 @@ _AT_THE_END = re.compile(
 _KIND_THEN_NAME = re.compile(
     r"^\s*(?:(?:un|une|des|les|le)\s+)?(?:espaces?\s+de\s+)?"
     r"(?:co-?workings?|fab\s?-?labs?|tiers[\s-]lieux?|t[ée]l[ée]-?centres?)\s+"
-    r"([^\W\d_][\w'’-]*(?:[ -][\w'’-]+){0,2})[\s?!.…]*$",
+    r"(?:(?:à|a|sur|vers)\s+)?([^\W\d_][\w'’-]*(?:[ -][\w'’-]+){0,2})[\s?!.…]*$",
     re.IGNORECASE,
 )
 # what follows « à » in a search without being a place (measured on the knowledge's
@@ -43,10 +43,15 @@ _MAX_CHARS = 200  # a place search is short; a long message ending on « à Roue
 
 
 def word_after_a_kind(text: str) -> str | None:
-    """« coworking nanter »: what follows a kind of place, in any case. Only ever compared with
-    the communes (a typo of one); « coworking sympa » must not become an unknown place."""
-    found = _KIND_THEN_NAME.match(text.strip()[:_MAX_CHARS])
-    return found.group(1).strip(" -'’") if found else None
+    """« coworking nanter », « je cherche un coworking a nanter »: what follows a kind of place
+    or closes the message after « à », in any case. Only ever compared with the communes (a
+    typo of one); « coworking sympa » must not become an unknown place."""
+    text = text.strip()[:_MAX_CHARS]
+    found = _KIND_THEN_NAME.match(text) or _AT_THE_END.search(text)
+    if found is None:
+        return None
+    name = found.group(1).strip(" -'’")
+    return None if fold(name) in _NOT_A_PLACE else name
 
 
 def unknown_place_name(text: str, vocabulary: Vocabulary) -> str | None:

@@ -96,3 +96,24 @@ def test_two_communes_with_no_place_get_the_nearest(engine: Engine) -> None:
     assert reply.places and all(p.distance_km is not None for p in reply.places)
     distances = [p.distance_km for p in reply.places]
     assert distances == sorted(distances)
+
+
+@pytest.mark.parametrize("message", ["coworking a nanter", "je cherche un coworking a nanter"])
+def test_a_typo_after_a_is_still_the_commune(engine: Engine, message: str) -> None:
+    reply = engine.reply(message)
+    assert reply.kind is ReplyKind.PLACES and reply.commune == "Nanterre"
+
+
+@pytest.mark.parametrize("message", ["?", "...", "!!!"])
+def test_punctuation_alone_gets_how_to_ask(engine: Engine, message: str) -> None:
+    reply = engine.reply(message)
+    assert reply.kind is ReplyKind.SMALLTALK and reply.smalltalk_intent == "help"
+
+
+def test_a_search_without_a_commune_asks_where_then_keeps_the_kind(engine: Engine) -> None:
+    asked, found = talk(engine, "je cherche un fablab", "Nanterre")
+    assert asked.kind is ReplyKind.CLARIFY
+    assert asked.text.startswith("Dans quelle commune des Hauts-de-Seine cherchez-vous ?")
+    assert [s.id for s in asked.suggestions] == ["trouver-tiers-lieu"]
+    assert found.kind is ReplyKind.PLACES and found.place_type == "fablab"
+    assert engine.reply("je cherche un bureau").kind is ReplyKind.CLARIFY
