@@ -277,7 +277,15 @@ _DETAILS = (
 )
 
 
+# « horaires du RER A », « horaires de la piscine »: the hours of something no directory lists
+_OTHER_SERVICES = re.compile(
+    r"\b(?:rer|metro|bus|tram|train|trains|transilien|sncf|ratp|piscine|mairie|poste|"
+    r"bibliotheque|mediatheque|dechetterie|pharmacie|banque|caf|prefecture|ecole|creche)\b")
+
+
 def visit_detail(words: Sequence[str]) -> VisitDetail | None:
     """The practical detail a message asks about, if any (folded words)."""
     text = " ".join(words)
+    if _OTHER_SERVICES.search(text):
+        return None
     return next((d for d in _DETAILS if d.asked.search(text)), None)

@@ -69,6 +69,7 @@ class SearchDecisions(Composer):
     places: Callable[..., Reply]  # the Engine's
     _read: Callable[[str], Reading]  # the Engine's
     _turn: Callable[[Reading], Turn]  # the Engine's
+    _on_topic: Callable[[Reading, str], bool]  # TopicChecks'
 
     def _question_beside_search(self, turn: Turn) -> str | None:
         """The FAQ entry a place search also asks about: a likely answer that is not about
@@ -111,7 +112,10 @@ class SearchDecisions(Composer):
         ends on « je cherche un endroit pas trop loin… »: a commune of the 92, something wanted
         there, and no FAQ entry even likely. Its places help more than « je ne sais pas »."""
         r, best = turn.reading, turn.best
-        if turn.sure or (best is not None and best.probability >= self.calibrator.clarify_at):
+        # a place's entry that shares only the commune (« chatenay malabry tiers lieu » and
+        # Sceaux Smart) is no better answer
+        if turn.sure or (best is not None and best.probability >= self.calibrator.clarify_at
+                         and self._on_topic(r, best.entry_id)):
             return False
         if not WHY_WORDS.isdisjoint(r.words):
             return False

@@ -117,3 +117,19 @@ def test_a_search_without_a_commune_asks_where_then_keeps_the_kind(engine: Engin
     assert [s.id for s in asked.suggestions] == ["trouver-tiers-lieu"]
     assert found.kind is ReplyKind.PLACES and found.place_type == "fablab"
     assert engine.reply("je cherche un bureau").kind is ReplyKind.CLARIFY
+
+
+def test_the_hours_of_a_train_are_no_visit_detail(engine: Engine) -> None:
+    reply = engine.reply("horaires du RER A")
+    assert reply.kind is ReplyKind.FALLBACK
+    assert "horaires des lieux" not in reply.text
+
+
+def test_printing_in_3d_near_a_commune_is_a_search_for_a_fab_lab(engine: Engine) -> None:
+    reply = engine.reply("ou imprimer en 3d pres de gennevilliers")
+    assert reply.kind is ReplyKind.PLACES and reply.place_type == "fablab"
+
+
+def test_a_place_of_the_next_commune_does_not_block_the_search(engine: Engine) -> None:
+    reply = engine.reply("chatenay malabry tiers lieu")  # Sceaux Smart's entry names Châtenay
+    assert reply.kind is ReplyKind.PLACES and reply.commune == "Châtenay-Malabry"
