@@ -285,7 +285,8 @@ class WhereDecisions(Composer):
     def _price_of(self, place: Place | None, message: str) -> Reply:
         """The price question: the general entry, saying what the sources give for a place."""
         own = self.knowledge.faq.get(place.faq or "") if place else None
-        if own is not None and gives_a_price(own.answer):  # its entry gives a dated price
+        # its entry gives a dated price, or says it is free (the FacLab): no « no price given »
+        if own is not None and (gives_a_price(own.answer) or "gratuit" in fold(own.answer)):
             return self.answer(own.id, message, 100.0)
         entry = self.knowledge.faq.get(PRICE_ENTRY)
         if entry is None:

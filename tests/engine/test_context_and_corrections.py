@@ -133,3 +133,9 @@ def test_printing_in_3d_near_a_commune_is_a_search_for_a_fab_lab(engine: Engine)
 def test_a_place_of_the_next_commune_does_not_block_the_search(engine: Engine) -> None:
     reply = engine.reply("chatenay malabry tiers lieu")  # Sceaux Smart's entry names Châtenay
     assert reply.kind is ReplyKind.PLACES and reply.commune == "Châtenay-Malabry"
+
+
+def test_is_it_free_after_the_faclab_says_what_its_entry_says(engine: Engine) -> None:
+    reply = talk(engine, "fablab a gennevilliers", "c'est gratuit ?")[1]
+    assert reply.entry_id == "faclab-gennevilliers"
+    assert "ne donnent pas de tarif" not in reply.text
