@@ -21,13 +21,39 @@ from bot.engine.reply import (
 )
 from bot.knowledge import STAFF_CONTACT_ID, FaqEntry, Knowledge, Place
 
+# Names that open on a common noun take its article (« le FacLab de Gennevilliers »,
+# « l'Electrolab », as the sources write them); other names stand alone (« Casaco »).
+_ARTICLE_OF_NAME = (("FacLab ", "Le "), ("Fab Lab ", "Le "), ("Château ", "Le "),
+                    ("Radio-Club ", "Le "), ("Projet ", "Le "), ("Electrolab", "L'"))
+
+
+def with_article(name: str) -> str:
+    """« Le FacLab de Gennevilliers », « L'Electrolab », « Casaco »."""
+    for start, article in _ARTICLE_OF_NAME:
+        if name.startswith(start):
+            return article + name
+    return name
+
 
 def of(name: str) -> str:
-    """« de » before a name, as French writes it: « du Trèfle », « des Ateliers », « d'Intencity »."""
+    """« de » before a name, as French writes it: « du Trèfle », « des Ateliers », « d'Intencity »,
+    « du FacLab de Gennevilliers », « de l'Electrolab »."""
+    name = with_article(name)
+    if name.startswith("L'"):
+        return "de l'" + name[2:]
     for article, contracted in (("Le ", "du "), ("Les ", "des ")):
         if name.startswith(article):
             return contracted + name[len(article):]
     return f"d'{name}" if name[:1].lower() in "aeiouyàâéèêîôû" else f"de {name}"
+
+
+def for_name(name: str) -> str:
+    """« pour le FacLab de Gennevilliers », « pour le Trèfle Marcel Sembat », « pour Casaco »."""
+    name = with_article(name)
+    for article in ("Le ", "Les ", "L'"):  # as of() reads them; « La Tréso » is its name
+        if name.startswith(article):
+            return article.lower() + name[len(article):]
+    return name
 
 
 def at(name: str) -> str:

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from bot.engine.compose import Composer, at, of
+from bot.engine.compose import Composer, at, for_name, of
 from bot.engine.confidence import Calibrator
 from bot.engine.conversation import Conversation
 from bot.engine.geo import STATIONS_SOURCE, Geography, Spot
@@ -294,7 +294,7 @@ class WhereDecisions(Composer):
         reply = self.answer(entry.id, message, 100.0)
         if place is None:
             return reply
-        intro = (f"Mes sources ne donnent pas de tarif pour {place.name} : renseignez-vous "
+        intro = (f"Mes sources ne donnent pas de tarif pour {for_name(place.name)} : renseignez-vous "
                  "directement auprès du lieu"
                  + (f" ({place.website})." if place.website else ".")
                  + " Voici ce qu'elles disent des prix en général :")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.engine import Conversation, Engine
+from bot.engine.compose import for_name, of
 from bot.engine.reply import Reply, ReplyKind, footer_line
 
 
@@ -139,3 +140,12 @@ def test_is_it_free_after_the_faclab_says_what_its_entry_says(engine: Engine) ->
     reply = talk(engine, "fablab a gennevilliers", "c'est gratuit ?")[1]
     assert reply.entry_id == "faclab-gennevilliers"
     assert "ne donnent pas de tarif" not in reply.text
+
+
+def test_names_that_open_on_a_common_noun_take_its_article() -> None:
+    assert of("FacLab de Gennevilliers") == "du FacLab de Gennevilliers"
+    assert of("Electrolab") == "de l'Electrolab"
+    assert of("Casaco") == "de Casaco"
+    assert for_name("Le Trèfle Marcel Sembat") == "le Trèfle Marcel Sembat"
+    assert for_name("FacLab de Gennevilliers") == "le FacLab de Gennevilliers"
+    assert for_name("La Tréso") == "La Tréso"
