@@ -184,10 +184,11 @@ class Composer:
         )
 
     def _ask_for_commune(self, question: str, place_type: str | None) -> Reply:
+        kind = type_label(place_type).lower() if place_type else "coworking"
         return Reply(
             kind=ReplyKind.CLARIFY,
             text="Dans quelle commune des Hauts-de-Seine cherchez-vous ? Écrivez par exemple "
-            "« coworking à Nanterre » ou « /lieux Malakoff ».",
+            f"« {kind} à Nanterre » ou « /lieux Malakoff ».",
             question=question,
             place_type=place_type,
         )

@@ -8,6 +8,7 @@ Mixed into :class:`bot.engine.decision.Engine`, like :class:`bot.engine.where.Wh
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
@@ -31,6 +32,7 @@ _PREMISES_ENTRY = "trouver-locaux"  # premises for a project: no workspace is lo
 _EXISTENCE_VERBS = frozenset({"existe", "existent", "ya", "trouve", "trouver"})
 # « tiers-lieu » names the subject of a policy question as often as somewhere to go
 _GENERIC_PLACE_WORDS = frozenset({"lieu", "lieux", "espace", "espaces"})
+_SOME_OF_THEM = re.compile(r"\b(?:y en a|ya en a|en existe|en trouver|en trouve)\b")
 _SEARCH_VERBS = frozenset({"cherche", "trouver", "louer", "adresse", "proche", "pres", "cote"})
 # asking for something somewhere without a workspace word (« y a un truc ? », « vous
 # conseillez quoi à Rueil ? »)
@@ -133,6 +135,20 @@ class SearchDecisions(Composer):
         content = set(r.terms) - SCAFFOLDING - {SEARCH_TERM}
         return len(content) <= 2 and WHY_WORDS.isdisjoint(r.words)
 
+    def _asks_where_some_are(self, r: Reading, conversation: Conversation) -> bool:
+        """« et il y en a dans le 92 ? », « où en trouver ? » right after what a kind of place
+        is (« c'est quoi un télécentre ? »)."""
+        return (len(r.words) <= 8 and conversation.last_kind is ReplyKind.ANSWER
+                and bool(_SOME_OF_THEM.search(" ".join(r.words)))
+                and self._kind_of_last_answer(conversation) is not None)
+
+    def _kind_of_last_answer(self, conversation: Conversation) -> str | None:
+        """The kind of place the last answer's title names (« Qu'est-ce qu'un fab lab ? »)."""
+        entry = self.knowledge.faq.get(conversation.last_entry_id or "")
+        if entry is None or conversation.last_kind is not ReplyKind.ANSWER:
+            return None
+        return self.directory.find_type(self.normaliser.words(entry.question))
+
     def _something_else_there(self, turn: Turn) -> bool:
         """« quel temps fait-il à Nanterre ? », « je cherche un appartement à Clamart »: a
         commune, and a word no search uses, with no kind of place or workspace named (a search
@@ -202,8 +218,9 @@ class SearchDecisions(Composer):
             if last and (follows or searches):
                 reply = self.places(last, r.place_type, message)
                 return self._with_candidates(reply, turn.candidates)
-            if self._looks_without_a_commune(turn):
-                asked = self._ask_for_commune(message, r.place_type)
+            if self._looks_without_a_commune(turn) or self._asks_where_some_are(r, conversation):
+                kind = r.place_type or self._kind_of_last_answer(conversation)
+                asked = self._ask_for_commune(message, kind)
                 entry = self.knowledge.faq.get(_FINDING_ENTRY)
                 return replace(asked, candidates=turn.candidates, suggestions=(
                     Suggestion(entry.id, entry.question),) if entry else ())

@@ -149,3 +149,10 @@ def test_names_that_open_on_a_common_noun_take_its_article() -> None:
     assert for_name("Le Trèfle Marcel Sembat") == "le Trèfle Marcel Sembat"
     assert for_name("FacLab de Gennevilliers") == "le FacLab de Gennevilliers"
     assert for_name("La Tréso") == "La Tréso"
+
+
+def test_are_there_some_after_a_definition_asks_where_for_that_kind(engine: Engine) -> None:
+    _, asked, found = talk(engine, "c'est quoi un télécentre ?", "et il y en a dans le 92 ?",
+                           "Boulogne")
+    assert asked.kind is ReplyKind.CLARIFY and "« télécentre à Nanterre »" in asked.text
+    assert found.kind is ReplyKind.PLACES and found.place_type == "telecentre"
