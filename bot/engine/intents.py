@@ -227,10 +227,29 @@ def asks_something(text: str) -> bool:
     return _ASKING.search(fold(text)) is not None
 
 
+# « …, je souhaiterais connaître la politique du Département » : a request asks, without « ? »
+_REQUEST = re.compile(
+    r"\b(?:je (?:souhaiterais|souhaite|voudrais|voulais|aimerais)|j['’]aimerais|"
+    r"pourriez[ -]vous|pouvez[ -]vous)\s+(?:m['’]indiquer|me dire|me pr[ée]ciser|"
+    r"conna[iî]tre|savoir|comprendre|en savoir plus sur)\b",
+    re.IGNORECASE,
+)
+
+
 def question_sentence(text: str) -> str | None:
-    """In a long message (context first, then the question), the sentence that asks."""
+    """In a long message (context first, then the question), the sentence that asks: the last
+    with a question mark, else a request from its verb on (« je souhaiterais connaître… »),
+    else the last sentence."""
     sentences = [s.strip() for s in _SENTENCE.split(text) if s.strip()]
-    if len(sentences) < 2 or len(text.split()) < 16:
+    if len(text.split()) < 16:
+        return None
+    if not any(s.endswith("?") for s in sentences):
+        request = list(_REQUEST.finditer(text))
+        if request and request[-1].start() > 0:
+            chosen = text[request[-1].start():].strip()
+            if len(chosen.split()) >= 4:
+                return chosen
+    if len(sentences) < 2:
         return None
     asking = [s for s in sentences if s.endswith("?")]
     chosen = asking[-1] if asking else sentences[-1]

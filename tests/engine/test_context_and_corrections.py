@@ -156,3 +156,11 @@ def test_are_there_some_after_a_definition_asks_where_for_that_kind(engine: Engi
                            "Boulogne")
     assert asked.kind is ReplyKind.CLARIFY and "« télécentre à Nanterre »" in asked.text
     assert found.kind is ReplyKind.PLACES and found.place_type == "telecentre"
+
+
+def test_a_formal_request_without_question_mark_is_judged_on_the_request(engine: Engine) -> None:
+    reply = engine.reply(
+        "Madame, Monsieur, en tant qu'adjoint au maire chargé du développement économique de "
+        "notre commune, je souhaiterais connaître la politique du Département des Hauts-de-Seine "
+        "en matière de tiers-lieux.")
+    assert reply.kind is ReplyKind.ANSWER and reply.entry_id == "role-departement"
