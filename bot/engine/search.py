@@ -180,10 +180,15 @@ class SearchDecisions(Composer):
             return None
         spans = self.directory.location_finder.find(r.words)
         rest = [w for i, w in enumerate(r.words) if not any(f.start <= i < f.end for f in spans)]
+        # the commune must only have cost the answer its confidence: the same entry first,
+        # at least likely with it (« …passe Navigo si je travaille à La Défense » was unlikely)
+        before = turn.best
+        if before is None or before.probability < self.calibrator.clarify_at:
+            return None
         elsewhere = self._turn(self._read(" ".join(rest)))
         best = elsewhere.best
-        if not elsewhere.sure or best is None or best.entry_id == _FINDING_ENTRY or (
-                best.entry_id in self._place_entries):
+        if not elsewhere.sure or best is None or best.entry_id != before.entry_id or (
+                best.entry_id == _FINDING_ENTRY or best.entry_id in self._place_entries):
             return None
         asked = set(elsewhere.reading.terms) - self._search_vocabulary() - SCAFFOLDING
         return elsewhere if len(asked) >= 2 else None
