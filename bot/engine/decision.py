@@ -17,12 +17,12 @@ from bot.engine.confidence import MODEL_FILE, Calibrator, Judgement, fingerprint
 from bot.engine.conversation import Conversation
 from bot.engine.geo import Geography
 from bot.engine.intents import (
-    after_thanks,
     asks_more_details,
     claims_an_error,
     creation_intent,
     engine_text,
     looks_english,
+    opened_follow_up,
     price_intent,
     question_sentence,
     split_questions,
@@ -170,7 +170,7 @@ class Engine(CompoundDecisions, ProjectDecisions, VisitDecisions, SearchDecision
         intent = self.smalltalk.detect(text)
         if intent:
             return self._smalltalk(intent, message)
-        text = after_thanks(text)
+        text = opened_follow_up(text)
         if text.startswith("/"):  # an unknown command: read what follows it
             text = text.split(maxsplit=1)[1] if " " in text else ""
             if not text:

@@ -103,7 +103,7 @@ _CORRECTION = re.compile(
 )
 
 
-def after_thanks(text: str) -> str:
+def opened_follow_up(text: str) -> str:
     """The follow-up a thank-you or a correction opens: « merci, et pour financer ? » → « et
     pour financer ? », « non je voulais dire Clamart » → « et Clamart ». Any other text as it
     is; the whole message is small talk when nothing follows the thanks."""

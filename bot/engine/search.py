@@ -167,9 +167,10 @@ class SearchDecisions(Composer):
     def _question_about_there(self, turn: Turn) -> Turn | None:
         """« je suis élue à Antony, que fait le département pour les tiers lieux ? », « combien
         de tiers-lieux dans le 92 ? » from a journalist of Boulogne: the commune says who asks,
-        not where to look. Asked without it, the question has a sure answer that is neither a
-        place nor how to find one, and nothing in it looks for somewhere (no search verb, no
-        « y a », no workspace but « tiers-lieu »): that answer, not the commune's places."""
+        not where to look. Asked without it, the question has a sure answer, the entry that
+        came first with it too, which is neither a place nor how to find one, and nothing in it
+        looks for somewhere (no search verb, no « y a », no workspace but « tiers-lieu »): that
+        answer, not the commune's places."""
         r = turn.reading
         if turn.sure or r.location is None or r.named or SEARCH_TERM in r.terms or (
                 r.place_type is not None):
@@ -178,13 +179,13 @@ class SearchDecisions(Composer):
             return None
         if not _WORK_WORDS.isdisjoint(set(r.words) - _GENERIC_PLACE_WORDS):
             return None
-        spans = self.directory.location_finder.find(r.words)
-        rest = [w for i, w in enumerate(r.words) if not any(f.start <= i < f.end for f in spans)]
         # the commune must only have cost the answer its confidence: the same entry first,
         # at least likely with it (« …passe Navigo si je travaille à La Défense » was unlikely)
         before = turn.best
         if before is None or before.probability < self.calibrator.clarify_at:
             return None
+        spans = self.directory.location_finder.find(r.words)
+        rest = [w for i, w in enumerate(r.words) if not any(f.start <= i < f.end for f in spans)]
         elsewhere = self._turn(self._read(" ".join(rest)))
         best = elsewhere.best
         if not elsewhere.sure or best is None or best.entry_id != before.entry_id or (
