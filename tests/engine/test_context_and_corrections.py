@@ -164,3 +164,12 @@ def test_a_formal_request_without_question_mark_is_judged_on_the_request(engine:
         "notre commune, je souhaiterais connaître la politique du Département des Hauts-de-Seine "
         "en matière de tiers-lieux.")
     assert reply.kind is ReplyKind.ANSWER and reply.entry_id == "role-departement"
+
+
+def test_places_asked_with_a_price_say_what_the_sources_do_not_give(engine: Engine) -> None:
+    reply = engine.reply("courbevoie coworking prix")
+    assert reply.kind is ReplyKind.PLACES and reply.places
+    assert reply.text.startswith("Mes sources ne donnent pas les tarifs actuels de ces lieux")
+    assert reply.suggestions[0].id == "tarifs"
+    plain = engine.reply("coworking à Courbevoie")
+    assert not plain.text.startswith("Mes sources ne donnent pas")
