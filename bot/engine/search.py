@@ -231,7 +231,10 @@ class SearchDecisions(Composer):
                 return replace(asked, candidates=turn.candidates, suggestions=(
                     Suggestion(entry.id, entry.question),) if entry else ())
             return None
-        kind = r.place_type or conversation.asked_type  # « Nanterre » after « où ça ? »
+        # « Nanterre » after « dans quelle commune ? »; « et à Colombes ? » after a list of fab labs
+        follows_list = conversation.last_kind is ReplyKind.PLACES and len(r.terms) <= 3
+        kind = r.place_type or conversation.asked_type or (
+            conversation.last_type if follows_list else None)
         if self._nothing_better_there(turn):
             return self._with_candidates(self.places(r.location, kind, message),
                                          turn.candidates)
@@ -274,6 +277,6 @@ class SearchDecisions(Composer):
                 return with_places(answer, found)
         if conversation.last_kind is ReplyKind.PLACES and len(r.terms) <= 3 and not turn.sure:
             # « et à Nanterre ? », « et pour un fablab ? »: short, and not an FAQ question
-            reply = self.places(r.location, r.place_type or conversation.last_type, message)
+            reply = self.places(r.location, kind, message)
             return self._with_candidates(reply, turn.candidates)
         return None

@@ -173,3 +173,10 @@ def test_places_asked_with_a_price_say_what_the_sources_do_not_give(engine: Engi
     assert reply.suggestions[0].id == "tarifs"
     plain = engine.reply("coworking à Courbevoie")
     assert not plain.text.startswith("Mes sources ne donnent pas")
+
+
+def test_and_in_another_commune_keeps_the_kind_of_the_list(engine: Engine) -> None:
+    listed, there = talk(engine, "un fablab a nanterre", "et à Colombes ?")
+    assert listed.place_type == "fablab"
+    assert there.place_type == "fablab"
+    assert there.text.startswith("Je ne connais aucun fab lab à Colombes")
