@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.config import ContactConfig
-from bot.engine.places import DirectoryResult, status_label, type_label
+from bot.engine.places import DirectoryResult, kind_words, status_label, type_label
 from bot.engine.reply import (
     Candidate,
     ContactCard,
@@ -18,6 +18,7 @@ from bot.engine.reply import (
     ReplyKind,
     SourceRef,
     Suggestion,
+    de,
 )
 from bot.knowledge import STAFF_CONTACT_ID, FaqEntry, Knowledge, Place
 
@@ -44,7 +45,7 @@ def of(name: str) -> str:
     for article, contracted in (("Le ", "du "), ("Les ", "des ")):
         if name.startswith(article):
             return contracted + name[len(article):]
-    return f"d'{name}" if name[:1].lower() in "aeiouyàâéèêîôû" else f"de {name}"
+    return de(name)
 
 
 def for_name(name: str) -> str:
@@ -140,7 +141,7 @@ class Composer:
 
     def _places_reply(self, result: DirectoryResult, question: str) -> Reply:
         where = result.where.name
-        what = type_label(result.place_type).lower() if result.place_type else "lieu"
+        what = kind_words(result.place_type)
         shown = [*result.local, *(p for p, _ in result.nearby)]
         years = sorted({p.facts_date[:4] for p in shown if p.facts_date})
         span = (f"de {years[0]}" if len(years) == 1 else f"de {years[0]} à {years[-1]}"
@@ -184,7 +185,7 @@ class Composer:
         )
 
     def _ask_for_commune(self, question: str, place_type: str | None) -> Reply:
-        kind = type_label(place_type).lower() if place_type else "coworking"
+        kind = kind_words(place_type, "coworking")
         return Reply(
             kind=ReplyKind.CLARIFY,
             text="Dans quelle commune des Hauts-de-Seine cherchez-vous ? Écrivez par exemple "

@@ -29,7 +29,7 @@ from bot.engine.intents import (
     visit_detail,
 )
 from bot.engine.matching import SCAFFOLDING
-from bot.engine.projects import ProjectDecisions
+from bot.engine.projects import ProjectDecisions, noting_prices
 from bot.engine.reading import (
     Reading,
     build_matchers,
@@ -48,8 +48,8 @@ from bot.engine.smalltalk import SmallTalk
 from bot.engine.text import tokenize
 from bot.engine.topics import TopicChecks
 from bot.engine.turn import Thresholds, Turn
-from bot.engine.visits import VisitDecisions, noting, noting_prices
-from bot.engine.where import PRICE_ENTRY, WhereDecisions, near_me
+from bot.engine.visits import VisitDecisions, noting
+from bot.engine.where import WhereDecisions, near_me
 from bot.knowledge import STAFF_CONTACT_ID, Commune, Knowledge, default_knowledge_path
 
 # A longer message that names a commune outside the 92 but looks for nothing (« La Cantine
@@ -236,7 +236,7 @@ class Engine(CompoundDecisions, ProjectDecisions, VisitDecisions, SearchDecision
             or self._faq_decision(turn, message)
         )
         if price_intent(reading.words):  # « courbevoie coworking prix »
-            reply = noting_prices(reply, PRICE_ENTRY)
+            reply = noting_prices(reply)
         return noting(detail, reply) if detail is not None else reply
 
     def _follow_up(self, r: Reading, message: str, conversation: Conversation) -> Reply | None:

@@ -236,11 +236,16 @@ _REQUEST = re.compile(
 )
 
 
+def split_sentences(text: str) -> list[str]:
+    """The sentences of a text, at « . ; ! ? » followed by a space, and at line breaks."""
+    return [s.strip() for s in _SENTENCE.split(text) if s.strip()]
+
+
 def question_sentence(text: str) -> str | None:
     """In a long message (context first, then the question), the sentence that asks: the last
     with a question mark, else a request from its verb on (« je souhaiterais connaître… »),
     else the last sentence."""
-    sentences = [s.strip() for s in _SENTENCE.split(text) if s.strip()]
+    sentences = split_sentences(text)
     if len(text.split()) < 16:
         return None
     if not any(s.endswith("?") for s in sentences):

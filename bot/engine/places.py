@@ -243,6 +243,11 @@ def type_label(place_type: str) -> str:
     return PLACE_TYPES.get(place_type, place_type)
 
 
+def kind_words(place_type: str | None, default: str = "lieu") -> str:
+    """The kind of place inside a sentence: « fab lab », « espace de coworking », else ``default``."""
+    return type_label(place_type).lower() if place_type else default
+
+
 def status_label(place: Place) -> str:
     year = place.facts_date[:4] if place.facts_date else ""
     label = PLACE_STATUSES.get(place.status, place.status)

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from bot.engine.compose import Composer, at
 from bot.engine.confidence import Calibrator
-from bot.engine.intents import is_price_or_grammar
+from bot.engine.intents import is_price_or_grammar, split_sentences
 from bot.engine.reply import Reply, ReplyKind, Suggestion
 from bot.engine.search import names_a_workspace
 from bot.engine.text import tokenize
@@ -23,7 +23,6 @@ PROJECT_ENTRY = "creer-tiers-lieu"
 _COST_OF_A_PROJECT = ("modele-economique", "aides-aujourdhui", "creer-tiers-lieu")
 _PROJECT_CHOICES = ("creer-tiers-lieu", "accompagnement-contact", "aides-aujourdhui")
 _AN_AMOUNT = re.compile(r"\d[\d\s\u202f]*(?:,\d+)?\s?(?:€|euros?\b|%)")
-_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+")
 
 
 class ProjectDecisions(Composer):
@@ -81,7 +80,7 @@ class ProjectDecisions(Composer):
         entry = self.knowledge.faq.get(entry_id or "")
         if entry is None or entry.id == PRICE_ENTRY or len(turn.reading.terms) > 2:
             return None
-        amounts = [s for s in _SENTENCE_END.split(entry.answer) if _AN_AMOUNT.search(s)]
+        amounts = [s for s in split_sentences(entry.answer) if _AN_AMOUNT.search(s)]
         if not amounts:
             return None
         reply = self.answer(entry.id, message, 100.0, turn.candidates)
@@ -104,3 +103,16 @@ class ProjectDecisions(Composer):
         named = {w for p in r.named for name in (p.name, *p.aliases) for w in tokenize(name)}
         rest = [w for w in r.words if w not in named and not is_price_or_grammar(w)]
         return bool(r.named) and not rest
+
+
+def noting_prices(reply: Reply) -> Reply:
+    """A list of places asked with a price (« courbevoie coworking prix »): what the sources do
+    not give, and the dated examples first among the buttons."""
+    if reply.kind is not ReplyKind.PLACES or not reply.places:
+        return reply
+    first = tuple(s for s in reply.suggestions if s.id == PRICE_ENTRY)
+    rest = tuple(s for s in reply.suggestions if s.id != PRICE_ENTRY)
+    return replace(reply, suggestions=first + rest, text=(
+        "Mes sources ne donnent pas les tarifs actuels de ces lieux : demandez-les sur leur site. "
+        "Des exemples de prix datés sont dans la réponse sur les tarifs (bouton ci-dessous)."
+        f"\n{reply.text}") if first else reply.text)

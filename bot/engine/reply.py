@@ -146,6 +146,11 @@ def with_places(answer: Reply, found: Reply) -> Reply:
                    commune=found.commune)
 
 
+def de(word: str) -> str:
+    """« de » before a word, elided before a vowel: « d'avril 2019 », « de mai », « d'Intencity »."""
+    return f"d'{word}" if word[:1].lower() in "aeiouyàâéèêîôû" else f"de {word}"
+
+
 def footer_line(titles: Sequence[str], facts_date: str | None,
                 escape: Callable[[str], str] = str) -> str:
     """« Source(s) : t1 ; t2 — informations datées de décembre 2014. » (empty without titles).
@@ -157,8 +162,7 @@ def footer_line(titles: Sequence[str], facts_date: str | None,
         return ""
     label = "Sources" if len(titles) > 1 else "Source"
     when = format_facts_date(facts_date) if facts_date else ""
-    de = "d'" if when[:1] in "aeiouyàâéèêîôû" else "de "  # « d'avril 2019 », « de mai 2019 »
-    dated = f" — informations datées {de}{escape(when)}" if when else ""
+    dated = f" — informations datées {de(escape(when))}" if when else ""  # « d'avril 2019 »
     return f"{label} : {' ; '.join(titles)}{dated}."
 
 

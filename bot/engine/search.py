@@ -29,7 +29,6 @@ _EXISTENCE_WORDS = "existe existent y a ya il y a avoir trouve endroit lieu espa
 _NEAR_WORDS = "vers pres proche proches cote autour alentours environs"  # « vers la Défense »
 _FINDING_ENTRY = "trouver-tiers-lieu"  # « how do I find one »: with a commune, the directory
 _PREMISES_ENTRY = "trouver-locaux"  # premises for a project: no workspace is looked for
-_EXISTENCE_VERBS = frozenset({"existe", "existent", "ya", "trouve", "trouver"})
 # « tiers-lieu » names the subject of a policy question as often as somewhere to go
 _GENERIC_PLACE_WORDS = frozenset({"lieu", "lieux", "espace", "espaces"})
 _SOME_OF_THEM = re.compile(r"\b(?:y en a|ya en a|en existe|en trouver|en trouve)\b")
@@ -138,8 +137,7 @@ class SearchDecisions(Composer):
     def _asks_where_some_are(self, r: Reading, conversation: Conversation) -> bool:
         """« et il y en a dans le 92 ? », « où en trouver ? » right after what a kind of place
         is (« c'est quoi un télécentre ? »)."""
-        return (len(r.words) <= 8 and conversation.last_kind is ReplyKind.ANSWER
-                and bool(_SOME_OF_THEM.search(" ".join(r.words)))
+        return (len(r.words) <= 8 and bool(_SOME_OF_THEM.search(" ".join(r.words)))
                 and self._kind_of_last_answer(conversation) is not None)
 
     def _kind_of_last_answer(self, conversation: Conversation) -> str | None:
@@ -175,7 +173,7 @@ class SearchDecisions(Composer):
         if turn.sure or r.location is None or r.named or SEARCH_TERM in r.terms or (
                 r.place_type is not None):
             return None  # sure with the commune: « pourquoi La Défense s'intéresse… »
-        if not _WANTING.isdisjoint(r.words) or not _EXISTENCE_VERBS.isdisjoint(r.words):
+        if not _WANTING.isdisjoint(r.words):  # « y a », « existe »; « trouver » is SEARCH_TERM
             return None
         if not _WORK_WORDS.isdisjoint(set(r.words) - _GENERIC_PLACE_WORDS):
             return None
@@ -275,7 +273,7 @@ class SearchDecisions(Composer):
             if also is not None and found is not None and found.places:
                 answer = self.answer(also, message, turn.candidates[0].score, turn.candidates)
                 return with_places(answer, found)
-        if conversation.last_kind is ReplyKind.PLACES and len(r.terms) <= 3 and not turn.sure:
+        if follows_list and not turn.sure:
             # « et à Nanterre ? », « et pour un fablab ? »: short, and not an FAQ question
             reply = self.places(r.location, kind, message)
             return self._with_candidates(reply, turn.candidates)

@@ -91,19 +91,6 @@ class VisitDecisions(Composer):
         )
 
 
-def noting_prices(reply: Reply, price_entry: str) -> Reply:
-    """A list of places asked with a price (« courbevoie coworking prix »): what the sources do
-    not give, and the dated examples first among the buttons."""
-    if reply.kind is not ReplyKind.PLACES or not reply.places:
-        return reply
-    first = tuple(s for s in reply.suggestions if s.id == price_entry)
-    rest = tuple(s for s in reply.suggestions if s.id != price_entry)
-    return replace(reply, suggestions=first + rest, text=(
-        "Mes sources ne donnent pas les tarifs actuels de ces lieux : demandez-les sur leur site. "
-        "Des exemples de prix datés sont dans la réponse sur les tarifs (bouton ci-dessous)."
-        f"\n{reply.text}") if first else reply.text)
-
-
 def noting(detail: VisitDetail, reply: Reply) -> Reply:
     """A list of places asked with a detail (« horaires des coworkings à Boulogne »)."""
     if reply.kind is not ReplyKind.PLACES or not reply.places:

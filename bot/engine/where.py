@@ -21,7 +21,7 @@ from bot.engine.intents import (
     visit_detail,
 )
 from bot.engine.matching import FaqIndex
-from bot.engine.places import Directory, type_label
+from bot.engine.places import Directory, kind_words
 from bot.engine.reading import Reading
 from bot.engine.reply import Reply, ReplyKind, SourceRef, Suggestion
 from bot.engine.search import WHY_WORDS, names_a_workspace
@@ -199,7 +199,7 @@ class WhereDecisions(Composer):
                         nearest[place.id] = (km, place)
             ranked = sorted(nearest.values(), key=lambda kp: kp[0])[:4]
             cards = [self._card(place, km) for km, place in ranked]
-            what = type_label(r.place_type).lower() if r.place_type else "lieu"
+            what = kind_words(r.place_type)
             text = (f"Je ne connais aucun {what} " + " ".join(f"ni {at(n)}" for n in names)
                     + " dans mes sources.")
             if cards:
