@@ -6,6 +6,8 @@ knowledge, then, in one run on the same machine:
 * **cold start-up**: files read, validated and the engine built, with an empty cache
   (the median of :data:`STARTS` start-ups, each in a new cache folder);
 * **warm start-up**: the same again, with the cache left by the cold start (when the bot has one);
+* **process start-up**: what an operator waits for, in a new Python process: interpreter,
+  imports (numpy and scipy included), files, engine, first reply; cold (empty cache) and warm;
 * **per question**: the whole public ``Engine.reply`` (normalise, correct typos, match, decide,
   compose — and whatever the engine adds later, e.g. a learned confidence) over the real
   questions of ``shared/eval/dev.yaml`` (read at run time; built-in ones if absent); median and
@@ -32,6 +34,7 @@ import inspect
 import random
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -212,6 +215,24 @@ def _timed_reload(holder: KnowledgeHolder, path: Path, edit) -> float:
     return elapsed
 
 
+_CHILD = """
+import sys, time
+from pathlib import Path
+from bot.engine.holder import KnowledgeHolder
+holder = KnowledgeHolder(Path(sys.argv[1]), cache_dir=Path(sys.argv[2]))
+holder.engine.reply("bonjour")
+print(time.time() - float(sys.argv[3]))
+holder.flush_cache()  # the next (warm) process finds the cache this one wrote
+"""
+
+
+def process_start(path: Path, cache_dir: Path) -> float:
+    """Seconds from launching ``python`` to the first reply of a new process."""
+    done = subprocess.run([sys.executable, "-c", _CHILD, str(path), str(cache_dir),
+                           repr(time.time())], capture_output=True, text=True, check=True)
+    return float(done.stdout.split()[0])
+
+
 def bench(size: int, mode: str, asked: list[str], work: Path) -> dict[str, float]:
     maker = realistic_entries if mode == "realistic" else made_up_entries
     root = work / f"knowledge-{mode}-{size}"
@@ -229,6 +250,11 @@ def bench(size: int, mode: str, asked: list[str], work: Path) -> dict[str, float
         holder = _holder(root, cache)
         warms.append(time.perf_counter() - start)
     cold, warm = statistics.median(colds), statistics.median(warms)
+    process_colds, process_warms = [], []
+    for attempt in range(STARTS):
+        cache = work / f"process-cache-{mode}-{size}-{attempt}"
+        process_colds.append(process_start(root, cache))
+        process_warms.append(process_start(root, cache))
     engine: Engine = holder.engine
     knowledge = engine.knowledge
     normalise = engine.normaliser
@@ -250,7 +276,8 @@ def bench(size: int, mode: str, asked: list[str], work: Path) -> dict[str, float
             holder, files[-1], lambda entry: entry["questions"].append("une question ajoutée"))
     return {"size": size, "phrasings": len(phrasings), "engine_med": engine_med,
             "engine_mean": engine_mean, "brute_med": brute_med, "brute_mean": brute_mean,
-            "cold": cold, "warm": warm, "reload": reload_s, "reload_phrasing": reload_phrasing_s}
+            "cold": cold, "warm": warm, "process_cold": statistics.median(process_colds),
+            "process_warm": statistics.median(process_warms), "reload": reload_s, "reload_phrasing": reload_phrasing_s}
 
 
 def main(argv: list[str]) -> int:
@@ -266,7 +293,8 @@ def main(argv: list[str]) -> int:
     print(f"synthetic entries: {label}; {len(asked)} dev questions; each question timed once, "
           "on first sight; median / mean over questions")
     print(f"{'added':>6} {'phrasings':>9} {'engine ms med/mean':>19} {'brute ms med/mean':>18} "
-          f"{'speed-up med':>12} {'cold s':>7} {'warm s':>7} {'reload: answer / phrasing s':>27}")
+          f"{'speed-up med':>12} {'cold s':>7} {'warm s':>7} {'process cold / warm s':>21} "
+          f"{'reload: answer / phrasing s':>27}")
     with tempfile.TemporaryDirectory(prefix="tlb-bench-") as tmp:
         for size in args.sizes:
             r = bench(size, args.mode, asked, Path(tmp))
@@ -274,6 +302,7 @@ def main(argv: list[str]) -> int:
                   f"{r['engine_med']:>9.2f} / {r['engine_mean']:<7.2f} "
                   f"{r['brute_med']:>8.2f} / {r['brute_mean']:<7.2f} "
                   f"{r['brute_med'] / r['engine_med']:>11.1f}× {r['cold']:>7.2f} {r['warm']:>7.2f} "
+                  f"{r['process_cold']:>12.2f} / {r['process_warm']:<6.2f} "
                   f"{r['reload']:>13.2f} / {r['reload_phrasing']:<11.2f}", flush=True)
     return 0
 
