@@ -127,10 +127,14 @@ class Composer:
                       candidates: tuple[Candidate, ...]) -> Reply:
         """A place the user named that has no FAQ entry of its own: its directory card."""
         first = places[0]
-        names = " et ".join(dict.fromkeys(p.name for p in places))
+        names = list(dict.fromkeys(p.name for p in places))
+        if len(names) <= 2:  # « du Trèfle Marcel Sembat et du Trèfle Corentin Celton »
+            heading = f"Voici ce que je sais {' et '.join(of(name) for name in names)} :"
+        else:  # the branches of a chain (« Morning Coworking »)
+            heading = f"Je connais {len(names)} lieux de ce nom :"
         return Reply(
             kind=ReplyKind.PLACES,
-            text=f"Voici ce que je sais {of(names)} :",
+            text=heading,
             question=message,
             candidates=candidates,
             places=tuple(self._card(p) for p in places),

@@ -175,7 +175,7 @@ class Engine(CompoundDecisions, ProjectDecisions, VisitDecisions, SearchDecision
             text = text.split(maxsplit=1)[1] if " " in text else ""
             if not text:
                 return self._fallback(message)
-        words = tokenize(text)
+        words = self.directory.without_place_names(tokenize(text))
         if looks_english(words):
             return self._in_english(text, message, conversation)
         parts = split_questions(text)
@@ -194,7 +194,7 @@ class Engine(CompoundDecisions, ProjectDecisions, VisitDecisions, SearchDecision
         reading = self._read(text)
         if not reading.words and "help" in self.smalltalk.intents:
             return self._smalltalk("help", message)  # « ? », « ... »: how to ask, not « no answer »
-        if all(term in SCAFFOLDING for term in reading.terms):  # « quoi ? », « comment ? »
+        if all(term in SCAFFOLDING for term in reading.terms) and not reading.named:  # « quoi ? »
             outside = self.geo.outside(reading.words)  # or « et dans le 94 ? »
             if outside is not None:
                 return self._outside(outside, reading, message)
@@ -205,7 +205,8 @@ class Engine(CompoundDecisions, ProjectDecisions, VisitDecisions, SearchDecision
         follow = self._follow_up(reading, message, conversation)
         if follow is not None:
             return follow
-        if all(term in SCAFFOLDING or term.isdigit() for term in reading.terms):
+        if not reading.named and all(term in SCAFFOLDING or term.isdigit()
+                                     for term in reading.terms):
             return self._fallback(message)  # « 2 », « le n°2 »: a number is no question
         turn = self._focus(self._turn(reading), text)
         chatter = self._smalltalk_beside(turn, text)

@@ -8,7 +8,7 @@ over several communes, are first-class: a search there lists the area's places f
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -32,13 +32,17 @@ class PhraseFinder:
     """Finds known multi-word names in a list of folded words, exactly or with typos."""
 
     def __init__(
-        self, names: Iterable[tuple[str, object]], known_words: frozenset[str] = frozenset()
+        self, names: Iterable[tuple[str, object]], known_words: frozenset[str] = frozenset(),
+        split: Callable[[str], Sequence[str]] | None = None,
     ) -> None:
+        """``split``: how the messages searched were split, when not plain :func:`tokenize`
+        (the engine's words spell out SMS forms: « The Sun Project » reads « the sun projet »);
+        names are keyed both ways."""
         self._exact: dict[str, object] = {}
         for text, value in names:
-            key = " ".join(tokenize(text))
-            if key and (len(key) >= 4 or " " in key):
-                self._exact.setdefault(key, value)
+            for key in {" ".join(tokenize(text)), " ".join(split(text)) if split else ""}:
+                if key and (len(key) >= 4 or " " in key):
+                    self._exact.setdefault(key, value)
         # candidates for typos by number of words and first letter (typos rarely touch it)
         self._by_size: dict[tuple[int, str], list[str]] = {}
         for key in self._exact:
@@ -127,7 +131,8 @@ class DirectoryResult:
 class Directory:
     """The places of ``places.yaml``, searchable by commune or area and type."""
 
-    def __init__(self, knowledge: Knowledge, known_words: frozenset[str] = frozenset()) -> None:
+    def __init__(self, knowledge: Knowledge, known_words: frozenset[str] = frozenset(),
+                 split: Callable[[str], Sequence[str]] | None = None) -> None:
         self.knowledge = knowledge
         self.communes = {c.name: c for c in knowledge.communes}
         self.places = tuple(knowledge.places.values())
@@ -138,8 +143,14 @@ class Directory:
         )
         self.place_finder = PhraseFinder(
             [(p.name, p) for p in self.places] + [(a, p) for p in self.places for a in p.aliases],
-            known_words,
+            known_words, split,
         )
+        self._by_name: dict[str, list[Place]] = {}
+        for place in self.places:
+            for text in (place.name, *place.aliases):
+                for key in {" ".join(tokenize(text)), " ".join(split(text)) if split else ""}:
+                    if key and place not in self._by_name.setdefault(key, []):
+                        self._by_name[key].append(place)
         self.type_finder = PhraseFinder(
             [(phrase, t) for t, phrases in knowledge.place_types.items() for phrase in phrases]
             + [(label, t) for t, label in PLACE_TYPES.items()],
@@ -160,14 +171,20 @@ class Directory:
         found = self.place_finder.find(words)
         if not found:
             return []
-        named = {p.name.lower() for p in (f.value for f in found)}  # type: ignore[attr-defined]
-        named |= {a.lower() for f in found for a in f.value.aliases}  # type: ignore[attr-defined]
-        matches = [p for p in self.places if p.name.lower() in named or p in
-                   [f.value for f in found]]
+        named: set[Place] = set()
+        for f in found:  # a name several places share (« Morning Coworking ») names them all
+            named.update(self._by_name.get(" ".join(words[f.start:f.end]), (f.value,)))
+        matches = [p for p in self.places if p in named]
         if where is not None:
             here = [p for p in matches if self.is_in(p, where) or p.commune in where.communes]
             matches = here or matches
         return matches
+
+    def without_place_names(self, words: Sequence[str]) -> list[str]:
+        """The words outside the places' names (« The Sun Project courbevoie » is no English)."""
+        found = self.place_finder.find(words, fuzzy=False)
+        inside = {i for f in found for i in range(f.start, f.end)}
+        return [w for i, w in enumerate(words) if i not in inside]
 
     def find_type(self, words: Sequence[str]) -> str | None:
         """The specific type asked for; the generic « tiers-lieu » means no filter."""

@@ -134,7 +134,8 @@ def build_matchers(knowledge: Knowledge, phrasings: Mapping[str, Sequence[str]] 
         _last_built.clear()
         _last_built[key] = (index, second)
     faq_words = frozenset(index.vocabulary.words) - frozenset(place_words)
-    return Matchers(normaliser, index, second, Directory(knowledge, known_words=faq_words))
+    return Matchers(normaliser, index, second, Directory(knowledge, known_words=faq_words,
+                                                               split=normaliser.words))
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from bot.engine.intents import (
     price_intent,
     visit_detail,
 )
-from bot.engine.matching import FaqIndex
+from bot.engine.matching import SCAFFOLDING, FaqIndex
 from bot.engine.places import Directory, kind_words
 from bot.engine.reading import Reading
 from bot.engine.reply import Reply, ReplyKind, SourceRef, Suggestion
@@ -338,9 +338,18 @@ class WhereDecisions(Composer):
                 return self.answer(entry_id, message, turn.confidence_in(entry_id),
                                    turn.candidates)
             return None
-        if not turn.sure:
+        if not turn.sure or self._only_names(r):
             return self._named_places(r.named, message, turn.candidates)
         return None
+
+    def _only_names(self, r: Reading) -> bool:
+        """« les fabriqueurs », « Fab Lab des Blagis c'est quoi ? »: nothing but a place's name
+        (and its commune), however sure an entry sharing a word of the name is."""
+        rest = self.directory.without_place_names(r.words)
+        found = self.directory.location_finder.find(rest, fuzzy=False)
+        inside = {i for f in found for i in range(f.start, f.end)}
+        rest = [w for i, w in enumerate(rest) if i not in inside]
+        return all(t in SCAFFOLDING for t in self.normaliser.terms(rest))
 
     @staticmethod
     def _probability_of(turn: Turn, entry_id: str) -> float:
