@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.config import ContactConfig
-from bot.engine.places import DirectoryResult, kind_words, status_label, type_label
+from bot.engine.places import DirectoryResult, kind_words, kinds_words, status_label, type_label
 from bot.engine.reply import (
     Candidate,
     ContactCard,
@@ -160,11 +160,14 @@ class Composer:
             cards = [self._card(p) for p in result.local]
         else:
             intro = f"Je ne connais aucun {what} {at(where)} dans mes sources."
-            cards = []
+            cards = [self._card(p) for p in result.local] if result.other_types_here else []
             if result.other_types_here:
-                intro += f" Voici d'abord les autres lieux cités {at(where)}"
-                intro += ", puis les plus proches ailleurs :" if result.nearby else " :"
-                cards = [self._card(p) for p in result.local]
+                shown = len(result.local)
+                intro += (f" Voici {shown} des {shown + result.left_out} autres lieux cités "
+                          f"{at(where)} (écrivez « tiers-lieux {at(where)} » pour tous)"
+                          if result.left_out else f" Voici d'abord les autres lieux cités {at(where)}")
+                intro += (f", puis les {kinds_words(result.place_type)} les plus proches :"
+                          if result.nearby else " :")
             elif result.nearby:
                 intro += " Voici les lieux connus les plus proches :"
             text = f"{intro}\n{caveat}"

@@ -331,6 +331,8 @@ class Engine(CompoundDecisions, ProjectDecisions, VisitDecisions, SearchDecision
             return None  # « je suis de l'Essonne, ça marche quand même ? » is about where
         if intent is None or not _ASKS.isdisjoint(r.words):
             return None  # « très clair, mais combien ça coûte ? » asks
+        if intent == "greeting" and (r.place_cue or SEARCH_TERM in r.terms):
+            return None  # « bonjour je cherche un fablab » is a search
         # A closing word may come with a sentence (« à bientôt, je repasserai sûrement avec
         # d'autres questions »); a greeting comes before a real question (« Bonjour, quelle
         # aide pour ouvrir un tiers-lieu ? »), which stays that question even when nothing

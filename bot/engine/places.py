@@ -17,6 +17,10 @@ from bot.engine.text import STOP_WORDS, tokenize
 from bot.knowledge import CLOSED_STATUSES, PLACE_STATUSES, PLACE_TYPES, Commune, Knowledge, Place
 
 _MAX_SPAN = 4
+OTHER_TYPES_SHOWN = 2  # of a commune's places, when none is of the type asked
+_PLURALS = {"tiers-lieu": "tiers-lieux", "fablab": "fab labs", "coworking": "espaces de coworking",
+            "centre-affaires": "centres d'affaires", "pepiniere": "pépinières d'entreprises",
+            "telecentre": "télécentres"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +130,7 @@ class DirectoryResult:
     local: tuple[Place, ...]  # in the commune or area (of the type asked, when there are some)
     other_types_here: bool  # the commune has places, but none of the type asked
     nearby: tuple[tuple[Place, float], ...]  # nearest places elsewhere, with distance in km
+    left_out: int = 0  # places of other types here not shown, so that the type asked comes soon
 
 
 class Directory:
@@ -213,12 +218,14 @@ class Directory:
     ) -> DirectoryResult:
         """Places in ``where`` first (of the type asked first), then the areas or communes it
         overlaps (La Défense for Courbevoie, and the reverse), then the nearest elsewhere."""
-        inside = [p for p in self.places if self.is_in(p, where)]
+        # a closed place is nowhere to go (its name still gets its card)
+        usable = [p for p in self.places if p.status != "ferme"]
+        inside = [p for p in usable if self.is_in(p, where)]
         if where.is_area:
-            around = [p for p in self.places if p.commune in where.communes and p not in inside]
+            around = [p for p in usable if p.commune in where.communes and p not in inside]
         else:
             areas = {a.name for a in self.communes.values() if a.is_area and where.name in a.communes}
-            around = [p for p in self.places if p.commune is None and p.area in areas]
+            around = [p for p in usable if p.commune is None and p.area in areas]
 
         def typed_first(places: list[Place]) -> list[Place]:
             return sorted(places, key=lambda p: place_type is not None and p.type != place_type)
@@ -227,7 +234,11 @@ class Directory:
         local = typed_first(inside) + typed_first(around)[: max(0, around_limit - len(inside))]
         local.sort(key=lambda p: p.status in CLOSED_STATUSES)  # closed or renamed: last
         has_type = place_type is None or any(p.type == place_type for p in local)
-        others = [p for p in self.places if p not in local]
+        others = [p for p in usable if p not in local]
+        left_out = 0
+        if not has_type and len(local) > OTHER_TYPES_SHOWN:  # « fablab Boulogne »: 8 coworkings
+            left_out = len(local) - OTHER_TYPES_SHOWN        # would hide the nearest fab labs
+            local = local[:OTHER_TYPES_SHOWN]
         if place_type:
             others = [p for p in others if p.type == place_type] or others
         ranked = sorted(
@@ -239,6 +250,7 @@ class Directory:
             place_type=place_type,
             local=tuple(local),
             other_types_here=bool(local) and not has_type,
+            left_out=left_out,
             nearby=tuple((p, round(d, 1)) for p, d in ranked[:nearby] if d != math.inf),
         )
 
@@ -263,6 +275,11 @@ def type_label(place_type: str) -> str:
 def kind_words(place_type: str | None, default: str = "lieu") -> str:
     """The kind of place inside a sentence: « fab lab », « espace de coworking », else ``default``."""
     return type_label(place_type).lower() if place_type else default
+
+
+def kinds_words(place_type: str | None) -> str:
+    """The plural: « les fab labs les plus proches »."""
+    return _PLURALS.get(place_type or "", "lieux")
 
 
 def status_label(place: Place) -> str:

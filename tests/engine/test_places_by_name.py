@@ -57,3 +57,29 @@ def test_a_question_about_a_named_place_with_an_entry_is_still_that_entry(
         engine: Engine) -> None:
     reply = engine.reply("l'electrolab va fermer ?")
     assert reply.kind is ReplyKind.ANSWER and reply.entry_id == "electrolab"
+
+
+def test_the_kind_asked_comes_soon_when_the_commune_has_none(engine: Engine) -> None:
+    reply = engine.reply("fablab Boulogne")
+    assert reply.places[0].commune == "Boulogne-Billancourt"  # the commune's places first…
+    assert [p.type for p in reply.places[2:]] == ["fablab"] * (len(reply.places) - 2)
+    assert "Voici 2 des " in reply.text and "puis les fab labs les plus proches" in reply.text
+    assert "« tiers-lieux à Boulogne-Billancourt » pour tous" in reply.text
+
+
+def test_a_closed_place_is_no_place_to_go(engine: Engine) -> None:
+    listed = engine.reply("un coworking à la défense svp")
+    assert listed.places and all(p.status != "ferme" and "WeWork" not in p.name
+                                 for p in listed.places)
+    assert engine.reply("WeWork Bellini").places[0].name.startswith("WeWork")  # still its card
+
+
+def test_a_greeting_before_a_search_is_that_search(engine: Engine) -> None:
+    asked, listed = talk(engine, "bonjour je cherche un fablab", "a nanterre")
+    assert asked.kind is ReplyKind.CLARIFY and "Dans quelle commune" in asked.text
+    assert listed.kind is ReplyKind.PLACES and listed.places[0].type == "fablab"
+
+
+def test_a_place_s_contact_agrees_with_its_card(engine: Engine) -> None:
+    reply = engine.reply("Sceaux Smart c'est toujours ouvert ?")
+    assert all("ni adresse ni site" not in (c.description or "") for c in reply.contacts)
