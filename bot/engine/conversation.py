@@ -24,6 +24,7 @@ class Conversation:
     # is then about it, not about the first of the list
     last_place: str | None = None
     asked_type: str | None = None  # the kind of place of a « where? » just asked
+    topic: str | None = None  # the last sure reply's entry question or place name
 
     def remember(self, reply: Reply) -> None:
         self.last_kind = reply.kind

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.config import ContactConfig
+from bot.engine.carry_over import TopicCarryOver
 from bot.engine.compound import CompoundDecisions
 from bot.engine.confidence import MODEL_FILE, Calibrator, Judgement, fingerprint, judge
 from bot.engine.conversation import Conversation
@@ -78,7 +79,7 @@ def load_calibrator(knowledge: Knowledge) -> Calibrator:
     raise FileNotFoundError(f"{MODEL_FILE} introuvable : lancez « python -m bot train »")
 
 
-class Engine(CompoundDecisions, ProjectDecisions, VisitDecisions, SearchDecisions,
+class Engine(TopicCarryOver, CompoundDecisions, ProjectDecisions, VisitDecisions, SearchDecisions,
              WhereDecisions, TopicChecks):
     """Answers one message at a time from an immutable :class:`Knowledge`."""
 
@@ -114,7 +115,9 @@ class Engine(CompoundDecisions, ProjectDecisions, VisitDecisions, SearchDecision
         """The reply to one user message; never raises on any text."""
         conversation = conversation if conversation is not None else Conversation()
         reply = self._decide(message or "", conversation)
+        reply = self._with_the_topic(message or "", reply, conversation)
         conversation.remember(reply)
+        conversation.topic = self.topic_of(reply, message or "", conversation.topic)
         return reply
 
     def places(self, where: str | Commune, place_type: str | None = None,

@@ -1,0 +1,81 @@
+"""A short follow-up read with the conversation's topic: « Electrolab » then « ils vont
+fermer ? », « c'est quoi PROGR'ESS » then « comment candidater ? ».
+
+Mixed into :class:`bot.engine.decision.Engine`. Only a follow-up that gets no reply of its own
+(a fallback, a « Vouliez-vous dire… ») is read again, with the topic in front, and the new
+reply is kept only when the follow-up's own words are in what it shows: « qui contacter pour
+une interview ? » after the grants of today is no question about those grants. The evaluation
+sets, one message each, never reach it.
+"""
+
+from __future__ import annotations
+
+from bot.engine.conversation import Conversation
+from bot.engine.matching import SCAFFOLDING, FaqIndex
+from bot.engine.reading import LOCATION_TERM, Reading
+from bot.engine.reply import Reply, ReplyKind
+from bot.engine.text import Normaliser, tokenize
+from bot.knowledge import Knowledge
+
+_SHORT = 8  # words: a longer message says its own topic
+# question words every answer uses: « qui contacter ? » is not about an answer that says « qui »
+_ASKING = frozenset({"qui", "quand", "ou", "pourquoi", "combien"})
+
+
+class TopicCarryOver:
+    """The topic of the last reply that had one, lent to a short follow-up that has none."""
+
+    knowledge: Knowledge
+    normaliser: Normaliser
+    index: FaqIndex
+
+    def _one(self, text: str, message: str, conversation: Conversation) -> Reply:
+        raise NotImplementedError
+
+    def _read(self, text: str) -> Reading:
+        raise NotImplementedError
+
+    def topic_of(self, reply: Reply, message: str, topic: str | None) -> str | None:
+        """What the next follow-up can lean on: the entry answered, the one place shown, or
+        a question the assistant was unsure of (« je suis en recherche d'emploi » then « un
+        tiers-lieu peut m'aider ? »); small talk and failed follow-ups keep the topic."""
+        if reply.kind is ReplyKind.ANSWER and reply.entry_id in self.knowledge.faq:
+            return self.knowledge.faq[reply.entry_id].question
+        if reply.kind is ReplyKind.PLACES:
+            return reply.places[0].name if len(reply.places) == 1 else None  # a list: no one
+        if reply.kind is ReplyKind.CLARIFY and reply.suggestions and topic is None:
+            return message
+        return topic
+
+    def _with_the_topic(self, message: str, reply: Reply, conversation: Conversation) -> Reply:
+        topic = conversation.topic
+        unsure = reply.kind is ReplyKind.FALLBACK or (
+            reply.kind is ReplyKind.CLARIFY and reply.suggestions)  # not « dans quelle commune ? »
+        words = tokenize(message)
+        if not unsure or not topic or not words or len(words) > _SHORT or message.startswith("/"):
+            return reply
+        own = {t for t in self._read(message).terms
+               if t not in SCAFFOLDING and t not in _ASKING and t != LOCATION_TERM}
+        if not own:
+            return reply
+        again = self._one(f"{topic} {message}", message, Conversation())
+        if again.kind is ReplyKind.ANSWER and again.entry_id in self.knowledge.faq:
+            # « et l'État ? » after the Département's grants asks about another one
+            if words[0] == "et" and again.entry_id == conversation.last_entry_id:
+                return reply
+            return again if own & self._said_by(again.entry_id) else reply
+        if again.kind is ReplyKind.PLACES and len(again.places) == 1:  # a place's card
+            place = self.knowledge.places.get(again.places[0].id)
+            card = " ".join(filter(None, (place.description, place.status, place.address,
+                                          place.type))) if place else ""
+            return again if own & self._terms(card) else reply
+        return reply
+
+    def _said_by(self, entry_id: str) -> frozenset[str]:
+        """The terms of an entry's answer, title, keywords and phrasings."""
+        entry = self.knowledge.faq[entry_id]
+        return self._terms(" ".join((entry.answer, entry.question, *entry.keywords))) | (
+            self.index.entry_terms(entry_id))
+
+    def _terms(self, text: str) -> frozenset[str]:
+        return frozenset(self.normaliser.terms(self.normaliser.words(text)))

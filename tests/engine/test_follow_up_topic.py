@@ -1,0 +1,48 @@
+"""Short follow-ups that lean on what was just said: « Electrolab » then « ils vont fermer ? »,
+« c'est quoi PROGR'ESS » then « comment candidater ? », and what they must not lean on."""
+
+from __future__ import annotations
+
+from bot.engine import Conversation, Engine
+from bot.engine.reply import Reply, ReplyKind
+
+
+def talk(engine: Engine, *messages: str) -> list[Reply]:
+    conversation = Conversation()
+    return [engine.reply(m, conversation) for m in messages]
+
+
+def test_a_follow_up_about_the_entry_just_answered_gets_it(engine: Engine) -> None:
+    *_, closing = talk(engine, "Electrolab", "ils vont fermer ?")
+    assert closing.kind is ReplyKind.ANSWER and closing.entry_id == "electrolab"
+    *_, grant = talk(engine, "Casaco", "c'est où ?", "ils ont eu combien du département ?")
+    assert grant.entry_id == "casaco"
+
+
+def test_a_grant_s_follow_ups_stay_on_the_grant(engine: Engine) -> None:
+    _, scope, amount, how = talk(engine, "c'est quoi PROGR'ESS", "c'est pour les tiers lieux ?",
+                                 "combien ?", "comment candidater ?")
+    assert [r.entry_id for r in (scope, how)] == ["progress-ess", "progress-ess"]
+    assert "15 000 €" in amount.text and "Casaco" not in amount.text
+
+
+def test_a_question_the_assistant_was_unsure_of_is_context_for_the_next(engine: Engine) -> None:
+    first, second = talk(engine, "je suis en recherche d'emploi", "un tiers lieu peut m'aider ?")
+    assert first.kind is ReplyKind.CLARIFY
+    assert second.kind is ReplyKind.ANSWER and second.entry_id == "emploi-rsa"
+
+
+def test_a_place_s_card_answers_a_follow_up_its_card_speaks_of(engine: Engine) -> None:
+    *_, card = talk(engine, "fab lab à Sceaux", "le Fab Lab des Blagis c'est quoi ?",
+                    "c'est ouvert à tous ?")
+    assert [p.name for p in card.places] == ["Fab Lab des Blagis"]
+
+
+def test_a_new_subject_does_not_lean_on_the_last_one(engine: Engine) -> None:
+    *_, contact = talk(engine, "le département subventionne encore les tiers lieux ?",
+                       "qui je peux contacter pour une interview ?")
+    assert contact.kind is not ReplyKind.ANSWER or contact.entry_id != "aides-aujourdhui"
+    *_, command = talk(engine, "la tréso", "/themes")
+    assert not command.places
+    *_, state = talk(engine, "le département finance-t-il les tiers-lieux ?", "et l'état ?")
+    assert state.entry_id != "financement-departement"
