@@ -175,9 +175,11 @@ class Engine(TopicCarryOver, CompoundDecisions, ProjectDecisions, VisitDecisions
             return self._smalltalk(intent, message)
         text = opened_follow_up(text)
         if text.startswith("/"):  # an unknown command: read what follows it
-            text = text.split(maxsplit=1)[1] if " " in text else ""
-            if not text:
-                return self._fallback(message)
+            command, _, text = text.partition(" ")
+            text = text.strip()
+            if not text:  # « /lieux » alone, where channels without the command get it
+                return (self._ask_for_commune(message, None) if command.lower() == "/lieux"
+                        else self._fallback(message))
         words = self.directory.without_place_names(tokenize(text))
         if looks_english(words):
             return self._in_english(text, message, conversation)

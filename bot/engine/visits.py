@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from bot.engine.compose import Composer, of
+from bot.engine.confidence import Calibrator
 from bot.engine.conversation import Conversation
 from bot.engine.intents import VisitDetail
 from bot.engine.reading import Reading
@@ -24,6 +25,7 @@ from bot.knowledge import Place
 
 _FINDING_ENTRY = "trouver-tiers-lieu"
 _ANY_PLACE = "tierslieu"  # canonical word of synonyms.yaml for tiers-lieu(x)
+_SHORT_VISIT = 6  # words (twice as many with a kind of place: « les coworkings sont… »)
 
 
 def about_any_place(r: Reading) -> bool:
@@ -38,6 +40,8 @@ class VisitDecisions(Composer):
     # from WhereDecisions (annotated, not defined: a definition here would hide theirs)
     _place_in_view: Callable[[Reading, Conversation], Place | None]
     _place_details: Callable[..., Reply]
+    _one_loose_word: Callable[[Reading, str], bool]
+    calibrator: Calibrator
 
     def _visit(self, detail: VisitDetail, turn: Turn, message: str,
                conversation: Conversation) -> Reply | None:
@@ -54,6 +58,14 @@ class VisitDecisions(Composer):
         # comptent-ils pour un coworking ? »), not « ouverts le week-end » read as « ouverts à
         # tous ».
         if detail.general and not (turn.sure and self._speaks_of(detail, turn.best.entry_id)):
+            return self._nowhere_given(detail, turn, message)
+        # « y a du wifi ? », « accessible en fauteuil roulant ? »: a short question nothing in
+        # the FAQ answers is about the places, not about the services a project offers
+        best = turn.best
+        weak = best is None or best.probability < self.calibrator.clarify_at or (
+            self._one_loose_word(r, best.entry_id))  # not even a « Vouliez-vous dire… »
+        if not turn.sure and weak and (len(r.words) <= _SHORT_VISIT or (
+                r.place_cue and len(r.words) <= 2 * _SHORT_VISIT)):
             return self._nowhere_given(detail, turn, message)
         return None
 
@@ -81,8 +93,9 @@ class VisitDecisions(Composer):
         entry = self.knowledge.faq.get(_FINDING_ENTRY)
         return Reply(
             kind=ReplyKind.CLARIFY,
-            text=f"Mes sources ne donnent pas {detail.label} des lieux : chacun fixe les siens. "
-            "Écrivez votre commune, par exemple « coworking à Nanterre » : je vous donne les "
+            text=f"Mes sources ne donnent pas {detail.label} des lieux"
+            + (" : chacun fixe les siens. " if detail.general else " qu'elles citent. ")
+            + "Écrivez votre commune, par exemple « coworking à Nanterre » : je vous donne les "
             "lieux connus et leur site, où vérifier.",
             question=message,
             score=turn.candidates[0].score if turn.candidates else 0.0,

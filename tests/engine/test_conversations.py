@@ -682,9 +682,10 @@ def test_a_wrong_fact_pointed_out_is_a_report_not_a_question(engine: Engine) -> 
                                      "je sais pas", "je t'aime"])
 def test_one_word_that_an_entry_merely_uses_is_no_answer(engine: Engine, message: str) -> None:
     # each was answered at 86–98 % from a single phrasing that happens to use the word
-    # (« intéressant » is now small talk as well)
+    # (« intéressant » is now small talk as well; « wifi » says the sources do not give it)
     reply = engine.reply(message)
-    assert reply.kind in (ReplyKind.FALLBACK, ReplyKind.SMALLTALK), message
+    assert reply.kind in (ReplyKind.FALLBACK, ReplyKind.SMALLTALK) or (
+        message == "wifi" and reply.text.startswith("Mes sources ne donnent pas")), message
     # nor is that entry offered (« je t'aime » offered the Electrolab): the usual examples
     if reply.kind is ReplyKind.FALLBACK:
         assert reply.suggestions == engine.examples(), message

@@ -83,3 +83,30 @@ def test_a_greeting_before_a_search_is_that_search(engine: Engine) -> None:
 def test_a_place_s_contact_agrees_with_its_card(engine: Engine) -> None:
     reply = engine.reply("Sceaux Smart c'est toujours ouvert ?")
     assert all("ni adresse ni site" not in (c.description or "") for c in reply.contacts)
+
+
+def test_lieux_alone_asks_for_the_commune(engine: Engine) -> None:
+    reply = engine.reply("/lieux")
+    assert reply.kind is ReplyKind.CLARIFY and "Dans quelle commune" in reply.text
+    assert engine.reply("/lieux Malakoff").commune == "Malakoff"
+
+
+@pytest.mark.parametrize(("message", "detail"), [
+    ("y a du wifi ?", "le wifi"),
+    ("accessible en fauteuil roulant ?", "l'accès en fauteuil roulant"),
+    ("je suis en fauteuil roulant, les coworkings sont accessibles ?",
+     "l'accès en fauteuil roulant"),
+    ("il y a un parking ?", "le stationnement"),
+])
+def test_a_visit_detail_asked_of_no_place_is_said_honestly(engine: Engine, message: str,
+                                                           detail: str) -> None:
+    reply = engine.reply(message)
+    assert reply.text.startswith(f"Mes sources ne donnent pas d'information sur {detail}")
+    assert "« coworking à Nanterre »" in reply.text
+
+
+def test_services_a_project_offers_are_no_visit_detail(engine: Engine) -> None:
+    reply = engine.reply("cest koi le minimum a avoir ds un coworking wifi imprimante ?")
+    assert not reply.text.startswith("Mes sources ne donnent pas")
+    home = engine.reply("Mon wifi ne marche plus à la maison, comment réinitialiser ma box ?")
+    assert home.kind is ReplyKind.FALLBACK
