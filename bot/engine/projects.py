@@ -22,6 +22,9 @@ from bot.engine.where import PRICE_ENTRY
 PROJECT_ENTRY = "creer-tiers-lieu"
 _COST_OF_A_PROJECT = ("modele-economique", "aides-aujourdhui", "creer-tiers-lieu")
 _PROJECT_CHOICES = ("creer-tiers-lieu", "accompagnement-contact", "aides-aujourdhui")
+_GRANTS_ENTRY = "aides-aujourdhui"
+_ABOUT_GRANTS = frozenset({"subvention", "subventions", "aide", "aides", "financer", "financement",
+                           "financements", "subventionner", "argent", "sous"})
 _AN_AMOUNT = re.compile(r"\d[\d\s\u202f]*(?:,\d+)?\s?(?:€|euros?\b|%)")
 
 
@@ -52,7 +55,16 @@ class ProjectDecisions(Composer):
                 where = f" {at(r.location.name)}" if r.location else ""
                 reply = self._choices(turn, message, f"Pour votre projet{where}, ces réponses "
                                       "peuvent vous aider :", _PROJECT_CHOICES)
+        if reply.entry_id == PROJECT_ENTRY and not _ABOUT_GRANTS.isdisjoint(r.words):
+            reply = self._grants_first(reply)  # « …à Gennevilliers : quelles subventions ? »
         return replace(reply, commune=r.location.name if r.location else None)
+
+    def _grants_first(self, reply: Reply) -> Reply:
+        grants = self.knowledge.faq.get(_GRANTS_ENTRY)
+        if grants is None:
+            return reply
+        rest = tuple(s for s in reply.suggestions if s.id != grants.id)
+        return replace(reply, suggestions=(Suggestion(grants.id, grants.question), *rest)[:4])
 
     def _choices(self, turn: Turn, message: str, text: str, ids: tuple[str, ...]) -> Reply:
         faq = self.knowledge.faq

@@ -181,8 +181,10 @@ def read(m: Matchers, text: str,
     location = m.directory.find_location(words)
     if location is not None and elsewhere is not None and elsewhere(words):
         location = None
-    place_type = m.directory.find_type(words)
-    terms = m.normaliser.terms(m.index.vocabulary.correct_all(words))
+    corrected = m.index.vocabulary.correct_all(words)
+    # « cowoking issy » is a coworking: the kind of place read on the corrected words too
+    place_type = m.directory.find_type(words) or m.directory.find_type(corrected)
+    terms = m.normaliser.terms(corrected)
     # A number the knowledge never uses (« en 2026 », « 3 jours ») is no topic: as an unknown
     # word it would weigh as much as the rarest one and sink a plain question.
     terms = [t for t in terms if not t.isdigit() or m.index.knows(t)]
@@ -195,7 +197,8 @@ def read(m: Matchers, text: str,
         terms=terms,
         location=location,
         place_type=place_type,
-        place_cue=place_type is not None or m.directory.mentions_type(words),
+        place_cue=place_type is not None or m.directory.mentions_type(words)
+        or m.directory.mentions_type(corrected),
         faq_matches=[x for x in matches if x.entry_id != PLACES_PSEUDO_ENTRY],
         search_score=next((x.score for x in matches if x.entry_id == PLACES_PSEUDO_ENTRY), 0.0),
         named=m.directory.find_places(words, location),

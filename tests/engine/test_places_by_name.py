@@ -110,3 +110,16 @@ def test_services_a_project_offers_are_no_visit_detail(engine: Engine) -> None:
     assert not reply.text.startswith("Mes sources ne donnent pas")
     home = engine.reply("Mon wifi ne marche plus à la maison, comment réinitialiser ma box ?")
     assert home.kind is ReplyKind.FALLBACK
+
+
+def test_a_typo_in_the_kind_of_place_still_searches_for_it(engine: Engine) -> None:
+    reply = engine.reply("cowoking issy les moulino")
+    assert reply.kind is ReplyKind.PLACES and reply.commune == "Issy-les-Moulineaux"
+    assert reply.place_type == "coworking"
+
+
+def test_a_project_asking_for_grants_offers_today_s_grants(engine: Engine) -> None:
+    reply = engine.reply("Je veux monter un tiers-lieu à Gennevilliers : quelles subventions et "
+                         "qui contacter ?")
+    assert reply.entry_id == "creer-tiers-lieu"
+    assert "aides-aujourdhui" in [s.id for s in reply.suggestions[:2]]
