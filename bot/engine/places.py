@@ -8,6 +8,7 @@ over several communes, are first-class: a search there lists the area's places f
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -52,6 +53,7 @@ class PhraseFinder:
         for key in self._exact:
             self._by_size.setdefault((len(key.split()), key[0]), []).append(key)
         self._known_words = known_words
+        self._by_sound: dict[str, str] | None = None  # built when first needed
         self._name_words = frozenset(w for key in self._exact for w in key.split())
 
     def find(self, words: Sequence[str], fuzzy: bool = True) -> list[Found]:
@@ -82,13 +84,21 @@ class PhraseFinder:
 
     def closest_name(self, name: str, cutoff: float = 80) -> object | None:
         """The known name nearest to a name nobody knows (« Nanter » → Nanterre), looser than
-        :meth:`find`: only asked about a name already found to be no known word."""
+        :meth:`find`: only asked about a name already found to be no known word. A name
+        written as it sounds (« puto », « issy les moulino ») is that name."""
         key = " ".join(tokenize(name))
         if not key:
             return None
         pool = self._by_size.get((len(key.split()), key[0]), ())
         best = process.extractOne(key, pool, scorer=fuzz.ratio, score_cutoff=cutoff)
-        return self._exact[best[0]] if best else None
+        if best:
+            return self._exact[best[0]]
+        if self._by_sound is None:
+            self._by_sound = {}
+            for known in self._exact:
+                self._by_sound.setdefault(sounds(known), known)
+        heard = self._by_sound.get(sounds(key))
+        return self._exact[heard] if heard is not None else None
 
     def _fuzzy(self, words: Sequence[str]) -> object | None:
         """A typo'd name: each word equals the name's, or is a word the FAQ doesn't know.
@@ -111,6 +121,20 @@ class PhraseFinder:
                 if score >= 87 and (best is None or score > best[1]):
                     best = (candidate, score)
         return self._exact[best[0]] if best else None
+
+
+_SOUNDS = (  # French spellings of one sound, longest first; then silent endings and doubles
+    (re.compile(r"eaux|eau|aux|au"), "o"), (re.compile(r"ph"), "f"), (re.compile(r"qu|c(?=[aou])|ck"), "k"),
+    (re.compile(r"g(?=[ei])"), "j"), (re.compile(r"y"), "i"), (re.compile(r"(?:es|e|s|x|t|d)\b"), ""),
+    (re.compile(r"(.)\1+"), r"\1"),
+)
+
+
+def sounds(key: str) -> str:
+    """How a folded name sounds, roughly: « puteaux » and « puto » both give « puto »."""
+    for pattern, replacement in _SOUNDS:
+        key = pattern.sub(replacement, key)
+    return key
 
 
 def distance_km(a: Commune, b: Commune) -> float:

@@ -123,3 +123,15 @@ def test_a_project_asking_for_grants_offers_today_s_grants(engine: Engine) -> No
                          "qui contacter ?")
     assert reply.entry_id == "creer-tiers-lieu"
     assert "aides-aujourdhui" in [s.id for s in reply.suggestions[:2]]
+
+
+@pytest.mark.parametrize(("message", "commune"), [
+    ("est ce qu'il y a un fab lab a puto", "Puteaux"),
+    ("coworking kolomb", "Colombes"),
+])
+def test_a_commune_written_as_it_sounds_is_that_commune(engine: Engine, message: str,
+                                                        commune: str) -> None:
+    reply = engine.reply(message)
+    assert reply.kind is ReplyKind.PLACES and reply.commune == commune
+    assert reply.text.startswith(f"Je pense que vous parlez de {commune}")
+    assert engine.reply("coworking a rouen").kind is not ReplyKind.PLACES
