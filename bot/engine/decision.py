@@ -50,7 +50,7 @@ from bot.engine.text import tokenize
 from bot.engine.topics import TopicChecks
 from bot.engine.turn import Thresholds, Turn
 from bot.engine.visits import VisitDecisions, noting
-from bot.engine.where import WhereDecisions, near_me
+from bot.engine.where import WhereDecisions, home_first, near_me
 from bot.knowledge import STAFF_CONTACT_ID, Commune, Knowledge, default_knowledge_path
 
 # A longer message that names a commune outside the 92 but looks for nothing (« La Cantine
@@ -285,8 +285,12 @@ class Engine(TopicCarryOver, CompoundDecisions, ProjectDecisions, VisitDecisions
             return self._unknown_place(turn, message) if r.location is None else None  # « et à Nanter ? »
         # where the question is asked, not where the context says the user lives or works
         words = self.normaliser.words(turn.focus) if turn.focus else r.words
-        communes = list(dict.fromkeys(
-            f.value for f in self.directory.location_finder.find(words)))
+        communes = home_first(self.directory.location_finder.find(words), words)
+        if len(communes) < 2 and turn.focus and not turn.sure and (
+                r.place_type is not None or SEARCH_TERM in r.terms):
+            # « …je travaille à La Défense… mon domicile à Antony… Pourriez-vous m'indiquer
+            # les lieux existants ? »: the question names no commune, the context two
+            communes = home_first(self.directory.location_finder.find(r.words), r.words)
         if len(communes) >= 2 and not r.named:
             return self._with_candidates(self._several_communes(communes, r, message),
                                          turn.candidates)

@@ -21,7 +21,7 @@ from bot.engine.intents import (
     visit_detail,
 )
 from bot.engine.matching import SCAFFOLDING, FaqIndex
-from bot.engine.places import Directory, kind_words
+from bot.engine.places import Directory, Found, kind_words
 from bot.engine.reading import Reading
 from bot.engine.reply import Reply, ReplyKind, SourceRef, Suggestion
 from bot.engine.search import WHY_WORDS, names_a_workspace
@@ -50,6 +50,23 @@ _DETAILS = re.compile(  # about a listed place: more details, or where and how t
 _NEAR_ME = re.compile(
     r"\b(?:pres|autour|a cote|proche|a proximite|pas loin) de (?:moi|chez moi)\b|\bdans mon quartier\b"
 )
+
+
+_HOME = frozenset({"habite", "habitons", "habitent", "domicile", "vis", "vivons", "reside",
+                   "residons", "chez", "logement", "maison", "appartement", "quartier"})
+
+
+_EMPLOYER = frozenset({"employeur", "employeurs", "entreprise", "patron", "rembourse", "rembourser",
+                       "charge"})
+
+
+def home_first(found: Sequence[Found], words: Sequence[str]) -> list[Commune]:
+    """The communes found, where the user lives first (« je travaille à La Défense… mon
+    domicile à Antony » asks near Antony), else in the message's order."""
+    def at_home(f: Found) -> bool:
+        return not _HOME.isdisjoint(words[max(0, f.start - 4):f.start])
+    ordered = sorted(found, key=lambda f: not at_home(f))  # stable: the message's order
+    return list(dict.fromkeys(f.value for f in ordered))  # type: ignore[misc]
 
 
 def near_me(words: Sequence[str]) -> bool:
@@ -180,13 +197,18 @@ class WhereDecisions(Composer):
     def _several_communes(self, communes: Sequence[Commune], r: Reading,
                           message: str) -> Reply:
         """« j'habite à Colombes et je travaille à La Défense »: around both."""
+        results = [self.directory.search(commune, r.place_type, nearby=2) for commune in communes]
         cards, seen = [], set()
-        for commune in communes:
-            result = self.directory.search(commune, r.place_type, nearby=0)
-            for place in result.local[:4]:
+        for result in results:
+            typed = [p for p in result.local if p.type == r.place_type]
+            # the kind asked, where there is some; the nearest, where the commune has none
+            # (« mon domicile à Antony… » and La Défense), unless no commune has any
+            shown = [(p, None) for p in (typed or result.local)[:4]] or (
+                list(result.nearby) if any(other.local for other in results) else [])
+            for place, km in shown:
                 if place.id not in seen:
                     seen.add(place.id)
-                    cards.append(self._card(place))
+                    cards.append(self._card(place, km))
         names = [c.name for c in communes]
         if cards:
             listed = ", ".join(names[:-1]) + " et " + names[-1]  # « Nanterre, Rueil et Colombes »
@@ -212,7 +234,16 @@ class WhereDecisions(Composer):
             commune=communes[0].name,
             place_type=r.place_type,
             contacts=self._contacts(STAFF_CONTACT_ID),
+            suggestions=self._commuter_questions(r),
         )
+
+    def _commuter_questions(self, r: Reading) -> tuple[Suggestion, ...]:
+        """Home and work in one message: whether the employer pays comes first when asked."""
+        ids = ("trouver-tiers-lieu", "tarifs")
+        if not _EMPLOYER.isdisjoint(r.words):
+            ids = ("teletravail-cadre", *ids)
+        faq = self.knowledge.faq
+        return tuple(Suggestion(i, faq[i].question) for i in ids if i in faq)
 
     def _follow_up_on_places(self, r: Reading, message: str,
                              conversation: Conversation) -> Reply | None:

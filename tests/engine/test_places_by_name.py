@@ -135,3 +135,20 @@ def test_a_commune_written_as_it_sounds_is_that_commune(engine: Engine, message:
     assert reply.kind is ReplyKind.PLACES and reply.commune == commune
     assert reply.text.startswith(f"Je pense que vous parlez de {commune}")
     assert engine.reply("coworking a rouen").kind is not ReplyKind.PLACES
+
+
+def test_near_home_comes_first_when_the_letter_says_where_home_is(engine: Engine) -> None:
+    reply = engine.reply(
+        "Bonjour, je suis salarié d'une entreprise située à La Défense et je peux télétravailler "
+        "deux jours par semaine. Mon domicile à Antony est petit et je souhaiterais un espace "
+        "de travail partagé à proximité, que mon employeur pourrait prendre en charge. "
+        "Pourriez-vous m'indiquer les lieux existants ?")
+    assert reply.kind is ReplyKind.PLACES and reply.commune == "Antony"
+    assert reply.text.startswith("Voici les lieux que je connais autour d'Antony et La Défense")
+    assert reply.places[0].commune != "Courbevoie"  # Antony has none: its nearest come first
+    assert "teletravail-cadre" in [s.id for s in reply.suggestions]
+
+
+def test_two_communes_with_nothing_known_still_say_so(engine: Engine) -> None:
+    reply = engine.reply("j'habite à Garches et je travaille à Vaucresson, un coworking ?")
+    assert "ni à Garches ni à Vaucresson" in reply.text
