@@ -278,6 +278,11 @@ class Directory:
             nearby=tuple((p, round(d, 1)) for p, d in ranked[:nearby] if d != math.inf),
         )
 
+    def of_type(self, place_type: str) -> list[Place]:
+        """Every place of a kind still open or planned, by commune (« les fab labs du 92 »)."""
+        found = [p for p in self.places if p.type == place_type and p.status != "ferme"]
+        return sorted(found, key=lambda p: (p.commune or p.area or "", p.name))
+
     def nearest(self, lat: float, lon: float, limit: int = 5,
                 place_type: str | None = None) -> list[tuple[Place, float]]:
         """Places nearest to a position — shared, a station's, a neighbouring commune's — by

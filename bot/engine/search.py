@@ -17,11 +17,12 @@ from bot.engine.confidence import Calibrator
 from bot.engine.conversation import Conversation
 from bot.engine.intents import asks_something
 from bot.engine.matching import SCAFFOLDING
-from bot.engine.places import Directory
+from bot.engine.places import Directory, kinds_words
 from bot.engine.reading import LOCATION_TERM, Reading
 from bot.engine.reply import Reply, ReplyKind, Suggestion, with_places
 from bot.engine.text import Normaliser
 from bot.engine.turn import Thresholds, Turn
+from bot.knowledge import STAFF_CONTACT_ID
 
 SEARCH_TERM = "chercher"  # canonical word of synonyms.yaml for chercher / trouver / dénicher…
 WHY_WORDS = frozenset({"pourquoi", "raison", "raisons", "qui", "quand", "interet", "role"})
@@ -55,6 +56,10 @@ def names_a_workspace(r: Reading) -> bool:
 def wants_somewhere(r: Reading, search_level: float) -> bool:
     """The message looks for somewhere to work or make, not for an explanation."""
     return names_a_workspace(r) or r.search_score >= search_level
+
+
+_THE_DEPARTEMENT = frozenset({"92", "departement", "seine", "departemental"})
+_ALL_AT_ONCE = 12  # places of one kind listed for the whole département, at most
 
 
 class SearchDecisions(Composer):
@@ -124,6 +129,31 @@ class SearchDecisions(Composer):
         # a workspace named, a search verb alone is none (« je cherche un appartement à… »)
         workspace = r.place_cue or bool(_WORK_WORDS.intersection(r.words) - _SEARCH_VERBS)
         return bare or workspace or not _WANTING.isdisjoint(r.words)
+
+    def _all_of_a_kind(self, turn: Turn, message: str) -> Reply | None:
+        """« combien de fab labs dans le département ? », « imprimante 3D en accès libre dans
+        le 92 »: a kind of place asked of the whole département, when the directory has few of
+        them; for a kind of which it has many, the commune is asked."""
+        r = turn.reading
+        if turn.sure or r.place_type is None or _THE_DEPARTEMENT.isdisjoint(r.words):
+            return None
+        found = self.directory.of_type(r.place_type)
+        if not found or len(found) > _ALL_AT_ONCE:
+            return None
+        years = sorted({p.facts_date[:4] for p in found if p.facts_date})
+        span = f" (sources de {years[0]} à {years[-1]})" if len(years) > 1 else ""
+        kinds = kinds_words(r.place_type)
+        return Reply(
+            kind=ReplyKind.PLACES,
+            text=f"Mes sources citent {len(found)} {kinds} dans les Hauts-de-Seine{span}, "
+            "sans recensement complet ni à jour : vérifiez qu'un lieu est toujours ouvert avant "
+            "de vous déplacer.",
+            question=message,
+            candidates=turn.candidates,
+            places=tuple(self._card(p) for p in found),
+            place_type=r.place_type,
+            contacts=self._contacts(STAFF_CONTACT_ID),
+        )
 
     def _looks_without_a_commune(self, turn: Turn) -> bool:
         """« je cherche un bureau », « je cherche un fablab »: somewhere to work is looked for,
@@ -222,6 +252,9 @@ class SearchDecisions(Composer):
             if last and (follows or searches):
                 reply = self.places(last, r.place_type, message)
                 return self._with_candidates(reply, turn.candidates)
+            everywhere = self._all_of_a_kind(turn, message)  # « les fab labs du 92 »
+            if everywhere is not None:
+                return everywhere
             if self._looks_without_a_commune(turn) or self._asks_where_some_are(r, conversation):
                 kind = r.place_type or self._kind_of_last_answer(conversation)
                 asked = self._ask_for_commune(message, kind)

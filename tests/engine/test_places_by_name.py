@@ -152,3 +152,21 @@ def test_near_home_comes_first_when_the_letter_says_where_home_is(engine: Engine
 def test_two_communes_with_nothing_known_still_say_so(engine: Engine) -> None:
     reply = engine.reply("j'habite à Garches et je travaille à Vaucresson, un coworking ?")
     assert "ni à Garches ni à Vaucresson" in reply.text
+
+
+@pytest.mark.parametrize("message", [
+    "combien de fab labs dans le département",
+    "je cherche une imprimante 3D en accès libre dans le 92",
+    "les fablabs des hauts-de-seine",
+])
+def test_a_kind_the_directory_has_few_of_is_listed_for_the_whole_departement(
+        engine: Engine, message: str) -> None:
+    reply = engine.reply(message)
+    assert reply.kind is ReplyKind.PLACES and len(reply.places) >= 5
+    assert {p.type for p in reply.places} == {"fablab"}
+    assert reply.text.startswith(f"Mes sources citent {len(reply.places)} fab labs dans les "
+                                 "Hauts-de-Seine")
+
+
+def test_a_kind_it_has_many_of_still_asks_for_the_commune(engine: Engine) -> None:
+    assert engine.reply("je cherche un coworking dans le 92").kind is not ReplyKind.PLACES
