@@ -25,12 +25,18 @@ class Conversation:
     last_place: str | None = None
     asked_type: str | None = None  # the kind of place of a « where? » just asked
     topic: str | None = None  # the last sure reply's entry question or place name
+    # the entry last answered, kept over a fallback or a clarification in between (« c'est
+    # quoi PROGR'ESS », « je suis une SAS, j'y ai droit ? », « combien ? »)
+    topic_entry: str | None = None
 
     def remember(self, reply: Reply) -> None:
         self.last_kind = reply.kind
         shown = tuple(p.id for p in reply.places)
         if reply.kind is ReplyKind.ANSWER:
             self.last_entry_id = reply.entry_id
+            self.topic_entry = reply.entry_id
+        elif reply.kind is ReplyKind.PLACES:
+            self.topic_entry = None
         if reply.kind is ReplyKind.PLACES:
             self.last_type = reply.place_type
         # « dans quelle commune ? » asked about a kind of place: the commune answered keeps it

@@ -30,7 +30,7 @@ from bot.engine.intents import (
     visit_detail,
 )
 from bot.engine.matching import SCAFFOLDING
-from bot.engine.projects import ProjectDecisions, noting_prices
+from bot.engine.projects import ProjectDecisions, asks_when, noting_prices
 from bot.engine.reading import (
     Reading,
     build_matchers,
@@ -221,10 +221,14 @@ class Engine(TopicCarryOver, CompoundDecisions, ProjectDecisions, VisitDecisions
             return self._project(turn, message)
         if price_intent(reading.words) and creation_intent(reading.words) and not turn.sure:
             return self._cost_of_a_project(turn, message)
+        dates = self._deadlines_of(conversation.topic_entry, self._turn(reading), message) if (
+            conversation.topic_entry and asks_when(reading.words)) else None
+        if dates is not None:  # « jusqu'à quand ? » after a call for projects
+            return dates
         if reading.location is None and price_intent(reading.words):
             place = self._place_in_view(reading, conversation)
-            amounts = self._amounts_of(conversation.last_entry_id, turn, message) if (
-                conversation.last_kind is ReplyKind.ANSWER and place is None) else None
+            amounts = self._amounts_of(conversation.topic_entry, turn, message) if (
+                place is None) else None
             if amounts is not None:
                 return amounts
             if (place is not None and (not turn.sure or self._about_a_place(turn))) or (

@@ -25,6 +25,9 @@ _PROJECT_CHOICES = ("creer-tiers-lieu", "accompagnement-contact", "aides-aujourd
 _GRANTS_ENTRY = "aides-aujourdhui"
 _ABOUT_GRANTS = frozenset({"subvention", "subventions", "aide", "aides", "financer", "financement",
                            "financements", "subventionner", "argent", "sous"})
+_WHEN_ASKED = re.compile(r"\b(?:jusqu a quand|quand|date limite|dates? de cloture|deadline|delais?|"
+                         r"avant quelle date|cloture)\b")
+_A_DEADLINE = re.compile(r"cl[oô]tur|jusqu'au|date limite|au plus tard|avant le \d", re.I)
 _AN_AMOUNT = re.compile(r"\d[\d\s\u202f]*(?:,\d+)?\s?(?:€|euros?\b|%)")
 
 
@@ -98,6 +101,19 @@ class ProjectDecisions(Composer):
         reply = self.answer(entry.id, message, 100.0, turn.candidates)
         return replace(reply, text="Les montants que donnent mes sources : " + " ".join(amounts))
 
+    def _deadlines_of(self, entry_id: str | None, turn: Turn, message: str) -> Reply | None:
+        """« jusqu'à quand ? » right after an answer on a call for projects: the deadline it
+        gives, or that the sources give none (with the answer's pages to check)."""
+        entry = self.knowledge.faq.get(entry_id or "")
+        if entry is None or not _AN_AMOUNT.search(entry.answer):  # no grant, no call: nothing to apply for
+            return None
+        dates = [s for s in split_sentences(entry.answer) if _A_DEADLINE.search(s)]
+        reply = self.answer(entry.id, message, 100.0, turn.candidates)
+        text = ("Ce que disent mes sources : " + " ".join(dates)) if dates else (
+            "Mes sources ne donnent pas de date limite : vérifiez ce qui est ouvert sur les "
+            "pages citées ci-dessous.")
+        return replace(reply, text=text)
+
     def _about_prices(self, turn: Turn) -> bool:
         """« c'est combien ? » alone, or the price of a workspace that the price entry could
         answer — not « combien coûte la cantine au collège » (no workspace named)."""
@@ -115,6 +131,11 @@ class ProjectDecisions(Composer):
         named = {w for p in r.named for name in (p.name, *p.aliases) for w in tokenize(name)}
         rest = [w for w in r.words if w not in named and not is_price_or_grammar(w)]
         return bool(r.named) and not rest
+
+
+def asks_when(words: list[str]) -> bool:
+    """« jusqu'à quand ? », « date limite ? »: a short question about a deadline."""
+    return len(words) <= 5 and bool(_WHEN_ASKED.search(" ".join(words)))
 
 
 def noting_prices(reply: Reply) -> Reply:

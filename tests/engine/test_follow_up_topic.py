@@ -46,3 +46,26 @@ def test_a_new_subject_does_not_lean_on_the_last_one(engine: Engine) -> None:
     assert not command.places
     *_, state = talk(engine, "le département finance-t-il les tiers-lieux ?", "et l'état ?")
     assert state.entry_id != "financement-departement"
+
+
+def test_the_grant_stays_the_topic_over_a_question_with_no_answer(engine: Engine) -> None:
+    *_, amount = talk(engine, "C'est quoi PROGR'ESS ?", "je suis une SAS, j'y ai droit ?",
+                      "combien ?")
+    assert amount.entry_id == "progress-ess" and "15 000 €" in amount.text
+    assert "Casaco" not in amount.text
+
+
+def test_a_deadline_is_the_one_the_call_gives_or_none_said_honestly(engine: Engine) -> None:
+    _, when = talk(engine, "C'est quoi PROGR'ESS ?", "jusqu'à quand ?")
+    assert when.entry_id == "progress-ess" and "31 décembre" in when.text
+    _, region = talk(engine, "la région aide les tiers lieux ?", "jusqu'à quand ?")
+    assert region.text.startswith("Mes sources ne donnent pas de date limite")
+    assert region.sources  # the pages where to check
+    assert engine.reply("jusqu'à quand ?").kind is ReplyKind.FALLBACK  # nothing to go on
+
+
+def test_answers_lead_with_what_is_asked(engine: Engine) -> None:
+    region = engine.reply("La Région a-t-elle atteint son objectif de 1000 tiers-lieux ?")
+    assert not region.text.startswith("Oui")
+    count = engine.reply("Combien y a-t-il de tiers-lieux dans les Hauts-de-Seine ?")
+    assert "quarantaine" in count.text.split(".")[1]
