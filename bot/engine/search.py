@@ -58,6 +58,11 @@ def wants_somewhere(r: Reading, search_level: float) -> bool:
     return names_a_workspace(r) or r.search_score >= search_level
 
 
+# A commune in a question that is about something else than a place to go: grants, what a
+# commune can do, a building to convert, what La Défense has to do with tiers-lieux
+_NOT_LOOKING = re.compile(
+    r"\b(?:financ\w*|subvention\w*|quelles? aides?|peut faire|peuvent faire|a voir avec|"
+    r"transformer|reconvertir|partenaires?)\b")
 _THE_DEPARTEMENT = frozenset({"92", "departement", "seine", "departemental"})
 _ALL_AT_ONCE = 12  # places of one kind listed for the whole département, at most
 
@@ -75,6 +80,8 @@ class SearchDecisions(Composer):
     places: Callable[..., Reply]  # the Engine's
     _read: Callable[[str], Reading]  # the Engine's
     _turn: Callable[[Reading], Turn]  # the Engine's
+    _faq_decision: Callable[[Turn, str], Reply]  # the Engine's
+    _fallback: Callable[..., Reply]  # the Engine's
     _on_topic: Callable[[Reading, str], bool]  # TopicChecks'
 
     def _question_beside_search(self, turn: Turn) -> str | None:
@@ -212,15 +219,36 @@ class SearchDecisions(Composer):
         before = turn.best
         if before is None or before.probability < self.calibrator.clarify_at:
             return None
-        spans = self.directory.location_finder.find(r.words)
-        rest = [w for i, w in enumerate(r.words) if not any(f.start <= i < f.end for f in spans)]
-        elsewhere = self._turn(self._read(" ".join(rest)))
+        elsewhere = self._without_the_commune(r)
         best = elsewhere.best
         if not elsewhere.sure or best is None or best.entry_id != before.entry_id or (
                 best.entry_id == _FINDING_ENTRY or best.entry_id in self._place_entries):
             return None
         asked = set(elsewhere.reading.terms) - self._search_vocabulary() - SCAFFOLDING
         return elsewhere if len(asked) >= 2 else None
+
+    def _without_the_commune(self, r: Reading) -> Turn:
+        """The message judged again with its commune left out."""
+        spans = self.directory.location_finder.find(r.words)
+        rest = [w for i, w in enumerate(r.words) if not any(f.start <= i < f.end for f in spans)]
+        return self._turn(self._read(" ".join(rest)))
+
+    def _not_looking(self, turn: Turn, message: str) -> Reply | None:
+        """« Je cherche des financements pour un tiers-lieu à Bois-Colombes »: no place is
+        looked for: the FAQ decides on the question without its commune (which only lowered
+        its confidence), unless that points to the commune's places after all."""
+        best = turn.best  # « Qu'est-ce que La Défense a à voir avec les tiers-lieux ? »
+        if best is not None and best.probability >= self.calibrator.clarify_at:
+            return self._faq_decision(turn, message)
+        elsewhere = self._without_the_commune(
+            self._read(turn.focus) if turn.focus else turn.reading)
+        best = elsewhere.best
+        if best is None or best.entry_id == _FINDING_ENTRY or best.entry_id in self._place_entries:
+            return None
+        # unsure: the fallback, with the likely entries as buttons (and a message of several
+        # questions still has each offered)
+        return (self._faq_decision(elsewhere, message) if elsewhere.sure
+                else self._fallback(message, elsewhere))
 
     def _about_the_commune(self, entry_id: str, r: Reading) -> bool:
         """The entry's title or keywords name the commune: it is what the entry is about."""
@@ -266,6 +294,8 @@ class SearchDecisions(Composer):
         follows_list = conversation.last_kind is ReplyKind.PLACES and len(r.terms) <= 3
         kind = r.place_type or conversation.asked_type or (
             conversation.last_type if follows_list else None)
+        if r.place_type is None and _NOT_LOOKING.search(" ".join(r.words)):
+            return self._not_looking(turn, message)  # « des financements… à Bois-Colombes »
         if self._nothing_better_there(turn):
             return self._with_candidates(self.places(r.location, kind, message),
                                          turn.candidates)

@@ -180,3 +180,23 @@ def test_and_in_another_commune_keeps_the_kind_of_the_list(engine: Engine) -> No
     assert listed.place_type == "fablab"
     assert there.place_type == "fablab"
     assert there.text.startswith("Je ne connais aucun fab lab à Colombes")
+
+
+@pytest.mark.parametrize(("message", "entry_id"), [
+    ("Je cherche des financements pour un tiers-lieu associatif à Bois-Colombes",
+     "aides-aujourdhui"),
+    ("Qu'est-ce que La Défense a à voir avec les tiers-lieux ?", "la-defense"),
+])
+def test_a_commune_in_a_question_about_something_else_is_no_search(
+        engine: Engine, message: str, entry_id: str) -> None:
+    reply = engine.reply(message)
+    assert reply.kind is ReplyKind.ANSWER and reply.entry_id == entry_id
+    assert not reply.places
+
+
+def test_a_building_to_convert_is_about_premises_not_the_commune_s_places(
+        engine: Engine) -> None:
+    reply = engine.reply("Il y a une boutique vide en centre-ville de Bagneux, je peux la "
+                         "transformer en tiers-lieu ?")
+    assert not reply.places
+    assert reply.suggestions[0].id == "trouver-locaux"  # offered, not the commune's places
