@@ -30,7 +30,7 @@ from bot.engine.intents import (
     visit_detail,
 )
 from bot.engine.matching import SCAFFOLDING
-from bot.engine.projects import ProjectDecisions, asks_when, noting_prices
+from bot.engine.projects import ProjectDecisions, about_money, asks_when, noting_prices
 from bot.engine.reading import (
     Reading,
     build_matchers,
@@ -77,6 +77,9 @@ def load_calibrator(knowledge: Knowledge) -> Calibrator:
         if root is not None and (root / MODEL_FILE).is_file():
             return Calibrator.load(root / MODEL_FILE)
     raise FileNotFoundError(f"{MODEL_FILE} introuvable : lancez « python -m bot train »")
+
+
+_DEFINITION = "definition-"  # the entries saying what a kind of place is
 
 
 class Engine(TopicCarryOver, CompoundDecisions, ProjectDecisions, VisitDecisions, SearchDecisions,
@@ -213,7 +216,7 @@ class Engine(TopicCarryOver, CompoundDecisions, ProjectDecisions, VisitDecisions
         if not reading.named and all(term in SCAFFOLDING or term.isdigit()
                                      for term in reading.terms):
             return self._fallback(message)  # « 2 », « le n°2 »: a number is no question
-        turn = self._focus(self._turn(reading), text)
+        turn = self._money_for_a_kind(self._focus(self._turn(reading), text))
         chatter = self._smalltalk_beside(turn, text)
         if chatter:
             return self._smalltalk(chatter, message)
@@ -273,6 +276,23 @@ class Engine(TopicCarryOver, CompoundDecisions, ProjectDecisions, VisitDecisions
             return Turn(turn.reading, focused.judged, focused.candidates, focused.best,
                         focused.sure, question)
         return replace(turn, focus=question)
+
+    def _money_for_a_kind(self, turn: Turn) -> Turn:
+        """« Quelle aide pour un télécentre ? », « quel budget pour ouvrir un fablab ? »: money
+        for a kind of place is no definition of that kind. Judged as if the message said
+        « tiers-lieu », the grants or the economic model come first."""
+        r, best = turn.reading, turn.best
+        if best is None or not best.entry_id.startswith(_DEFINITION) or r.place_type is None or (
+                not about_money(r.words)):
+            return turn
+        spans = self.directory.type_finder.find(r.words, fuzzy=False)
+        words = list(r.words)
+        for f in reversed(spans):
+            words[f.start:f.end] = ["tiers-lieu"]
+        generic = self._turn(self._read(" ".join(words)))
+        if generic.best is not None and not generic.best.entry_id.startswith(_DEFINITION):
+            return generic
+        return replace(turn, sure=False)
 
     def _somewhere(self, turn: Turn, message: str) -> Reply | None:
         """Stations, communes outside the 92, and two communes of the 92 in one message."""

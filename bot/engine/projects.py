@@ -119,6 +119,8 @@ class ProjectDecisions(Composer):
         answer — not « combien coûte la cantine au collège » (no workspace named)."""
         if len(turn.reading.terms) <= 2:
             return True
+        if not _PREMISES.isdisjoint(turn.reading.words):  # the rent of premises, not of a desk
+            return False
         if not names_a_workspace(turn.reading):  # « la cantine au collège »: something else
             return False
         return any(j.entry_id == PRICE_ENTRY and j.probability >= self.calibrator.clarify_at
@@ -131,6 +133,16 @@ class ProjectDecisions(Composer):
         named = {w for p in r.named for name in (p.name, *p.aliases) for w in tokenize(name)}
         rest = [w for w in r.words if w not in named and not is_price_or_grammar(w)]
         return bool(r.named) and not rest
+
+
+_PREMISES = frozenset({"loyer", "loyers", "local", "locaux", "bail", "batiment", "immobilier"})
+_MONEY = _ABOUT_GRANTS | {"budget", "cout", "coute", "couter", "investissement", "montant",
+                          "montants", "loyer"}
+
+
+def about_money(words: list[str]) -> bool:
+    """« quelle aide… », « quel budget… », « combien coûte le loyer… »: money for a project."""
+    return not _MONEY.isdisjoint(words)
 
 
 def asks_when(words: list[str]) -> bool:

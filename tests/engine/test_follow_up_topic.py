@@ -69,3 +69,18 @@ def test_answers_lead_with_what_is_asked(engine: Engine) -> None:
     assert not region.text.startswith("Oui")
     count = engine.reply("Combien y a-t-il de tiers-lieux dans les Hauts-de-Seine ?")
     assert "quarantaine" in count.text.split(".")[1]
+
+
+def test_money_for_a_kind_of_place_is_no_definition_of_it(engine: Engine) -> None:
+    aid = engine.reply("Quelle aide pour un télécentre ?")
+    assert aid.entry_id != "definition-telecentre"
+    assert aid.suggestions and aid.suggestions[0].id == "aides-aujourdhui"
+    budget = engine.reply("quel budget pour ouvrir un fablab ? imprimante 3d, découpe laser...")
+    assert budget.entry_id != "definition-fablab"
+    assert engine.reply("c'est quoi un fablab ?").entry_id == "definition-fablab"
+
+
+def test_the_rent_of_premises_is_no_desk_price(engine: Engine) -> None:
+    reply = engine.reply("combien coûte le loyer d'un local pour un coworking dans le 92")
+    assert reply.kind is not ReplyKind.ANSWER
+    assert "trouver-locaux" in [s.id for s in reply.suggestions]
