@@ -30,7 +30,13 @@ from bot.engine.intents import (
     visit_detail,
 )
 from bot.engine.matching import SCAFFOLDING
-from bot.engine.projects import ProjectDecisions, about_money, asks_when, noting_prices
+from bot.engine.projects import (
+    ProjectDecisions,
+    about_money,
+    asks_amounts,
+    asks_when,
+    noting_prices,
+)
 from bot.engine.reading import (
     Reading,
     build_matchers,
@@ -173,10 +179,10 @@ class Engine(TopicCarryOver, CompoundDecisions, ProjectDecisions, VisitDecisions
                 question=message,
                 suggestions=self.examples(),
             )
+        text = opened_follow_up(text)  # « merci, et pour financer ? » before the thanks
         intent = self.smalltalk.detect(text)
         if intent:
             return self._smalltalk(intent, message)
-        text = opened_follow_up(text)
         if text.startswith("/"):  # an unknown command: read what follows it
             command, _, text = text.partition(" ")
             text = text.strip()
@@ -228,6 +234,10 @@ class Engine(TopicCarryOver, CompoundDecisions, ProjectDecisions, VisitDecisions
             conversation.topic_entry and asks_when(reading.words)) else None
         if dates is not None:  # « jusqu'à quand ? » after a call for projects
             return dates
+        if reading.location is None and asks_amounts(reading.words):  # « et les montants ? »
+            amounts = self._amounts_of(conversation.topic_entry, turn, message)
+            if amounts is not None:
+                return amounts
         if reading.location is None and price_intent(reading.words):
             place = self._place_in_view(reading, conversation)
             amounts = self._amounts_of(conversation.topic_entry, turn, message) if (

@@ -96,9 +96,13 @@ _THANKS_THEN = re.compile(
 
 
 # « non je voulais dire Clamart », « pardon, plutôt un fablab »: the previous message corrected
+# « merci mais je voulais les montants », « c'est faux, je demande ce que peut faire une
+# mairie »: thanks or a complaint that only open the question meant
 _CORRECTION = re.compile(
-    r"^\W*(?:(?:non|nan|pardon|oups|d[ée]sol[ée]e?|en fait)[\s,!.…]*)*"
-    r"(?:je voulais dire|je veux dire|je voulais|je parlais d[eu']?|plut[ôo]t)\s+(?=\w)",
+    r"^\W*(?:(?:non|nan|pardon|oups|d[ée]sol[ée]e?|en fait|merci|ok|d'accord|mais|"
+    r"c'est faux|c est faux|faux|pas [çc]a)[\s,!.…]*)*"
+    r"(?:je voulais dire|je veux dire|je voulais|je parlais d[eu']?|plut[ôo]t|je demandais|"
+    r"je demande|ma question (?:[ée]tait|portait sur|porte sur|c'est))\s+(?=\w)",
     re.IGNORECASE,
 )
 

@@ -145,6 +145,11 @@ def about_money(words: list[str]) -> bool:
     return not _MONEY.isdisjoint(words)
 
 
+def asks_amounts(words: list[str]) -> bool:
+    """« et les montants ? », « quel montant ? »: the amounts of the grant just discussed."""
+    return len(words) <= 6 and not {"montant", "montants", "plafond", "plafonds"}.isdisjoint(words)
+
+
 def asks_when(words: list[str]) -> bool:
     """« jusqu'à quand ? », « date limite ? »: a short question about a deadline."""
     return len(words) <= 5 and bool(_WHEN_ASKED.search(" ".join(words)))

@@ -200,3 +200,14 @@ def test_a_building_to_convert_is_about_premises_not_the_commune_s_places(
                          "transformer en tiers-lieu ?")
     assert not reply.places
     assert reply.suggestions[0].id == "trouver-locaux"  # offered, not the commune's places
+
+
+def test_thanks_that_say_what_was_meant_are_that_question(engine: Engine) -> None:
+    _, amounts = talk(engine, "la région aide les tiers lieux ?",
+                      "merci mais je voulais les montants")
+    assert amounts.kind is ReplyKind.ANSWER and amounts.entry_id == "aide-region"
+    assert amounts.text.startswith("Les montants que donnent mes sources")
+    _, rephrased = talk(engine, "je cherche un coworking",
+                        "c'est faux, je demande ce que peut faire une mairie")
+    assert "/signaler" not in rephrased.text
+    assert engine.reply("merci beaucoup").kind is ReplyKind.SMALLTALK
