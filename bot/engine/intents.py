@@ -21,6 +21,8 @@ _CREATE = re.compile(
 _PROJECT_OBJECTS = frozenset({
     "tiers", "lieu", "lieux", "coworking", "coworkings", "fablab", "fablabs", "fab", "lab",
     "espace", "telecentre", "projet", "structure", "atelier", "pepiniere", "makerspace",
+    # places that call themselves tiers-lieux (« monter un repair café à Clamart »)
+    "repair", "recyclerie", "ressourcerie", "friche", "cafe", "hackerspace",
 })
 _PROJECT_NOUNS = frozenset({"projet", "projets"})
 _PLACE_KINDS = _PROJECT_OBJECTS - {"projet", "structure", "espace", "lieu", "lieux"} | {"tiers"}

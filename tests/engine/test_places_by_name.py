@@ -170,3 +170,13 @@ def test_a_kind_the_directory_has_few_of_is_listed_for_the_whole_departement(
 
 def test_a_kind_it_has_many_of_still_asks_for_the_commune(engine: Engine) -> None:
     assert engine.reply("je cherche un coworking dans le 92").kind is not ReplyKind.PLACES
+
+
+def test_the_lac_of_sevres_by_its_short_name(engine: Engine) -> None:
+    reply = engine.reply("C'est quoi le LAC à Sèvres ?")
+    assert [p.id for p in reply.places] == ["lac-sevres"]
+
+
+def test_a_repair_cafe_in_a_commune_is_a_project(engine: Engine) -> None:
+    reply = engine.reply("Je veux monter un repair café à Clamart")
+    assert reply.entry_id == "creer-tiers-lieu" and reply.commune == "Clamart"
