@@ -10,12 +10,19 @@ sets, one message each, never reach it.
 
 from __future__ import annotations
 
+import re
+
 from bot.engine.conversation import Conversation
 from bot.engine.matching import SCAFFOLDING, FaqIndex
+from bot.engine.places import Directory
 from bot.engine.reading import LOCATION_TERM, Reading
 from bot.engine.reply import Reply, ReplyKind
 from bot.engine.text import Normaliser, tokenize
 from bot.knowledge import Knowledge
+
+# « et pour un fab lab ? », « et pr les télécentres ? »: the same question, of another kind
+_FOR_ANOTHER = re.compile(r"^\W*et (?:pour|pr|dans) (?:(?:un|une|les|des|le|la|l)\s+)?(?P<kind>.+?)\W*$",
+                          re.IGNORECASE)
 
 _SHORT = 8  # words: a longer message says its own topic
 # question words every answer uses: « qui contacter ? » is not about an answer that says « qui »
@@ -28,6 +35,7 @@ class TopicCarryOver:
     knowledge: Knowledge
     normaliser: Normaliser
     index: FaqIndex
+    directory: Directory
 
     def _one(self, text: str, message: str, conversation: Conversation) -> Reply:
         raise NotImplementedError
@@ -46,6 +54,28 @@ class TopicCarryOver:
         if reply.kind is ReplyKind.CLARIFY and reply.suggestions and topic is None:
             return message
         return topic
+
+    def _for_another_kind(self, message: str, conversation: Conversation) -> Reply | None:
+        """« Quel modèle économique pour un tiers-lieu ? » then « et pour un fab lab ? »: the
+        entry answered, asked again of that kind (its title's kind replaced, or the kind
+        added), not the definition of a fab lab."""
+        entry = self.knowledge.faq.get(conversation.last_entry_id or "")
+        asked = _FOR_ANOTHER.match(message)
+        if entry is None or asked is None or conversation.last_kind is not ReplyKind.ANSWER or (
+                entry.place is not None):  # after Casaco's entry, a fab lab is no Casaco
+            return None
+        kind_words = tokenize(asked.group("kind"))
+        kinds = self.directory.type_finder.find(kind_words, fuzzy=False)
+        if len(kinds) != 1 or kinds[0].end - kinds[0].start != len(kind_words):
+            return None  # « et pour le financer ? » names no kind
+        title = tokenize(entry.question)
+        spans = self.directory.type_finder.find(title, fuzzy=False)
+        if spans:
+            title[spans[0].start:spans[0].end] = kind_words
+        else:
+            title += ["pour", *kind_words]
+        again = self._one(" ".join(title), message, Conversation())
+        return again if again.kind is ReplyKind.ANSWER else None
 
     def _with_the_topic(self, message: str, reply: Reply, conversation: Conversation) -> Reply:
         topic = conversation.topic

@@ -192,6 +192,9 @@ class Engine(TopicCarryOver, CompoundDecisions, ProjectDecisions, VisitDecisions
         words = self.directory.without_place_names(tokenize(text))
         if looks_english(words):
             return self._in_english(text, message, conversation)
+        another = self._for_another_kind(text, conversation)  # « et pour un fab lab ? »
+        if another is not None:
+            return another
         parts = split_questions(text)
         several = 2 <= len(parts) <= _MAX_QUESTIONS
         if several:

@@ -84,3 +84,12 @@ def test_the_rent_of_premises_is_no_desk_price(engine: Engine) -> None:
     reply = engine.reply("combien coûte le loyer d'un local pour un coworking dans le 92")
     assert reply.kind is not ReplyKind.ANSWER
     assert "trouver-locaux" in [s.id for s in reply.suggestions]
+
+
+def test_and_for_another_kind_asks_the_same_question_of_it(engine: Engine) -> None:
+    _, model = talk(engine, "Quel modèle économique pour un tiers-lieu ?", "et pour un fab lab ?")
+    assert model.entry_id == "modele-economique"
+    _, definition = talk(engine, "c'est quoi un télécentre ?", "et pour un fablab ?")
+    assert definition.entry_id == "definition-fablab"
+    _, not_casaco = talk(engine, "casaco", "et pour un fablab ?")
+    assert not_casaco.entry_id != "casaco"
