@@ -49,6 +49,8 @@ class Conversation:
             self.last_place = None
         if len(shown) == 1:
             self.last_place = shown[0]
-        self.places_in_view = bool(shown)
+        # a question with no answer in between (« qui le finance ? ») keeps the place in view
+        self.places_in_view = bool(shown) or (self.places_in_view and reply.kind in (
+            ReplyKind.FALLBACK, ReplyKind.CLARIFY))
         if reply.commune:
             self.last_commune = reply.commune

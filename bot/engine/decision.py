@@ -126,6 +126,10 @@ class Engine(TopicCarryOver, CompoundDecisions, ProjectDecisions, VisitDecisions
         reply = self._decide(message or "", conversation)
         reply = self._with_the_topic(message or "", reply, conversation)
         conversation.remember(reply)
+        if not reply.commune:  # « j'habite Rueil », then « près de chez moi » or « y a des… ? »
+            words = self.normaliser.words(engine_text(message or ""))
+            said = home_first(self.directory.location_finder.find(words, fuzzy=False), words)
+            conversation.last_commune = said[0].name if said else conversation.last_commune
         conversation.topic = self.topic_of(reply, message or "", conversation.topic)
         return reply
 
@@ -256,7 +260,7 @@ class Engine(TopicCarryOver, CompoundDecisions, ProjectDecisions, VisitDecisions
             if visit is not None:
                 return visit
         reply = (
-            self._somewhere(turn, message)
+            self._somewhere(turn, message, conversation)
             or self._about_named_place(turn, message)
             or self._place_search(turn, message, conversation)
             or self._faq_decision(turn, message)
@@ -307,10 +311,13 @@ class Engine(TopicCarryOver, CompoundDecisions, ProjectDecisions, VisitDecisions
             return generic
         return replace(turn, sure=False)
 
-    def _somewhere(self, turn: Turn, message: str) -> Reply | None:
+    def _somewhere(self, turn: Turn, message: str, conversation: Conversation) -> Reply | None:
         """Stations, communes outside the 92, and two communes of the 92 in one message."""
         r = turn.reading
         if r.location is None and not r.named and near_me(r.words) and not turn.sure:
+            if conversation.last_commune:  # « j'habite Rueil » said before
+                return self._with_candidates(
+                    self.places(conversation.last_commune, r.place_type, message), turn.candidates)
             return self._ask_for_position(message, r.place_type)
         if not wants_somewhere(r, self.thresholds.clarify):
             # « je suis à Lyon, vous couvrez aussi ? »: a short message about a commune outside

@@ -18,6 +18,7 @@ from bot.engine.text import STOP_WORDS, tokenize
 from bot.knowledge import CLOSED_STATUSES, PLACE_STATUSES, PLACE_TYPES, Commune, Knowledge, Place
 
 _MAX_SPAN = 4
+_WORKSHOPS = frozenset({"fablab"})
 OTHER_TYPES_SHOWN = 2  # of a commune's places, when none is of the type asked
 _PLURALS = {"tiers-lieu": "tiers-lieux", "fablab": "fab labs", "coworking": "espaces de coworking",
             "centre-affaires": "centres d'affaires", "pepiniere": "pépinières d'entreprises",
@@ -252,7 +253,10 @@ class Directory:
             around = [p for p in usable if p.commune is None and p.area in areas]
 
         def typed_first(places: list[Place]) -> list[Place]:
-            return sorted(places, key=lambda p: place_type is not None and p.type != place_type)
+            # no kind asked: somewhere to work before a workshop (a radio club's fab lab
+            # came first for « je veux télétravailler près de chez moi » at Rueil)
+            return sorted(places, key=lambda p: p.type != place_type if place_type is not None
+                          else p.type in _WORKSHOPS)
 
         # The overlapping area's places are a bonus, not the answer: a few are enough.
         local = typed_first(inside) + typed_first(around)[: max(0, around_limit - len(inside))]

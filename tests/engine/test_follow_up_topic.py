@@ -93,3 +93,18 @@ def test_and_for_another_kind_asks_the_same_question_of_it(engine: Engine) -> No
     assert definition.entry_id == "definition-fablab"
     _, not_casaco = talk(engine, "casaco", "et pour un fablab ?")
     assert not_casaco.entry_id != "casaco"
+
+
+def test_where_the_user_said_they_live_is_remembered(engine: Engine) -> None:
+    _, near = talk(engine, "Je suis salarié à La Défense et j'habite Rueil",
+                   "je veux télétravailler près de chez moi")
+    assert near.kind is ReplyKind.PLACES and near.commune == "Rueil-Malmaison"
+    assert near.places[0].type != "fablab"  # somewhere to work before a workshop
+    *_, there = talk(engine, "Qu'est-ce que La Défense a à voir avec les tiers-lieux ?",
+                     "qui gère le quartier ?", "il y a des coworkings ?")
+    assert there.kind is ReplyKind.PLACES and there.commune == "La Défense"
+
+
+def test_a_place_stays_in_view_over_a_question_with_no_answer(engine: Engine) -> None:
+    *_, where = talk(engine, "Qu'est-ce que Sceaux Smart ?", "qui le finance ?", "c'est où ?")
+    assert [p.name for p in where.places] == ["Sceaux Smart"]
