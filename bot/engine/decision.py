@@ -34,7 +34,7 @@ from bot.engine.projects import (
     ProjectDecisions,
     about_money,
     asks_amounts,
-    asks_when,
+    grant_detail_asked,
     noting_prices,
 )
 from bot.engine.reading import (
@@ -237,10 +237,10 @@ class Engine(TopicCarryOver, CompoundDecisions, ProjectDecisions, VisitDecisions
             return self._project(turn, message)
         if price_intent(reading.words) and creation_intent(reading.words) and not turn.sure:
             return self._cost_of_a_project(turn, message)
-        dates = self._deadlines_of(conversation.topic_entry, self._turn(reading), message) if (
-            conversation.topic_entry and asks_when(reading.words)) else None
-        if dates is not None:  # « jusqu'à quand ? » after a call for projects
-            return dates
+        detail = self._grant_detail(conversation.topic_entry, self._turn(reading), message) if (
+            conversation.topic_entry and grant_detail_asked(reading.words)) else None
+        if detail is not None:  # « jusqu'à quand ? », « c'est cumulable ? » after a grant
+            return detail
         if reading.location is None and asks_amounts(reading.words):  # « et les montants ? »
             amounts = self._amounts_of(conversation.topic_entry, turn, message)
             if amounts is not None:

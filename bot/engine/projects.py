@@ -8,7 +8,7 @@ Mixed into :class:`bot.engine.decision.Engine`, like :class:`bot.engine.where.Wh
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from bot.engine.compose import Composer, at
 from bot.engine.confidence import Calibrator
@@ -25,9 +25,39 @@ _PROJECT_CHOICES = ("creer-tiers-lieu", "accompagnement-contact", "aides-aujourd
 _GRANTS_ENTRY = "aides-aujourdhui"
 _ABOUT_GRANTS = frozenset({"subvention", "subventions", "aide", "aides", "financer", "financement",
                            "financements", "subventionner", "argent", "sous"})
-_WHEN_ASKED = re.compile(r"\b(?:jusqu a quand|quand|date limite|dates? de cloture|deadline|delais?|"
-                         r"avant quelle date|cloture)\b")
-_A_DEADLINE = re.compile(r"cl[oô]tur|jusqu'au|date limite|au plus tard|avant le \d", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class GrantDetail:
+    """One thing asked of a grant just discussed: how it is asked, how its answer would say
+    it, and what to say when it does not."""
+
+    asked: re.Pattern[str]  # over the folded words of a short follow-up
+    given: re.Pattern[str]  # over the answer's sentences
+    missing: str
+
+
+_GRANT_DETAILS = (
+    GrantDetail(  # « jusqu'à quand ? »
+        re.compile(r"\b(?:jusqu a quand|quand|date limite|dates? de cloture|deadline|delais?|"
+                   r"avant quelle date|cloture)\b"),
+        re.compile(r"cl[oô]tur|jusqu'au|date limite|au plus tard|avant le \d", re.I),
+        "Mes sources ne donnent pas de date limite : vérifiez ce qui est ouvert sur les pages "
+        "citées ci-dessous."),
+    GrantDetail(  # « c'est cumulable ? »
+        re.compile(r"\b(?:cumul\w*|en meme temps|les deux|combiner|additionner)\b"),
+        re.compile(r"cumul|en plus de|s'ajout|compl[ée]t", re.I),
+        "Mes sources ne disent pas si ces aides se cumulent : posez la question au financeur "
+        "(pages citées ci-dessous)."),
+    GrantDetail(  # « j'y ai droit ? », « et pour une asso ? », « qui peut candidater ? »
+        re.compile(r"\b(?:eligible\w*|droit|qui peut|qui peuvent|pour (?:une|les) "
+                   r"(?:asso|associations?|entreprises?|sas|sarl|communes?|collectivites?)|"
+                   r"si je suis (?:une|un) \w+)\b"),
+        re.compile(r"associations?|entreprises?|ESUS|structures|collectivit|communes?|[ée]ligib|"
+                   r"r[ée]serv", re.I),
+        "Mes sources ne précisent pas qui peut en bénéficier : vérifiez les conditions sur les "
+        "pages citées ci-dessous."),
+)
 _AN_AMOUNT = re.compile(r"\d[\d\s\u202f]*(?:,\d+)?\s?(?:€|euros?\b|%)")
 
 
@@ -101,18 +131,18 @@ class ProjectDecisions(Composer):
         reply = self.answer(entry.id, message, 100.0, turn.candidates)
         return replace(reply, text="Les montants que donnent mes sources : " + " ".join(amounts))
 
-    def _deadlines_of(self, entry_id: str | None, turn: Turn, message: str) -> Reply | None:
-        """« jusqu'à quand ? » right after an answer on a call for projects: the deadline it
-        gives, or that the sources give none (with the answer's pages to check)."""
+    def _grant_detail(self, entry_id: str | None, turn: Turn, message: str) -> Reply | None:
+        """« jusqu'à quand ? », « c'est cumulable ? », « et pour une asso ? » right after an
+        answer on a grant or a call: what that answer says of it, or that the sources do not
+        say (with the answer's pages to check)."""
         entry = self.knowledge.faq.get(entry_id or "")
-        if entry is None or not _AN_AMOUNT.search(entry.answer):  # no grant, no call: nothing to apply for
-            return None
-        dates = [s for s in split_sentences(entry.answer) if _A_DEADLINE.search(s)]
+        detail = grant_detail_asked(turn.reading.words)
+        if entry is None or detail is None or not _AN_AMOUNT.search(entry.answer):
+            return None  # no grant, no call: nothing to apply for
+        said = [s for s in split_sentences(entry.answer) if detail.given.search(s)]
         reply = self.answer(entry.id, message, 100.0, turn.candidates)
-        text = ("Ce que disent mes sources : " + " ".join(dates)) if dates else (
-            "Mes sources ne donnent pas de date limite : vérifiez ce qui est ouvert sur les "
-            "pages citées ci-dessous.")
-        return replace(reply, text=text)
+        return replace(reply, text=("Ce que disent mes sources : " + " ".join(said)) if said
+                       else detail.missing)
 
     def _about_prices(self, turn: Turn) -> bool:
         """« c'est combien ? » alone, or the price of a workspace that the price entry could
@@ -150,9 +180,12 @@ def asks_amounts(words: list[str]) -> bool:
     return len(words) <= 6 and not {"montant", "montants", "plafond", "plafonds"}.isdisjoint(words)
 
 
-def asks_when(words: list[str]) -> bool:
-    """« jusqu'à quand ? », « date limite ? »: a short question about a deadline."""
-    return len(words) <= 5 and bool(_WHEN_ASKED.search(" ".join(words)))
+def grant_detail_asked(words: list[str]) -> GrantDetail | None:
+    """The detail of a grant a short follow-up asks about, if any."""
+    if len(words) > 8:
+        return None
+    text = " ".join(words)
+    return next((d for d in _GRANT_DETAILS if d.asked.search(text)), None)
 
 
 def noting_prices(reply: Reply) -> Reply:

@@ -108,3 +108,11 @@ def test_where_the_user_said_they_live_is_remembered(engine: Engine) -> None:
 def test_a_place_stays_in_view_over_a_question_with_no_answer(engine: Engine) -> None:
     *_, where = talk(engine, "Qu'est-ce que Sceaux Smart ?", "qui le finance ?", "c'est où ?")
     assert [p.name for p in where.places] == ["Sceaux Smart"]
+
+
+def test_who_may_apply_and_whether_grants_add_up_are_said_or_said_unknown(
+        engine: Engine) -> None:
+    _, who = talk(engine, "C'est quoi PROGR'ESS ?", "je suis une SAS, j'y ai droit ?")
+    assert who.entry_id == "progress-ess" and "ESUS" in who.text
+    _, cumul = talk(engine, "la région aide les tiers lieux ?", "c'est cumulable ?")
+    assert cumul.text.startswith("Mes sources ne disent pas si ces aides se cumulent")
