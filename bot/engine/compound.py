@@ -92,7 +92,12 @@ class CompoundDecisions:
         faq = self.knowledge.faq
         offered = tuple(Suggestion(faq[i].id, faq[i].question) for i in offers)
         rest = tuple(s for s in first.suggestions if s.id not in offers)
-        return replace(first, suggestions=offered + rest[:max(0, 4 - len(offered))])
+        # the other question is not silently dropped: the reply says where it is answered
+        pointer = (f"Pour votre autre question, voyez « {offered[0].question} » ci-dessous."
+                   if len(offered) == 1 else
+                   "Pour vos autres questions, voyez les premières suggestions ci-dessous.")
+        return replace(first, text=f"{first.text}\n\n{pointer}",
+                       suggestions=offered + rest[:max(0, 4 - len(offered))])
 
     def _parts_offered(self, parts: list[str], message: str, whole: Reply) -> Reply | None:
         """« …transformer un local en lieu partagé. Quelles sont les étapes et qui peut nous

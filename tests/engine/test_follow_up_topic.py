@@ -116,3 +116,11 @@ def test_who_may_apply_and_whether_grants_add_up_are_said_or_said_unknown(
     assert who.entry_id == "progress-ess" and "ESUS" in who.text
     _, cumul = talk(engine, "la région aide les tiers lieux ?", "c'est cumulable ?")
     assert cumul.text.startswith("Mes sources ne disent pas si ces aides se cumulent")
+
+
+def test_the_other_question_of_a_message_is_pointed_to(engine: Engine) -> None:
+    reply = engine.reply("Combien de tiers-lieux dans le 92 et qui les finance ?")
+    assert reply.entry_id == "couverture-territoire"
+    offered = reply.suggestions[0]
+    assert offered.id == "aides-aujourdhui"
+    assert f"Pour votre autre question, voyez « {offered.question} » ci-dessous." in reply.text
