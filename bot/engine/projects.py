@@ -86,8 +86,15 @@ class ProjectDecisions(Composer):
             reply = self._faq_decision(turn, message)
             if reply.kind is ReplyKind.FALLBACK:  # « un projet de tiers-lieu à Colombes »
                 where = f" {at(r.location.name)}" if r.location else ""
+                # money asked (« nous cherchons des financements pour les travaux… »): today's
+                # grants first, then what the message itself points to (the Région, the
+                # Fabriques de territoire…), then the steps
+                likely = [j.entry_id for j in turn.judged[:3]
+                          if j.probability >= self.calibrator.clarify_at / 3]
+                ids = ((_GRANTS_ENTRY, *likely, *_PROJECT_CHOICES) if about_money(r.words)
+                       else (*_PROJECT_CHOICES, *likely))
                 reply = self._choices(turn, message, f"Pour votre projet{where}, ces réponses "
-                                      "peuvent vous aider :", _PROJECT_CHOICES)
+                                      "peuvent vous aider :", tuple(dict.fromkeys(ids))[:4])
         if reply.entry_id == PROJECT_ENTRY and not _ABOUT_GRANTS.isdisjoint(r.words):
             reply = self._grants_first(reply)  # « …à Gennevilliers : quelles subventions ? »
         return replace(reply, commune=r.location.name if r.location else None)

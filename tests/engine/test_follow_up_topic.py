@@ -124,3 +124,13 @@ def test_the_other_question_of_a_message_is_pointed_to(engine: Engine) -> None:
     offered = reply.suggestions[0]
     assert offered.id == "aides-aujourdhui"
     assert f"Pour votre autre question, voyez « {offered.question} » ci-dessous." in reply.text
+
+
+def test_a_project_asking_for_money_offers_grants_first(engine: Engine) -> None:
+    reply = engine.reply("Je porte un projet de tiers-lieu à Bois-Colombes et nous cherchons des "
+                         "financements pour les travaux, pouvez-vous nous orienter ?")
+    assert reply.text.startswith("Pour votre projet à Bois-Colombes")
+    assert reply.suggestions[0].id == "aides-aujourdhui"
+    steps = engine.reply("Nous avons un projet de tiers-lieu à Bois-Colombes, pouvez-vous nous "
+                         "orienter ?")
+    assert steps.suggestions[0].id != "aides-aujourdhui"  # no money asked: the steps first
