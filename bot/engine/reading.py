@@ -20,6 +20,7 @@ from bot.engine.text import Normaliser, tokenize
 from bot.knowledge import Commune, FaqEntry, Knowledge, Place
 
 PLACES_PSEUDO_ENTRY = "__places__"
+_TODAY = "aujourdhui"  # canonical word of synonyms.yaml for aujourd'hui, actuellement…
 LOCATION_TERM = "loc92"  # has a digit: survives stemming unchanged on both sides
 NEGATIVES_FILE = Path("training") / "negatives.yaml"
 NEAR_MISSES_FILE = Path("training") / "near-misses.yaml"  # training only, not in the centroid
@@ -89,6 +90,9 @@ class Matchers:
     index: FaqIndex
     second: CentroidModel
     directory: Directory
+    # the year the knowledge was last checked: « une subvention en 2026 ? » asks about today
+    # (from the knowledge, not the clock, so that the same knowledge gives the same decisions)
+    this_year: int = 0
 
 
 # The last index and second opinion built, by what they were built from (one slot: training
@@ -134,8 +138,10 @@ def build_matchers(knowledge: Knowledge, phrasings: Mapping[str, Sequence[str]] 
         _last_built.clear()
         _last_built[key] = (index, second)
     faq_words = frozenset(index.vocabulary.words) - frozenset(place_words)
-    return Matchers(normaliser, index, second, Directory(knowledge, known_words=faq_words,
-                                                               split=normaliser.words))
+    checked = [e.checked_on[:4] for e in knowledge.faq.values() if e.checked_on[:4].isdigit()]
+    this_year = max(map(int, checked), default=0)
+    directory = Directory(knowledge, known_words=faq_words, split=normaliser.words)
+    return Matchers(normaliser, index, second, directory, this_year)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +184,9 @@ def read(m: Matchers, text: str,
     whether the words name a place outside the 92 whose name holds a commune's (« Boulogne-sur-
     Mer », « Clichy-sous-Bois »): then no commune of the 92 is read."""
     words = m.normaliser.words(text)[:MAX_WORDS]
+    if m.this_year and any(len(w) == 4 and w.isdigit() for w in words):
+        words = [_TODAY if len(w) == 4 and w.isdigit() and int(w) >= m.this_year else w
+                 for w in words]
     location = m.directory.find_location(words)
     if location is not None and elsewhere is not None and elsewhere(words):
         location = None

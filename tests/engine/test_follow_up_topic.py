@@ -134,3 +134,8 @@ def test_a_project_asking_for_money_offers_grants_first(engine: Engine) -> None:
     steps = engine.reply("Nous avons un projet de tiers-lieu à Bois-Colombes, pouvez-vous nous "
                          "orienter ?")
     assert steps.suggestions[0].id != "aides-aujourdhui"  # no money asked: the steps first
+
+
+def test_the_year_the_knowledge_was_checked_means_today(engine: Engine) -> None:
+    reply = engine.reply("subvention cd92 tiers lieu 2026 ?")  # was the grants of 2011–2015
+    assert reply.entry_id == "aides-aujourdhui"
