@@ -5,14 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.engine import Conversation, Engine
+from bot.engine import Engine
 from bot.engine.compose import for_name, of
-from bot.engine.reply import Reply, ReplyKind, footer_line
-
-
-def talk(engine: Engine, *messages: str) -> list[Reply]:
-    conversation = Conversation()
-    return [engine.reply(m, conversation) for m in messages]
+from bot.engine.reply import ReplyKind, footer_line
+from tests.support.conversation import talk
 
 
 @pytest.mark.parametrize(("message", "entry_id"), [

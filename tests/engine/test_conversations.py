@@ -7,15 +7,11 @@ from dataclasses import replace
 
 import pytest
 
-from bot.engine import Conversation, Engine
+from bot.engine import Engine
 from bot.engine.compose import at, of
 from bot.engine.intents import gives_a_price
-from bot.engine.reply import Reply, ReplyKind
-
-
-def talk(engine: Engine, *messages: str) -> list[Reply]:
-    conversation = Conversation()
-    return [engine.reply(m, conversation) for m in messages]
+from bot.engine.reply import ReplyKind
+from tests.support.conversation import talk
 
 
 @pytest.mark.parametrize("message", [

@@ -3,13 +3,9 @@
 
 from __future__ import annotations
 
-from bot.engine import Conversation, Engine
-from bot.engine.reply import Reply, ReplyKind
-
-
-def talk(engine: Engine, *messages: str) -> list[Reply]:
-    conversation = Conversation()
-    return [engine.reply(m, conversation) for m in messages]
+from bot.engine import Engine
+from bot.engine.reply import ReplyKind
+from tests.support.conversation import talk
 
 
 def test_a_follow_up_about_the_entry_just_answered_gets_it(engine: Engine) -> None:

@@ -5,13 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.engine import Conversation, Engine
-from bot.engine.reply import Reply, ReplyKind
-
-
-def talk(engine: Engine, *messages: str) -> list[Reply]:
-    conversation = Conversation()
-    return [engine.reply(m, conversation) for m in messages]
+from bot.engine import Engine
+from bot.engine.reply import ReplyKind
+from tests.support.conversation import talk
 
 
 @pytest.mark.parametrize(("message", "name"), [
