@@ -235,6 +235,10 @@ class Engine(TopicCarryOver, CompoundDecisions, ProjectDecisions, VisitDecisions
             return self._smalltalk(chatter, message)
         if creation_intent(reading.words) and reading.location is not None:
             return self._project(turn, message)
+        hub = self._grants_hub(turn, message) or self._contact_for_a_project(
+            turn, conversation.topic_entry, message)  # « quelles aides ? », « qui contacter ? »
+        if hub is not None:
+            return hub
         if price_intent(reading.words) and creation_intent(reading.words) and not turn.sure:
             return self._cost_of_a_project(turn, message)
         detail = self._grant_detail(conversation.topic_entry, self._turn(reading), message) if (
@@ -384,8 +388,11 @@ class Engine(TopicCarryOver, CompoundDecisions, ProjectDecisions, VisitDecisions
             return None  # « je suis de l'Essonne, ça marche quand même ? » is about where
         if intent is None or not _ASKS.isdisjoint(r.words):
             return None  # « très clair, mais combien ça coûte ? » asks
-        if intent == "greeting" and (r.place_cue or SEARCH_TERM in r.terms):
-            return None  # « bonjour je cherche un fablab » is a search
+        if intent == "greeting" and (r.place_cue or SEARCH_TERM in r.terms
+                                     or "definition" in r.terms):
+            return None  # « bonjour je cherche un fablab », « bonjour c'est quoi le télétravail ? »
+        if intent == "ok" and text.rstrip().endswith("?") and topical:
+            return None  # « ça marche pour une coopérative ? » asks whether it applies
         # A closing word may come with a sentence (« à bientôt, je repasserai sûrement avec
         # d'autres questions »); a greeting comes before a real question (« Bonjour, quelle
         # aide pour ouvrir un tiers-lieu ? »), which stays that question even when nothing

@@ -8,11 +8,13 @@ Mixed into :class:`bot.engine.decision.Engine`, like :class:`bot.engine.where.Wh
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from bot.engine.compose import Composer, at
 from bot.engine.confidence import Calibrator
 from bot.engine.intents import is_price_or_grammar, split_sentences
+from bot.engine.matching import SCAFFOLDING
 from bot.engine.reply import Reply, ReplyKind, Suggestion
 from bot.engine.search import names_a_workspace
 from bot.engine.text import tokenize
@@ -65,6 +67,8 @@ class ProjectDecisions(Composer):
     """Projects in a commune, what a project costs, and prices."""
 
     calibrator: Calibrator
+    _kind_vocabulary: Callable[[], frozenset[str]]  # SearchDecisions'
+    _terms_of: Callable[[Iterable[str]], frozenset[str]]  # SearchDecisions'
 
     def _faq_decision(self, turn: Turn, message: str) -> Reply:
         raise NotImplementedError
@@ -133,10 +137,49 @@ class ProjectDecisions(Composer):
         if entry is None or entry.id == PRICE_ENTRY or len(turn.reading.terms) > 2:
             return None
         amounts = [s for s in split_sentences(entry.answer) if _AN_AMOUNT.search(s)]
+        if not amounts and "porteurs" in entry.audience and entry.id != _GRANTS_ENTRY:
+            # « je monte un tiers-lieu… », « combien ? »: a project's « how much » is its grants
+            return self._amounts_of(_GRANTS_ENTRY, turn, message)
         if not amounts:
             return None
         reply = self.answer(entry.id, message, 100.0, turn.candidates)
         return replace(reply, text="Les montants que donnent mes sources : " + " ".join(amounts))
+
+    def _grants_hub(self, turn: Turn, message: str) -> Reply | None:
+        """« quelles aides ? », « subventions ? », « aides du département ? », « subvention fab
+        lab »: a short message that says only « grants » (and of what or whose) is about the
+        grants of today, or the Région's when it names the Région — not a fallback, and not
+        the Département's grants of 2011–2015."""
+        r = turn.reading
+        if turn.sure or r.location is not None or r.named or len(r.words) > 6:
+            return None
+        if _ABOUT_GRANTS.isdisjoint(r.words):  # « un tiers-lieu peut m'aider ? » is no grant
+            return None
+        grant_terms = self._grant_terms()
+        content = set(r.terms) - SCAFFOLDING
+        if not content <= grant_terms | _WHOSE | self._kind_vocabulary():
+            return None
+        entry_id = _REGION_ENTRY if "region" in content else _GRANTS_ENTRY
+        if entry_id not in self.knowledge.faq:
+            return None
+        return self.answer(entry_id, message, turn.confidence_in(entry_id), turn.candidates)
+
+    def _contact_for_a_project(self, turn: Turn, topic_entry: str | None,
+                               message: str) -> Reply | None:
+        """« qui contacter ? » in a project's conversation: who accompanies projects, not a
+        « Vouliez-vous dire » whose first button is the same question."""
+        entry = self.knowledge.faq.get(topic_entry or "")
+        r = turn.reading
+        if entry is None or "porteurs" not in entry.audience or len(r.words) > 6 or (
+                not set(r.terms) & _CONTACT or not set(r.terms) <= _CONTACT | {"qui", "je", "peux"}):
+            return None
+        if _PROJECT_CONTACT_ENTRY not in self.knowledge.faq:
+            return None
+        return self.answer(_PROJECT_CONTACT_ENTRY, message,
+                           turn.confidence_in(_PROJECT_CONTACT_ENTRY), turn.candidates)
+
+    def _grant_terms(self) -> frozenset[str]:
+        return self._terms_of(sorted(_ABOUT_GRANTS))
 
     def _grant_detail(self, entry_id: str | None, turn: Turn, message: str) -> Reply | None:
         """« jusqu'à quand ? », « c'est cumulable ? », « et pour une asso ? » right after an
@@ -173,6 +216,11 @@ class ProjectDecisions(Composer):
 
 
 _PREMISES = frozenset({"loyer", "loyers", "local", "locaux", "bail", "batiment", "immobilier"})
+_REGION_ENTRY = "aide-region"
+_PROJECT_CONTACT_ENTRY = "accompagnement-contact"
+_CONTACT = frozenset({"contact", "adress", "joindr", "interlocuteur"})
+_WHOSE = frozenset({"departement", "region", "cd92", "92", "public", "publiqu", "quel", "quell",
+                    "actuel", "aujourdhui"})
 _MONEY = _ABOUT_GRANTS | {"budget", "cout", "coute", "couter", "investissement", "montant",
                           "montants", "loyer"}
 

@@ -28,6 +28,8 @@ SEARCH_TERM = "chercher"  # canonical word of synonyms.yaml for chercher / trouv
 WHY_WORDS = frozenset({"pourquoi", "raison", "raisons", "qui", "quand", "interet", "role"})
 _EXISTENCE_WORDS = "existe existent y a ya il y a avoir trouve endroit lieu espace coin"
 _NEAR_WORDS = "vers pres proche proches cote autour alentours environs"  # « vers la Défense »
+_HOME_WORDS = "habite habitons vis vivons reside domicile"  # « j'habite à Vanves »: where to look
+_HOME = frozenset(_HOME_WORDS.split())
 _FINDING_ENTRY = "trouver-tiers-lieu"  # « how do I find one »: with a commune, the directory
 _PREMISES_ENTRY = "trouver-locaux"  # premises for a project: no workspace is looked for
 # « tiers-lieu » names the subject of a policy question as often as somewhere to go
@@ -103,7 +105,7 @@ class SearchDecisions(Composer):
         """What a bare search says: kinds of place, communes, « y a », « près de »."""
         if self._search_words is None:
             texts = [n for c in self.knowledge.communes for n in (c.name, *c.aliases)]
-            texts += [_EXISTENCE_WORDS, _NEAR_WORDS]
+            texts += [_EXISTENCE_WORDS, _NEAR_WORDS, _HOME_WORDS]
             self._search_words = self._kind_vocabulary() | self._terms_of(texts) | {
                 LOCATION_TERM, "tierslieu"}
         return self._search_words
@@ -227,11 +229,30 @@ class SearchDecisions(Composer):
         asked = set(elsewhere.reading.terms) - self._search_vocabulary() - SCAFFOLDING
         return elsewhere if len(asked) >= 2 else None
 
-    def _without_the_commune(self, r: Reading) -> Turn:
-        """The message judged again with its commune left out."""
+    def _without_the_commune(self, r: Reading, also: frozenset[str] = frozenset()) -> Turn:
+        """The message judged again with its commune (and the words ``also``) left out."""
         spans = self.directory.location_finder.find(r.words)
-        rest = [w for i, w in enumerate(r.words) if not any(f.start <= i < f.end for f in spans)]
+        rest = [w for i, w in enumerate(r.words)
+                if not any(f.start <= i < f.end for f in spans) and w not in also]
         return self._turn(self._read(" ".join(rest)))
+
+    def _what_it_is_from_there(self, turn: Turn, message: str,
+                               kind: str | None) -> Reply | None:
+        """« j'habite à Vanves, c'est quoi un tiers lieu ? »: where the user lives, and a
+        definition asked. The definition, judged without the commune (which sank it from 98 %
+        to 8 %), with the commune's places beside it."""
+        r = turn.reading
+        if turn.sure or "definition" not in r.terms or _HOME.isdisjoint(r.words):
+            return None
+        elsewhere = self._without_the_commune(r, also=_HOME)
+        best = elsewhere.best
+        if not elsewhere.sure or best is None or best.entry_id == _FINDING_ENTRY or (
+                best.entry_id in self._place_entries):
+            return None
+        answer = self.answer(best.entry_id, message, elsewhere.candidates[0].score,
+                             elsewhere.candidates)
+        found = self.places(r.location, kind, message)
+        return with_places(answer, found) if found.places else answer
 
     def _not_looking(self, turn: Turn, message: str) -> Reply | None:
         """« Je cherche des financements pour un tiers-lieu à Bois-Colombes »: no place is
@@ -296,6 +317,9 @@ class SearchDecisions(Composer):
             conversation.last_type if follows_list else None)
         if r.place_type is None and _NOT_LOOKING.search(" ".join(r.words)):
             return self._not_looking(turn, message)  # « des financements… à Bois-Colombes »
+        lives_there = self._what_it_is_from_there(turn, message, kind)
+        if lives_there is not None:
+            return lives_there
         if self._nothing_better_there(turn):
             return self._with_candidates(self.places(r.location, kind, message),
                                          turn.candidates)

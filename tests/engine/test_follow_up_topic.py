@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.engine import Engine
 from bot.engine.reply import ReplyKind
 from tests.support.conversation import talk
@@ -70,7 +72,7 @@ def test_answers_lead_with_what_is_asked(engine: Engine) -> None:
 def test_money_for_a_kind_of_place_is_no_definition_of_it(engine: Engine) -> None:
     aid = engine.reply("Quelle aide pour un télécentre ?")
     assert aid.entry_id != "definition-telecentre"
-    assert aid.suggestions and aid.suggestions[0].id == "aides-aujourdhui"
+    assert aid.entry_id == "aides-aujourdhui" or aid.suggestions[0].id == "aides-aujourdhui"
     budget = engine.reply("quel budget pour ouvrir un fablab ? imprimante 3d, découpe laser...")
     assert budget.entry_id != "definition-fablab"
     assert engine.reply("c'est quoi un fablab ?").entry_id == "definition-fablab"
@@ -135,3 +137,45 @@ def test_a_project_asking_for_money_offers_grants_first(engine: Engine) -> None:
 def test_the_year_the_knowledge_was_checked_means_today(engine: Engine) -> None:
     reply = engine.reply("subvention cd92 tiers lieu 2026 ?")  # was the grants of 2011–2015
     assert reply.entry_id == "aides-aujourdhui"
+
+
+@pytest.mark.parametrize(("message", "entry_id"), [
+    ("quelles aides ?", "aides-aujourdhui"),
+    ("subventions ?", "aides-aujourdhui"),  # not the Département's grants of 2011–2015
+    ("aides du département ?", "aides-aujourdhui"),
+    ("subvention fab lab", "aides-aujourdhui"),
+    ("aides de la région ?", "aide-region"),
+])
+def test_a_message_that_only_says_grants_gets_today_s_grants(engine: Engine, message: str,
+                                                             entry_id: str) -> None:
+    reply = engine.reply(message)
+    assert reply.kind is ReplyKind.ANSWER and reply.entry_id == entry_id
+
+
+def test_a_project_s_how_much_and_whom_to_contact(engine: Engine) -> None:
+    _, grants, amounts, contact = talk(
+        engine, "Je monte un tiers-lieu à Gennevilliers, par où commencer ?", "quelles aides ?",
+        "combien ?", "qui contacter ?")
+    assert grants.entry_id == "aides-aujourdhui"
+    assert "15 000 €" in amounts.text and "Casaco" not in amounts.text
+    assert contact.kind is ReplyKind.ANSWER and contact.entry_id == "accompagnement-contact"
+    _, project_amounts = talk(engine, "je monte un tiers-lieu à Marnes-la-Coquette", "combien ?")
+    assert project_amounts.entry_id == "aides-aujourdhui"
+
+
+@pytest.mark.parametrize("message", ["j'habite à Vanves", "je vis à Clamart"])
+def test_where_one_lives_alone_gets_the_places_there(engine: Engine, message: str) -> None:
+    assert engine.reply(message).kind is ReplyKind.PLACES
+
+
+def test_where_one_lives_then_a_definition_gets_the_definition(engine: Engine) -> None:
+    reply = engine.reply("j'habite à Vanves, c'est quoi un tiers lieu ?")
+    assert reply.kind is ReplyKind.ANSWER and reply.entry_id == "definition-tiers-lieu"
+
+
+def test_small_talk_words_before_a_question_or_a_complaint(engine: Engine) -> None:
+    assert engine.reply("ça marche pour une coopérative ?").kind is not ReplyKind.SMALLTALK
+    assert engine.reply("bonjour c'est quoi le télétravail ?").kind is not ReplyKind.SMALLTALK
+    complaint = engine.reply("merci mais c'est pas ce que je demandais")
+    assert complaint.kind is ReplyKind.SMALLTALK and not complaint.text.startswith("De rien")
+    assert engine.reply("ça marche, merci !").kind is ReplyKind.SMALLTALK
