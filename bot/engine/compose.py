@@ -183,6 +183,7 @@ class Composer:
             places=tuple(cards),
             commune=where,
             place_type=result.place_type,
+            listing=True,
             contacts=self._contacts(STAFF_CONTACT_ID),
             suggestions=tuple(
                 Suggestion(i, self.knowledge.faq[i].question)

@@ -44,7 +44,7 @@ class Conversation:
         # a follow-up on the list (« l'adresse ? », « c'est combien ? ») shows one of its places
         # and keeps the list; a list, even of the same places in another order (« et pour un
         # fablab ? »), is the new list
-        if len(shown) > 1 or (shown and shown[0] not in self.last_places):
+        if reply.listing or len(shown) > 1 or (shown and shown[0] not in self.last_places):
             self.last_places = shown
             self.last_place = None
         if len(shown) == 1:

@@ -213,6 +213,10 @@ class Engine(TopicCarryOver, CompoundDecisions, ProjectDecisions, VisitDecisions
     def _one(self, text: str, message: str, conversation: Conversation) -> Reply:
         """One question: follow-ups, small talk, intent, where, then the FAQ."""
         reading = self._read(text)
+        if len(reading.named) > 1 and conversation.last_commune:
+            # « Morning Coworking » after Puteaux's list: the branch there
+            here = [p for p in reading.named if conversation.last_commune in (p.commune, p.area)]
+            reading = replace(reading, named=here) if here else reading
         if not reading.words and "help" in self.smalltalk.intents:
             return self._smalltalk("help", message)  # « ? », « ... »: how to ask, not « no answer »
         if all(term in SCAFFOLDING for term in reading.terms) and not reading.named:  # « quoi ? »

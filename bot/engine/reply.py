@@ -98,6 +98,7 @@ class Reply:
     place_type: str | None = None
     smalltalk_intent: str | None = None
     themes: tuple[tuple[str, str], ...] = field(default=())
+    listing: bool = False  # a search's list (« le deuxième » is of it), not one place's card
 
     @property
     def footer(self) -> str:

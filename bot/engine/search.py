@@ -154,6 +154,7 @@ class SearchDecisions(Composer):
         kinds = kinds_words(r.place_type)
         return Reply(
             kind=ReplyKind.PLACES,
+            listing=True,
             text=f"Mes sources citent {len(found)} {kinds} dans les Hauts-de-Seine{span}, "
             "sans recensement complet ni à jour : vérifiez qu'un lieu est toujours ouvert avant "
             "de vous déplacer.",
@@ -296,7 +297,8 @@ class SearchDecisions(Composer):
             follows = (r.place_type and conversation.last_kind is ReplyKind.PLACES
                        and len(r.terms) <= 2 and SCAFFOLDING.isdisjoint(r.terms))
             # « y a des coworkings là-bas ? » after « je veux ouvrir un tiers-lieu à Colombes »
-            searches = r.place_cue and not turn.sure and (
+            # (« et c'est quoi une imprimante 3D ? » asks what it is, not for the list again)
+            searches = r.place_cue and not turn.sure and "definition" not in r.terms and (
                 r.search_score >= t.clarify or SEARCH_TERM in r.terms or len(r.terms) <= 4)
             if last and (follows or searches):
                 reply = self.places(last, r.place_type, message)

@@ -132,6 +132,7 @@ class WhereDecisions(Composer):
                  "connus du 92 les plus proches." if outside else "")
         return Reply(
             kind=ReplyKind.PLACES,
+            listing=True,
             text=(f"Voici les lieux connus les plus proches de la station {what}, avec la "
                   f"distance à vol d'oiseau.{where} Vérifiez qu'un lieu est toujours ouvert "
                   "avant de vous déplacer."),
@@ -228,6 +229,7 @@ class WhereDecisions(Composer):
                 text += " Voici les lieux connus les plus proches :"
         return Reply(
             kind=ReplyKind.PLACES,
+            listing=True,
             text=text + "\nVérifiez qu'un lieu est toujours ouvert avant de vous déplacer.",
             question=message,
             places=tuple(cards),

@@ -179,3 +179,23 @@ def test_small_talk_words_before_a_question_or_a_complaint(engine: Engine) -> No
     complaint = engine.reply("merci mais c'est pas ce que je demandais")
     assert complaint.kind is ReplyKind.SMALLTALK and not complaint.text.startswith("De rien")
     assert engine.reply("ça marche, merci !").kind is ReplyKind.SMALLTALK
+
+
+def test_a_rank_is_of_the_last_list_even_of_one_place(engine: Engine) -> None:
+    *_, colombes, second = talk(engine, "quels sont les tiers-lieux à Bois-Colombes ?",
+                                "et à La Garenne-Colombes ?", "et à Colombes ?", "le deuxième")
+    assert len(colombes.places) == 1
+    assert second.places[0].id == colombes.places[0].id
+    assert "ne compte qu'un lieu" in second.text
+
+
+def test_a_chain_named_after_a_commune_s_list_is_its_branch_there(engine: Engine) -> None:
+    _, morning, where = talk(engine, "je cherche un coworking à Puteaux", "Morning Coworking",
+                             "c'est où ?")
+    assert [p.commune for p in morning.places] == ["Puteaux"]
+    assert where.places[0].commune == "Puteaux"
+
+
+def test_what_it_is_after_a_list_is_no_list_again(engine: Engine) -> None:
+    _, what = talk(engine, "fablab à Levallois", "et c'est quoi une imprimante 3D ?")
+    assert not what.places
