@@ -154,7 +154,14 @@ class Composer:
             f"Ces informations viennent de sources {span} : vérifiez qu'un lieu est "
             "toujours ouvert avant de vous déplacer."
         )
-        if result.local and not result.other_types_here:
+        if result.type_nowhere:  # « télécentre à Nanterre »: the directory lists none at all
+            intro = f"Mon annuaire ne compte aucun {what} dans les Hauts-de-Seine. " + (
+                f"Voici les lieux que je connais {at(where)} :" if result.local else
+                "Voici les lieux connus les plus proches :")
+            text = f"{intro}\n{caveat}"
+            cards = [self._card(p) for p in result.local] + [
+                self._card(p, d) for p, d in result.nearby]
+        elif result.local and not result.other_types_here:
             intro = f"Voici les lieux que je connais {at(where)} :"
             text = f"{intro}\n{caveat}"
             cards = [self._card(p) for p in result.local]

@@ -156,6 +156,7 @@ class DirectoryResult:
     other_types_here: bool  # the commune has places, but none of the type asked
     nearby: tuple[tuple[Place, float], ...]  # nearest places elsewhere, with distance in km
     left_out: int = 0  # places of other types here not shown, so that the type asked comes soon
+    type_nowhere: bool = False  # no place of the type asked anywhere (no télécentre is listed)
 
 
 class Directory:
@@ -264,7 +265,8 @@ class Directory:
         has_type = place_type is None or any(p.type == place_type for p in local)
         others = [p for p in usable if p not in local]
         left_out = 0
-        if not has_type and len(local) > OTHER_TYPES_SHOWN:  # « fablab Boulogne »: 8 coworkings
+        nowhere = bool(place_type) and not any(p.type == place_type for p in usable)
+        if not has_type and not nowhere and len(local) > OTHER_TYPES_SHOWN:  # « fablab Boulogne »
             left_out = len(local) - OTHER_TYPES_SHOWN        # would hide the nearest fab labs
             local = local[:OTHER_TYPES_SHOWN]
         if place_type:
@@ -279,6 +281,7 @@ class Directory:
             local=tuple(local),
             other_types_here=bool(local) and not has_type,
             left_out=left_out,
+            type_nowhere=nowhere,
             nearby=tuple((p, round(d, 1)) for p, d in ranked[:nearby] if d != math.inf),
         )
 

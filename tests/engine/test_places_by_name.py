@@ -176,3 +176,10 @@ def test_the_lac_of_sevres_by_its_short_name(engine: Engine) -> None:
 def test_a_repair_cafe_in_a_commune_is_a_project(engine: Engine) -> None:
     reply = engine.reply("Je veux monter un repair café à Clamart")
     assert reply.entry_id == "creer-tiers-lieu" and reply.commune == "Clamart"
+
+
+def test_a_kind_the_directory_has_none_of_is_said_so_not_mislabelled(engine: Engine) -> None:
+    reply = engine.reply("télécentre à Nanterre")
+    assert reply.text.startswith("Mon annuaire ne compte aucun télécentre dans les Hauts-de-Seine")
+    assert "les télécentres les plus proches" not in reply.text
+    assert reply.places and reply.places[0].commune == "Nanterre"
