@@ -11,7 +11,10 @@ sets, one message each, never reach it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import replace
 
+from bot.engine.compose import of
 from bot.engine.conversation import Conversation
 from bot.engine.matching import SCAFFOLDING, FaqIndex
 from bot.engine.places import Directory
@@ -36,6 +39,7 @@ class TopicCarryOver:
     normaliser: Normaliser
     index: FaqIndex
     directory: Directory
+    _place_details: Callable[..., Reply]  # WhereDecisions' (a stub here would hide it)
 
     def _one(self, text: str, message: str, conversation: Conversation) -> Reply:
         raise NotImplementedError
@@ -87,7 +91,7 @@ class TopicCarryOver:
         own = {t for t in self._read(message).terms
                if t not in SCAFFOLDING and t not in _ASKING and t != LOCATION_TERM}
         if not own:
-            return reply
+            return self._about_the_place_in_view(message, reply, conversation)
         again = self._one(f"{topic} {message}", message, Conversation())
         if again.kind is ReplyKind.ANSWER and again.entry_id in self.knowledge.faq:
             # « et l'État ? » after the Département's grants asks about another one
@@ -98,8 +102,27 @@ class TopicCarryOver:
             place = self.knowledge.places.get(again.places[0].id)
             card = " ".join(filter(None, (place.description, place.status, place.address,
                                           place.type))) if place else ""
-            return again if own & self._terms(card) else reply
-        return reply
+            if own & self._terms(card):
+                return again
+        return self._about_the_place_in_view(message, reply, conversation)
+
+    def _about_the_place_in_view(self, message: str, reply: Reply,
+                                 conversation: Conversation) -> Reply:
+        """« il ouvre quand ? », « salles de réunion ? », « financé par qui ? » about the one
+        place just shown, that nothing answers: what the sources say of that place, said to
+        be all they say, rather than « je n'ai pas de réponse sûre »."""
+        shown = conversation.last_places
+        place_id = conversation.last_place or (shown[0] if len(shown) == 1 else None)
+        place = self.knowledge.places.get(place_id or "")
+        if reply.kind is not ReplyKind.FALLBACK or not conversation.places_in_view or (
+                place is None):
+            return reply
+        card = self._place_details(place, message)
+        _, _, rest = card.text.partition("\n")  # its « Voici ce que je sais de … : »
+        where = f" ({place.commune or place.area})" if place.commune or place.area else ""
+        text = (f"Mes sources ne répondent pas à cette question à propos {of(place.name)}{where}. "
+                "Voici ce qu'elles en disent :")
+        return replace(card, text=f"{text}\n{rest}" if rest else text)
 
     def _said_by(self, entry_id: str) -> frozenset[str]:
         """The terms of an entry's answer, title, keywords and phrasings."""

@@ -199,3 +199,14 @@ def test_a_chain_named_after_a_commune_s_list_is_its_branch_there(engine: Engine
 def test_what_it_is_after_a_list_is_no_list_again(engine: Engine) -> None:
     _, what = talk(engine, "fablab à Levallois", "et c'est quoi une imprimante 3D ?")
     assert not what.places
+
+
+def test_a_question_nothing_answers_about_the_place_shown_gets_what_is_known(
+        engine: Engine) -> None:
+    *_, when = talk(engine, "fab lab à Sceaux", "le Fab Lab des Blagis c'est quoi ?",
+                    "il ouvre quand ?")
+    assert when.text.startswith("Mes sources ne répondent pas à cette question à propos du "
+                                "Fab Lab des Blagis (Sceaux)")
+    assert [p.name for p in when.places] == ["Fab Lab des Blagis"]
+    _, unrelated = talk(engine, "coworking à Boulogne", "quel temps fait-il demain ?")
+    assert not unrelated.text.startswith("Mes sources ne répondent pas")  # a list: no one place
