@@ -30,7 +30,7 @@ _NOT_PROJECT = frozenset({"compte", "porte", "portes", "session", "dossier", "ab
 _PRICE = frozenset({
     "prix", "tarif", "tarifs", "cout", "coute", "coutent", "couter", "cher", "chere", "chers",
     "payer", "paie", "paye", "abonnement", "abonnements", "euros", "euro", "eur", "€",
-    "gratuit", "gratuite", "forfait",
+    "gratuit", "gratuite", "forfait", "payant", "payante", "payants", "payantes",
 })
 _A_PRICE = re.compile(
     r"(?:co[uû]t\w*|tarif\w*|adh[ée]sion|abonnement)[^.;]{0,50}?\d[\d\s\u202f]*(?:,\d+)?\s?€"

@@ -151,13 +151,13 @@ class ProjectDecisions(Composer):
         grants of today, or the Région's when it names the Région — not a fallback, and not
         the Département's grants of 2011–2015."""
         r = turn.reading
-        if turn.sure or r.location is not None or r.named or len(r.words) > 6:
+        if turn.sure or r.location is not None or r.named or len(r.words) > 10:
             return None
         if _ABOUT_GRANTS.isdisjoint(r.words):  # « un tiers-lieu peut m'aider ? » is no grant
             return None
         grant_terms = self._grant_terms()
         content = set(r.terms) - SCAFFOLDING
-        if not content <= grant_terms | _WHOSE | self._kind_vocabulary():
+        if not content <= grant_terms | self._terms_of(_WHOSE.split()) | self._kind_vocabulary():
             return None
         entry_id = _REGION_ENTRY if "region" in content else _GRANTS_ENTRY
         if entry_id not in self.knowledge.faq:
@@ -219,8 +219,11 @@ _PREMISES = frozenset({"loyer", "loyers", "local", "locaux", "bail", "batiment",
 _REGION_ENTRY = "aide-region"
 _PROJECT_CONTACT_ENTRY = "accompagnement-contact"
 _CONTACT = frozenset({"contact", "adress", "joindr", "interlocuteur"})
-_WHOSE = frozenset({"departement", "region", "cd92", "92", "public", "publiqu", "quel", "quell",
-                    "actuel", "aujourdhui"})
+# whose grants, for whom, when: the other words a « grants » message may have
+_WHOSE = ("departement region cd92 92 public publique publiques quel quelle quelles actuel "
+          "actuelles aujourdhui asso association associations associatif associative "
+          "entreprise entreprises commune communes mon ma notre projet y a ya existe existent "
+          "il")
 _MONEY = _ABOUT_GRANTS | {"budget", "cout", "coute", "couter", "investissement", "montant",
                           "montants", "loyer"}
 

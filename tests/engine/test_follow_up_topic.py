@@ -145,6 +145,7 @@ def test_the_year_the_knowledge_was_checked_means_today(engine: Engine) -> None:
     ("aides du département ?", "aides-aujourdhui"),
     ("subvention fab lab", "aides-aujourdhui"),
     ("aides de la région ?", "aide-region"),
+    ("et pour une asso il y a des subventions ?", "aides-aujourdhui"),
 ])
 def test_a_message_that_only_says_grants_gets_today_s_grants(engine: Engine, message: str,
                                                              entry_id: str) -> None:
@@ -210,3 +211,8 @@ def test_a_question_nothing_answers_about_the_place_shown_gets_what_is_known(
     assert [p.name for p in when.places] == ["Fab Lab des Blagis"]
     _, unrelated = talk(engine, "coworking à Boulogne", "quel temps fait-il demain ?")
     assert not unrelated.text.startswith("Mes sources ne répondent pas")  # a list: no one place
+
+
+def test_is_it_paid_after_a_definition_is_about_prices(engine: Engine) -> None:
+    _, paid = talk(engine, "c koi un tiers lieu", "ok et c payant ?")
+    assert paid.entry_id == "tarifs"
