@@ -109,6 +109,11 @@ _CORRECTION = re.compile(
 )
 
 
+_MEANT_LATER = re.compile(
+    r"^\W*(?:non|nan|pardon|oups|d[ée]sol[ée]e?)\b.*\b(?:je voulais dire|je veux dire)\s+"
+    r"(?P<meant>\w.*)$", re.IGNORECASE)
+
+
 def opened_follow_up(text: str) -> str:
     """The follow-up a thank-you or a correction opens: « merci, et pour financer ? » → « et
     pour financer ? », « non je voulais dire Clamart » → « et Clamart ». Any other text as it
@@ -117,7 +122,12 @@ def opened_follow_up(text: str) -> str:
     if opening:
         return text[opening.end():]
     correction = _CORRECTION.match(text)
-    return f"et {text[correction.end():]}" if correction else text
+    if correction:
+        return f"et {text[correction.end():]}"
+    # « non pardon à Genevilliers je voulais dire Levallois »: what follows the last « je
+    # voulais dire » is what was meant
+    meant = _MEANT_LATER.match(text)
+    return f"et {meant.group('meant')}" if meant else text
 
 
 MORE_DETAILS = re.compile(

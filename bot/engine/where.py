@@ -47,6 +47,9 @@ _DETAILS = re.compile(  # about a listed place: more details, or where and how t
     r"details?|precisions?|plus d infos?|site|horaires?|contact|comment y aller|acces|situe|"
     r"est ou)\b|^ou$"  # « c'est où ? » (« c » is dropped), « où ? »
 )
+_WHERE_IS = re.compile(  # where a place is, not its story
+    r"\b(?:adresse|ou (?:est|se trouve|exactement|ca)|c est ou|elle est ou|il est ou|situe|"
+    r"est ou|se trouve ou)\b")
 _NEAR_ME = re.compile(
     r"\b(?:pres|autour|a cote|proche|a proximite|pas loin) de (?:moi|chez moi)\b|\bdans mon quartier\b"
 )
@@ -360,6 +363,9 @@ class WhereDecisions(Composer):
         if not r.named:
             return None
         entry_id = r.named[0].faq
+        if entry_id in self.knowledge.faq and len(r.words) <= 8 and _WHERE_IS.search(
+                " ".join(r.words)):
+            return self._place_details(r.named[0], message)  # « adresse de Casaco »: its card
         if entry_id in self.knowledge.faq:
             other = best is not None and best.entry_id != entry_id
             other_is_sure = other and turn.sure and best.score >= self.thresholds.sure

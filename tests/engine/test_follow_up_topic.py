@@ -216,3 +216,18 @@ def test_a_question_nothing_answers_about_the_place_shown_gets_what_is_known(
 def test_is_it_paid_after_a_definition_is_about_prices(engine: Engine) -> None:
     _, paid = talk(engine, "c koi un tiers lieu", "ok et c payant ?")
     assert paid.entry_id == "tarifs"
+
+
+@pytest.mark.parametrize("message", ["adresse de Casaco", "Casaco c'est où exactement ?"])
+def test_where_a_place_with_an_entry_is_gets_its_card_not_its_story(engine: Engine,
+                                                                    message: str) -> None:
+    reply = engine.reply(message)
+    assert [p.name for p in reply.places] == ["Casaco"]
+    assert reply.places[0].address
+    assert engine.reply("casaco").entry_id == "casaco"
+
+
+def test_a_correction_that_names_the_wrong_commune_first(engine: Engine) -> None:
+    *_, meant = talk(engine, "Qu'est-ce qu'un fablab ?", "y en a à Gennevilliers ?",
+                     "non pardon à Genevilliers je voulais dire Levallois")
+    assert meant.kind is ReplyKind.PLACES and meant.commune == "Levallois-Perret"
