@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from bot.config import ContactConfig
 from bot.engine.carry_over import TopicCarryOver
+from bot.engine.chatter import ChatterDecisions
 from bot.engine.compound import CompoundDecisions
 from bot.engine.confidence import MODEL_FILE, Calibrator, Judgement, fingerprint, judge
 from bot.engine.conversation import Conversation
@@ -32,7 +33,6 @@ from bot.engine.intents import (
 from bot.engine.matching import SCAFFOLDING
 from bot.engine.projects import (
     ProjectDecisions,
-    about_money,
     asks_amounts,
     grant_detail_asked,
     noting_prices,
@@ -68,8 +68,6 @@ _OUTSIDE_LENGTH = 5  # terms of a message about a commune outside the 92 that lo
 _MAX_QUESTIONS = 3
 # Question words that make small talk with extra words a question (« c'est très clair, mais
 # combien ça coûte ? »); not « qui » (« merci à vous qui m'avez aidé ») nor « ou ».
-_ASKS = frozenset({"comment", "combien", "pourquoi", "quel", "quelle", "quels", "quelles",
-                   "quand"})
 _EXAMPLES = (
     "definition-tiers-lieu",
     "trouver-tiers-lieu",
@@ -85,11 +83,8 @@ def load_calibrator(knowledge: Knowledge) -> Calibrator:
     raise FileNotFoundError(f"{MODEL_FILE} introuvable : lancez « python -m bot train »")
 
 
-_DEFINITION = "definition-"  # the entries saying what a kind of place is
-
-
-class Engine(TopicCarryOver, CompoundDecisions, ProjectDecisions, VisitDecisions, SearchDecisions,
-             WhereDecisions, TopicChecks):
+class Engine(TopicCarryOver, ChatterDecisions, CompoundDecisions, ProjectDecisions,
+             VisitDecisions, SearchDecisions, WhereDecisions, TopicChecks):
     """Answers one message at a time from an immutable :class:`Knowledge`."""
 
     def __init__(
@@ -302,23 +297,6 @@ class Engine(TopicCarryOver, CompoundDecisions, ProjectDecisions, VisitDecisions
                         focused.sure, question)
         return replace(turn, focus=question)
 
-    def _money_for_a_kind(self, turn: Turn) -> Turn:
-        """« Quelle aide pour un télécentre ? », « quel budget pour ouvrir un fablab ? »: money
-        for a kind of place is no definition of that kind. Judged as if the message said
-        « tiers-lieu », the grants or the economic model come first."""
-        r, best = turn.reading, turn.best
-        if best is None or not best.entry_id.startswith(_DEFINITION) or r.place_type is None or (
-                not about_money(r.words)):
-            return turn
-        spans = self.directory.type_finder.find(r.words, fuzzy=False)
-        words = list(r.words)
-        for f in reversed(spans):
-            words[f.start:f.end] = ["tiers-lieu"]
-        generic = self._turn(self._read(" ".join(words)))
-        if generic.best is not None and not generic.best.entry_id.startswith(_DEFINITION):
-            return generic
-        return replace(turn, sure=False)
-
     def _somewhere(self, turn: Turn, message: str, conversation: Conversation) -> Reply | None:
         """Stations, communes outside the 92, and two communes of the 92 in one message."""
         r = turn.reading
@@ -381,30 +359,6 @@ class Engine(TopicCarryOver, CompoundDecisions, ProjectDecisions, VisitDecisions
                                                and not self._one_loose_word(r, best.entry_id)))
         return Turn(r, judged, candidates, best, sure)
 
-    def _smalltalk_beside(self, turn: Turn, text: str) -> str | None:
-        """« merci beaucoup, c'est très clair », « bonjour, j'espère que vous allez bien »:
-        small talk with extra words, when nothing else in the message has a likely answer."""
-        r, best = turn.reading, turn.best
-        if r.location is not None or r.named:
-            return None
-        intent, topical = self.smalltalk.detect_within(text)
-        if intent is not None and self.geo.locate(r.words) is not None:
-            return None  # « je suis de l'Essonne, ça marche quand même ? » is about where
-        if intent is None or not _ASKS.isdisjoint(r.words):
-            return None  # « très clair, mais combien ça coûte ? » asks
-        if intent == "greeting" and (r.place_cue or SEARCH_TERM in r.terms
-                                     or "definition" in r.terms):
-            return None  # « bonjour je cherche un fablab », « bonjour c'est quoi le télétravail ? »
-        if intent == "ok" and text.rstrip().endswith("?") and topical:
-            return None  # « ça marche pour une coopérative ? » asks whether it applies
-        # A closing word may come with a sentence (« à bientôt, je repasserai sûrement avec
-        # d'autres questions »); a greeting comes before a real question (« Bonjour, quelle
-        # aide pour ouvrir un tiers-lieu ? »), which stays that question even when nothing
-        # answers it well.
-        weak = best is None or best.probability < self.calibrator.clarify_at
-        room = 3 if intent == "greeting" else 6
-        return intent if (topical <= 2 and not turn.sure) or (weak and topical <= room) else None
-
     def _faq_decision(self, turn: Turn, message: str) -> Reply:
         best, cal = turn.best, self.calibrator
         if best is not None and turn.sure:  # likely enough, or a phrasing word for word
@@ -432,35 +386,6 @@ class Engine(TopicCarryOver, CompoundDecisions, ProjectDecisions, VisitDecisions
         )
 
     # ------------------------------------------------------------------ composition
-
-    def _smalltalk(self, intent: str, message: str) -> Reply:
-        text = self.smalltalk.reply_for(intent, message) or (
-            "Je suis là pour répondre à vos questions sur les tiers-lieux des Hauts-de-Seine. "
-            "Essayez par exemple : « Qu'est-ce qu'un tiers-lieu ? »"
-        )
-        return Reply(
-            kind=ReplyKind.SMALLTALK,
-            text=text,
-            question=message,
-            smalltalk_intent=intent,
-            suggestions=self.examples(),
-        )
-
-    def _report_invited(self, turn: Turn, message: str) -> Reply:
-        """« l'adresse de Casaco est fausse »: the staff can only correct what is reported."""
-        about = turn.best.entry_id if turn.best and (
-            turn.best.probability >= self.calibrator.clarify_at) else None
-        return Reply(
-            kind=ReplyKind.SMALLTALK,
-            text="Merci de nous le dire. Pour que l'équipe vérifie et corrige, écrivez /signaler "
-            "suivi de ce qui est faux ou manque et, si vous l'avez, de la bonne information (par "
-            "exemple : « /signaler l'adresse de Casaco a changé » ; pour un lieu absent : son nom, "
-            "sa commune et son site).",
-            question=message,
-            smalltalk_intent="report",
-            candidates=turn.candidates,
-            suggestions=(Suggestion(about, self.knowledge.faq[about].question),) if about else (),
-        )
 
     def _fallback(self, message: str, turn: Turn | None = None) -> Reply:
         judged = turn.judged if turn else []

@@ -15,6 +15,8 @@ from bot.engine.compose import Composer, at
 from bot.engine.confidence import Calibrator
 from bot.engine.intents import is_price_or_grammar, split_sentences
 from bot.engine.matching import SCAFFOLDING
+from bot.engine.places import Directory
+from bot.engine.reading import Reading
 from bot.engine.reply import Reply, ReplyKind, Suggestion
 from bot.engine.search import names_a_workspace
 from bot.engine.text import tokenize
@@ -68,6 +70,9 @@ class ProjectDecisions(Composer):
 
     calibrator: Calibrator
     _kind_vocabulary: Callable[[], frozenset[str]]  # SearchDecisions'
+    directory: Directory
+    _read: Callable[[str], Reading]  # the Engine's
+    _turn: Callable[[Reading], Turn]  # the Engine's
     _terms_of: Callable[[Iterable[str]], frozenset[str]]  # SearchDecisions'
 
     def _faq_decision(self, turn: Turn, message: str) -> Reply:
@@ -109,6 +114,23 @@ class ProjectDecisions(Composer):
             return reply
         rest = tuple(s for s in reply.suggestions if s.id != grants.id)
         return replace(reply, suggestions=(Suggestion(grants.id, grants.question), *rest)[:4])
+
+    def _money_for_a_kind(self, turn: Turn) -> Turn:
+        """« Quelle aide pour un télécentre ? », « quel budget pour ouvrir un fablab ? »: money
+        for a kind of place is no definition of that kind. Judged as if the message said
+        « tiers-lieu », the grants or the economic model come first."""
+        r, best = turn.reading, turn.best
+        if best is None or not best.entry_id.startswith(_DEFINITION) or r.place_type is None or (
+                not about_money(r.words)):
+            return turn
+        spans = self.directory.type_finder.find(r.words, fuzzy=False)
+        words = list(r.words)
+        for f in reversed(spans):
+            words[f.start:f.end] = ["tiers-lieu"]
+        generic = self._turn(self._read(" ".join(words)))
+        if generic.best is not None and not generic.best.entry_id.startswith(_DEFINITION):
+            return generic
+        return replace(turn, sure=False)
 
     def _choices(self, turn: Turn, message: str, text: str, ids: tuple[str, ...]) -> Reply:
         faq = self.knowledge.faq
@@ -216,6 +238,7 @@ class ProjectDecisions(Composer):
 
 
 _PREMISES = frozenset({"loyer", "loyers", "local", "locaux", "bail", "batiment", "immobilier"})
+_DEFINITION = "definition-"  # the entries saying what a kind of place is
 _REGION_ENTRY = "aide-region"
 _PROJECT_CONTACT_ENTRY = "accompagnement-contact"
 _CONTACT = frozenset({"contact", "adress", "joindr", "interlocuteur"})

@@ -1,0 +1,83 @@
+"""Small talk inside a message: thanks, greetings and complaints with extra words, and
+an error pointed out, which only staff can correct.
+
+Mixed into :class:`bot.engine.decision.Engine`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.engine.confidence import Calibrator
+from bot.engine.geo import Geography
+from bot.engine.reply import Reply, ReplyKind, Suggestion
+from bot.engine.search import SEARCH_TERM
+from bot.engine.smalltalk import SmallTalk
+from bot.engine.turn import Turn
+from bot.knowledge import Knowledge
+
+_ASKS = frozenset({"comment", "combien", "pourquoi", "quel", "quelle", "quels", "quelles",
+                   "quand"})
+
+
+class ChatterDecisions:
+    """Whether a message is small talk after all, and the replies that say so."""
+
+    knowledge: Knowledge
+    smalltalk: SmallTalk
+    geo: Geography
+    calibrator: Calibrator
+    examples: Callable[[], tuple[Suggestion, ...]]  # the Engine's
+
+    def _smalltalk_beside(self, turn: Turn, text: str) -> str | None:
+        """« merci beaucoup, c'est très clair », « bonjour, j'espère que vous allez bien »:
+        small talk with extra words, when nothing else in the message has a likely answer."""
+        r, best = turn.reading, turn.best
+        if r.location is not None or r.named:
+            return None
+        intent, topical = self.smalltalk.detect_within(text)
+        if intent is not None and self.geo.locate(r.words) is not None:
+            return None  # « je suis de l'Essonne, ça marche quand même ? » is about where
+        if intent is None or not _ASKS.isdisjoint(r.words):
+            return None  # « très clair, mais combien ça coûte ? » asks
+        if intent == "greeting" and (r.place_cue or SEARCH_TERM in r.terms
+                                     or "definition" in r.terms):
+            return None  # « bonjour je cherche un fablab », « bonjour c'est quoi le télétravail ? »
+        if intent == "ok" and text.rstrip().endswith("?") and topical:
+            return None  # « ça marche pour une coopérative ? » asks whether it applies
+        # A closing word may come with a sentence (« à bientôt, je repasserai sûrement avec
+        # d'autres questions »); a greeting comes before a real question (« Bonjour, quelle
+        # aide pour ouvrir un tiers-lieu ? »), which stays that question even when nothing
+        # answers it well.
+        weak = best is None or best.probability < self.calibrator.clarify_at
+        room = 3 if intent == "greeting" else 6
+        return intent if (topical <= 2 and not turn.sure) or (weak and topical <= room) else None
+
+    def _smalltalk(self, intent: str, message: str) -> Reply:
+        text = self.smalltalk.reply_for(intent, message) or (
+            "Je suis là pour répondre à vos questions sur les tiers-lieux des Hauts-de-Seine. "
+            "Essayez par exemple : « Qu'est-ce qu'un tiers-lieu ? »"
+        )
+        return Reply(
+            kind=ReplyKind.SMALLTALK,
+            text=text,
+            question=message,
+            smalltalk_intent=intent,
+            suggestions=self.examples(),
+        )
+
+    def _report_invited(self, turn: Turn, message: str) -> Reply:
+        """« l'adresse de Casaco est fausse »: the staff can only correct what is reported."""
+        about = turn.best.entry_id if turn.best and (
+            turn.best.probability >= self.calibrator.clarify_at) else None
+        return Reply(
+            kind=ReplyKind.SMALLTALK,
+            text="Merci de nous le dire. Pour que l'équipe vérifie et corrige, écrivez /signaler "
+            "suivi de ce qui est faux ou manque et, si vous l'avez, de la bonne information (par "
+            "exemple : « /signaler l'adresse de Casaco a changé » ; pour un lieu absent : son nom, "
+            "sa commune et son site).",
+            question=message,
+            smalltalk_intent="report",
+            candidates=turn.candidates,
+            suggestions=(Suggestion(about, self.knowledge.faq[about].question),) if about else (),
+        )
