@@ -162,6 +162,10 @@ class ProjectDecisions(Composer):
         if not amounts and "porteurs" in entry.audience and entry.id != _GRANTS_ENTRY:
             # « je monte un tiers-lieu… », « combien ? »: a project's « how much » is its grants
             return self._amounts_of(_GRANTS_ENTRY, turn, message)
+        if not amounts and entry.theme in _POLICY_THEMES:
+            # « c'était quoi l'expérimentation de 2014 ? », « combien ça a coûté ? »: no desk
+            reply = self.answer(entry.id, message, 100.0, turn.candidates)
+            return replace(reply, text="Mes sources ne donnent pas de montant à ce sujet.")
         if not amounts:
             return None
         reply = self.answer(entry.id, message, 100.0, turn.candidates)
@@ -238,6 +242,7 @@ class ProjectDecisions(Composer):
 
 
 _PREMISES = frozenset({"loyer", "loyers", "local", "locaux", "bail", "batiment", "immobilier"})
+_POLICY_THEMES = frozenset({"departement", "experimentation", "hauts-de-seine"})
 _DEFINITION = "definition-"  # the entries saying what a kind of place is
 _REGION_ENTRY = "aide-region"
 _PROJECT_CONTACT_ENTRY = "accompagnement-contact"
@@ -246,7 +251,7 @@ _CONTACT = frozenset({"contact", "adress", "joindr", "interlocuteur"})
 _WHOSE = ("departement region cd92 92 public publique publiques quel quelle quelles actuel "
           "actuelles aujourdhui asso association associations associatif associative "
           "entreprise entreprises commune communes mon ma notre projet y a ya existe existent "
-          "il")
+          "il qui peut peuvent obtenir demander trouver")
 _MONEY = _ABOUT_GRANTS | {"budget", "cout", "coute", "couter", "investissement", "montant",
                           "montants", "loyer"}
 

@@ -231,3 +231,13 @@ def test_a_correction_that_names_the_wrong_commune_first(engine: Engine) -> None
     *_, meant = talk(engine, "Qu'est-ce qu'un fablab ?", "y en a à Gennevilliers ?",
                      "non pardon à Genevilliers je voulais dire Levallois")
     assert meant.kind is ReplyKind.PLACES and meant.commune == "Levallois-Perret"
+
+
+def test_how_much_after_a_policy_answer_is_no_desk_price(engine: Engine) -> None:
+    _, cost = talk(engine, "c'était quoi l'expérimentation de 2014 ?", "combien ça a coûté ?")
+    assert cost.text == "Mes sources ne donnent pas de montant à ce sujet."
+    *_, grants = talk(engine, "On veut transformer un local vide à Colombes en tiers-lieu",
+                      "qui peut financer ?", "combien ?")
+    assert "15 000 €" in grants.text
+    _, price = talk(engine, "c koi un tiers lieu", "c'est combien ?")
+    assert price.entry_id == "tarifs"  # what a desk costs, after what a tiers-lieu is
