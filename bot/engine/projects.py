@@ -181,9 +181,9 @@ class ProjectDecisions(Composer):
             return None
         if _ABOUT_GRANTS.isdisjoint(r.words):  # « un tiers-lieu peut m'aider ? » is no grant
             return None
-        grant_terms = self._grant_terms()
+        grant_terms, whose = self._grant_vocabulary()
         content = set(r.terms) - SCAFFOLDING
-        if not content <= grant_terms | self._terms_of(_WHOSE.split()) | self._kind_vocabulary():
+        if not content <= grant_terms | whose | self._kind_vocabulary():
             return None
         entry_id = _REGION_ENTRY if "region" in content else _GRANTS_ENTRY
         if entry_id not in self.knowledge.faq:
@@ -204,8 +204,13 @@ class ProjectDecisions(Composer):
         return self.answer(_PROJECT_CONTACT_ENTRY, message,
                            turn.confidence_in(_PROJECT_CONTACT_ENTRY), turn.candidates)
 
-    def _grant_terms(self) -> frozenset[str]:
-        return self._terms_of(sorted(_ABOUT_GRANTS))
+    def _grant_vocabulary(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The terms of the grant words and of their companions, worked out once."""
+        found = self.__dict__.get("_grant_words")
+        if found is None:
+            found = self._grant_words = (self._terms_of(sorted(_ABOUT_GRANTS)),
+                                         self._terms_of(_WHOSE.split()))
+        return found
 
     def _grant_detail(self, entry_id: str | None, turn: Turn, message: str) -> Reply | None:
         """« jusqu'à quand ? », « c'est cumulable ? », « et pour une asso ? » right after an
