@@ -10,14 +10,24 @@ from collections.abc import Callable
 
 from bot.engine.confidence import Calibrator
 from bot.engine.geo import Geography
-from bot.engine.reply import Reply, ReplyKind, Suggestion
+from bot.engine.reply import ContactCard, Reply, ReplyKind, Suggestion
 from bot.engine.search import SEARCH_TERM
 from bot.engine.smalltalk import SmallTalk
 from bot.engine.turn import Turn
-from bot.knowledge import Knowledge
+from bot.knowledge import STAFF_CONTACT_ID, Knowledge
 
 _ASKS = frozenset({"comment", "combien", "pourquoi", "quel", "quelle", "quels", "quelles",
                    "quand"})
+
+
+# asking how to reach someone: a phone, an e-mail, a postal address, a person
+_REACH = frozenset({"telephone", "tel", "numero", "mail", "email", "courriel", "joindre",
+                    "contacter", "contact", "adresse", "parler", "appeler", "quelqu", "quelquun"})
+_THE_DEPARTEMENT = frozenset({"departement", "cd92", "departemental", "conseil"})
+_BESIDE_REACH = frozenset({"vous", "avez", "un", "une", "le", "la", "les", "du", "de", "des", "a",
+                           "je", "veux", "voudrais", "peux", "comment", "quel", "quelle", "est",
+                           "son", "votre", "vos", "hauts", "seine", "general", "personne",
+                           "humain", "ou", "y"})
 
 
 class ChatterDecisions:
@@ -28,6 +38,7 @@ class ChatterDecisions:
     geo: Geography
     calibrator: Calibrator
     examples: Callable[[], tuple[Suggestion, ...]]  # the Engine's
+    _contacts: Callable[[str | None], tuple[ContactCard, ...]]  # Composer's
 
     def _smalltalk_beside(self, turn: Turn, text: str) -> str | None:
         """« merci beaucoup, c'est très clair », « bonjour, j'espère que vous allez bien »:
@@ -52,6 +63,28 @@ class ChatterDecisions:
         weak = best is None or best.probability < self.calibrator.clarify_at
         room = 3 if intent == "greeting" else 6
         return intent if (topical <= 2 and not turn.sure) or (weak and topical <= room) else None
+
+    def _how_to_reach(self, turn: Turn, message: str) -> Reply | None:
+        """« numéro de téléphone du département », « vous avez un numéro de téléphone ? », « je
+        veux parler à quelqu'un »: the sources' switchboard numbers and e-mails are deliberately
+        not used (knowledge/contacts.yaml), so the reply says so and gives the contact card."""
+        r = turn.reading
+        words = set(r.words)
+        if r.named or r.location is not None or len(r.words) > 10 or not words & _REACH:
+            return None
+        if not words <= _REACH | _THE_DEPARTEMENT | _BESIDE_REACH:
+            return None  # « le numéro de la CAF », « adresse de Casaco »: something else
+        return Reply(
+            kind=ReplyKind.SMALLTALK,
+            text="Je ne donne ni numéro de téléphone ni adresse e-mail : le site officiel du "
+            "Département présente ses services et la façon de les joindre. Pour une question "
+            "sur les tiers-lieux, écrivez-la ici, ou signalez un manque avec /signaler.",
+            question=message,
+            smalltalk_intent="contact",
+            candidates=turn.candidates,
+            contacts=self._contacts(STAFF_CONTACT_ID),
+            suggestions=self.examples(),
+        )
 
     def _smalltalk(self, intent: str, message: str) -> Reply:
         text = self.smalltalk.reply_for(intent, message) or (

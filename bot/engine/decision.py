@@ -236,6 +236,8 @@ class Engine(TopicCarryOver, ChatterDecisions, CompoundDecisions, ProjectDecisio
             return self._project(turn, message)
         hub = self._grants_hub(turn, message) or self._contact_for_a_project(
             turn, conversation.topic_entry, message)  # « quelles aides ? », « qui contacter ? »
+        if hub is None and not turn.sure:
+            hub = self._how_to_reach(turn, message)  # « numéro de téléphone du département »
         if hub is not None:
             return hub
         if price_intent(reading.words) and creation_intent(reading.words) and not turn.sure:

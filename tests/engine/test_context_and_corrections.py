@@ -207,3 +207,15 @@ def test_thanks_that_say_what_was_meant_are_that_question(engine: Engine) -> Non
                         "c'est faux, je demande ce que peut faire une mairie")
     assert "/signaler" not in rephrased.text
     assert engine.reply("merci beaucoup").kind is ReplyKind.SMALLTALK
+
+
+@pytest.mark.parametrize("message", [
+    "numéro de téléphone du département", "vous avez un numéro de téléphone ?",
+    "mail du département ?", "je veux parler à quelqu'un",
+])
+def test_a_phone_or_a_person_asked_for_gets_the_contact_card(engine: Engine,
+                                                             message: str) -> None:
+    reply = engine.reply(message)
+    assert reply.text.startswith("Je ne donne ni numéro de téléphone ni adresse e-mail")
+    assert reply.contacts
+    assert engine.reply("Quel est le numéro de téléphone de la CAF ?").kind is ReplyKind.FALLBACK
