@@ -316,7 +316,10 @@ class SearchDecisions(Composer):
         # « Nanterre » after « dans quelle commune ? »; « et à Colombes ? » after a list of fab labs
         follows_list = conversation.last_kind is ReplyKind.PLACES and len(r.terms) <= 3
         kind = r.place_type or conversation.asked_type or (
-            conversation.last_type if follows_list else None)
+            conversation.last_type if follows_list else None) or (
+            # « c'est quoi un fablab ? » then « y en a à Nanterre ? »: of that kind
+            self._kind_of_last_answer(conversation) if len(r.words) <= 8
+            and _SOME_OF_THEM.search(" ".join(r.words)) else None)
         if r.place_type is None and _NOT_LOOKING.search(" ".join(r.words)):
             return self._not_looking(turn, message)  # « des financements… à Bois-Colombes »
         lives_there = self._what_it_is_from_there(turn, message, kind)

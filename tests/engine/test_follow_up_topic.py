@@ -241,3 +241,8 @@ def test_how_much_after_a_policy_answer_is_no_desk_price(engine: Engine) -> None
     assert "15 000 €" in grants.text
     _, price = talk(engine, "c koi un tiers lieu", "c'est combien ?")
     assert price.entry_id == "tarifs"  # what a desk costs, after what a tiers-lieu is
+
+
+def test_some_of_them_in_a_commune_after_a_definition_keeps_the_kind(engine: Engine) -> None:
+    _, there = talk(engine, "c'est quoi un fablab ?", "y en a à Nanterre ?")
+    assert there.kind is ReplyKind.PLACES and there.places[0].type == "fablab"
