@@ -27,6 +27,11 @@ from bot.knowledge import Knowledge
 _FOR_ANOTHER = re.compile(r"^\W*et (?:pour|pr|dans) (?:(?:un|une|les|des|le|la|l)\s+)?(?P<kind>.+?)\W*$",
                           re.IGNORECASE)
 
+# « et après ? », « et aujourd'hui ? » after an answer about 2014: what became of it
+_AND_SINCE = re.compile(r"^\W*(?:et\s+)?(?:apr[eè]s|aujourd'hui|aujourd hui|maintenant|depuis|"
+                        r"ensuite|la suite|apr[eè]s 201[4-5])(?:\s+(?:201[4-9]|20[2-3]\d))?"
+                        r"(?:\s+il s'est pass[ée] quoi|\s+c'est quoi)?\W*$", re.IGNORECASE)
+_SINCE_ENTRY = "politique-apres-2015"
 _SHORT = 8  # words: a longer message says its own topic
 # question words every answer uses: « qui contacter ? » is not about an answer that says « qui »
 _ASKING = frozenset({"qui", "quand", "ou", "pourquoi", "combien"})
@@ -81,6 +86,18 @@ class TopicCarryOver:
         again = self._one(" ".join(title), message, Conversation())
         return again if again.kind is ReplyKind.ANSWER else None
 
+    def _what_came_after(self, message: str, conversation: Conversation) -> Reply | None:
+        """« c'était quoi l'expérimentation de 2014 ? » then « et après ? »: the Département's
+        policy after 2015, when the entry just answered is about 2015 or before."""
+        entry = self.knowledge.faq.get(conversation.topic_entry or "")
+        since = self.knowledge.faq.get(_SINCE_ENTRY)
+        if entry is None or since is None or entry.id == since.id or entry.place is not None or (
+                not entry.facts_date or entry.facts_date[:4] > "2015"):
+            return None
+        if not _AND_SINCE.match(message):
+            return None
+        return self._one(since.question, message, Conversation())
+
     def _with_the_topic(self, message: str, reply: Reply, conversation: Conversation) -> Reply:
         topic = conversation.topic
         unsure = reply.kind is ReplyKind.FALLBACK or (
@@ -88,6 +105,9 @@ class TopicCarryOver:
         words = tokenize(message)
         if not unsure or not topic or not words or len(words) > _SHORT or message.startswith("/"):
             return reply
+        since = self._what_came_after(message, conversation)
+        if since is not None and since.kind is ReplyKind.ANSWER:
+            return since
         own = {t for t in self._read(message).terms
                if t not in SCAFFOLDING and t not in _ASKING and t != LOCATION_TERM}
         if not own:

@@ -246,3 +246,10 @@ def test_how_much_after_a_policy_answer_is_no_desk_price(engine: Engine) -> None
 def test_some_of_them_in_a_commune_after_a_definition_keeps_the_kind(engine: Engine) -> None:
     _, there = talk(engine, "c'est quoi un fablab ?", "y en a à Nanterre ?")
     assert there.kind is ReplyKind.PLACES and there.places[0].type == "fablab"
+
+
+def test_and_after_an_answer_about_2014_is_what_came_after_2015(engine: Engine) -> None:
+    _, after = talk(engine, "c'était quoi l'expérimentation de 2014 ?", "et après ?")
+    assert after.entry_id == "politique-apres-2015"
+    _, region = talk(engine, "la région aide les tiers lieux ?", "et après ?")
+    assert region.entry_id != "politique-apres-2015"  # the Région's answer is of 2022
