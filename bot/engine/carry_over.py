@@ -24,8 +24,9 @@ from bot.engine.text import Normaliser, tokenize
 from bot.knowledge import Knowledge
 
 # « et pour un fab lab ? », « et pr les télécentres ? »: the same question, of another kind
-_FOR_ANOTHER = re.compile(r"^\W*et (?:pour|pr|dans) (?:(?:un|une|les|des|le|la|l)\s+)?(?P<kind>.+?)\W*$",
-                          re.IGNORECASE)
+_FOR_ANOTHER = re.compile(
+    r"^\W*et (?:pour|pr|dans) (?:(?:un|une|les|des|le|la|l)\s+)?(?P<kind>.+?)\W*$",
+    re.IGNORECASE)
 
 # « et après ? », « et aujourd'hui ? » after an answer about 2014: what became of it
 _AND_SINCE = re.compile(r"^\W*(?:et\s+)?(?:apr[eè]s|aujourd'hui|aujourd hui|maintenant|depuis|"

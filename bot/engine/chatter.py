@@ -16,6 +16,8 @@ from bot.engine.smalltalk import SmallTalk
 from bot.engine.turn import Turn
 from bot.knowledge import STAFF_CONTACT_ID, Knowledge
 
+# Question words that make small talk with extra words a question (« c'est très clair, mais
+# combien ça coûte ? »); not « qui » (« merci à vous qui m'avez aidé ») nor « ou ».
 _ASKS = frozenset({"comment", "combien", "pourquoi", "quel", "quelle", "quels", "quelles",
                    "quand"})
 

@@ -66,8 +66,6 @@ _OUTSIDE_LENGTH = 5  # terms of a message about a commune outside the 92 that lo
 # Two or three questions in one message are taken one by one; more are a list of headings
 # (« Quelle taille ? Quel emplacement ? Quel quartier ? … »), read as one message.
 _MAX_QUESTIONS = 3
-# Question words that make small talk with extra words a question (« c'est très clair, mais
-# combien ça coûte ? »); not « qui » (« merci à vous qui m'avez aidé ») nor « ou ».
 _EXAMPLES = (
     "definition-tiers-lieu",
     "trouver-tiers-lieu",
@@ -242,7 +240,7 @@ class Engine(TopicCarryOver, ChatterDecisions, CompoundDecisions, ProjectDecisio
             return hub
         if price_intent(reading.words) and creation_intent(reading.words) and not turn.sure:
             return self._cost_of_a_project(turn, message)
-        detail = self._grant_detail(conversation.topic_entry, self._turn(reading), message) if (
+        detail = self._grant_detail(conversation.topic_entry, turn, message) if (
             conversation.topic_entry and grant_detail_asked(reading.words)) else None
         if detail is not None:  # « jusqu'à quand ? », « c'est cumulable ? » after a grant
             return detail
