@@ -14,7 +14,6 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from bot.engine.compose import of
 from bot.engine.conversation import Conversation
 from bot.engine.matching import SCAFFOLDING, FaqIndex
 from bot.engine.places import Directory
@@ -34,6 +33,16 @@ _AND_SINCE = re.compile(r"^\W*(?:et\s+)?(?:apr[eè]s|aujourd'hui|aujourd hui|mai
                         r"(?:\s+il s'est pass[ée] quoi|\s+c'est quoi)?\W*$", re.IGNORECASE)
 _SINCE_ENTRY = "politique-apres-2015"
 _SHORT = 8  # words: a longer message says its own topic
+# words that point back to the place just shown
+_POINTING = frozenset({"il", "elle", "ils", "elles", "y", "ce", "cet", "cette", "ca", "la",
+                       "labas", "leur", "leurs", "son", "sa", "ses", "lieu", "endroit", "on"})
+# what a question about a place is about: opening, rooms, prices, funding, equipment, access
+_ABOUT_A_PLACE = ("ouvert ouvre ouvrent ouverture horaires dimanche samedi semaine soir salle "
+                  "salles reunion cafe restauration financement finance finances existe "
+                  "ferme fermeture lieu endroit prix payant gratuit tarif acces accessible "
+                  "handicap parking wifi internet equipement machines imprimante atelier "
+                  "inscription adherer adhesion membres reserver reservation capacite surface "
+                  "places postes bureaux animation evenements public enfants")
 # question words every answer uses: « qui contacter ? » is not about an answer that says « qui »
 _ASKING = frozenset({"qui", "quand", "ou", "pourquoi", "combien"})
 
@@ -138,11 +147,17 @@ class TopicCarryOver:
         if reply.kind is not ReplyKind.FALLBACK or not conversation.places_in_view or (
                 place is None):
             return reply
+        # about a place (« il ouvre quand ? », « ça existe encore ? »), not « raconte une
+        # blague », « et l'aide au logement ? » or « quel temps fait-il ? »
+        reading = self._read(message)
+        if not set(reading.terms) & self._terms(_ABOUT_A_PLACE) or _POINTING.isdisjoint(
+                reading.words):
+            return reply  # « subvention CAF » points to nothing: another topic
         card = self._place_details(place, message)
         _, _, rest = card.text.partition("\n")  # its « Voici ce que je sais de … : »
         where = f" ({place.commune or place.area})" if place.commune or place.area else ""
-        text = (f"Mes sources ne répondent pas à cette question à propos {of(place.name)}{where}. "
-                "Voici ce qu'elles en disent :")
+        text = (f"Je n'ai pas de réponse précise à cette question sur {place.name}{where}. "
+                "Voici ce que mes sources en disent :")
         return replace(card, text=f"{text}\n{rest}" if rest else text)
 
     def _said_by(self, entry_id: str) -> frozenset[str]:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from bot.engine.confidence import Calibrator
 from bot.engine.geo import Geography
+from bot.engine.projects import about_money
 from bot.engine.reply import ContactCard, Reply, ReplyKind, Suggestion
 from bot.engine.search import SEARCH_TERM
 from bot.engine.smalltalk import SmallTalk
@@ -30,6 +31,9 @@ _BESIDE_REACH = frozenset({"vous", "avez", "un", "une", "le", "la", "les", "du",
                            "je", "veux", "voudrais", "peux", "comment", "quel", "quelle", "est",
                            "son", "votre", "vos", "hauts", "seine", "general", "personne",
                            "humain", "ou", "y"})
+
+
+_POLITE = frozenset({"ok", "thanks", "greeting", "goodbye"})
 
 
 class ChatterDecisions:
@@ -56,8 +60,12 @@ class ChatterDecisions:
         if intent == "greeting" and (r.place_cue or SEARCH_TERM in r.terms
                                      or "definition" in r.terms):
             return None  # « bonjour je cherche un fablab », « bonjour c'est quoi le télétravail ? »
-        if intent == "ok" and text.rstrip().endswith("?") and topical:
-            return None  # « ça marche pour une coopérative ? » asks whether it applies
+        likely = best is not None and best.probability >= self.calibrator.clarify_at
+        if intent in _POLITE and text.rstrip().endswith("?") and (
+                likely or "definition" in r.terms or about_money(r.words)):
+            # « ça marche pour une coopérative ? », « merci mais c'est quoi la loi NOTRe ? »,
+            # « salut, y a des aides ? »: politeness, then a question
+            return None
         # A closing word may come with a sentence (« à bientôt, je repasserai sûrement avec
         # d'autres questions »); a greeting comes before a real question (« Bonjour, quelle
         # aide pour ouvrir un tiers-lieu ? »), which stays that question even when nothing

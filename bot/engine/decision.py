@@ -183,9 +183,8 @@ class Engine(TopicCarryOver, ChatterDecisions, CompoundDecisions, ProjectDecisio
         if text.startswith("/"):  # an unknown command: read what follows it
             command, _, text = text.partition(" ")
             text = text.strip()
-            if not text:  # « /lieux » alone, where channels without the command get it
-                return (self._ask_for_commune(message, None) if command.lower() == "/lieux"
-                        else self._fallback(message))
+            if not text:  # a command a channel did not handle itself (``ask``, say)
+                return self._command(command.lower(), message)
         words = self.directory.without_place_names(tokenize(text))
         if looks_english(words):
             return self._in_english(text, message, conversation)
@@ -202,6 +201,25 @@ class Engine(TopicCarryOver, ChatterDecisions, CompoundDecisions, ProjectDecisio
         if several and reply.kind is ReplyKind.FALLBACK:
             return self._parts_offered(parts, message, reply) or reply
         return reply
+
+    def _command(self, command: str, message: str) -> Reply:
+        """« /lieux », « /themes », « /aide », « /signaler » where the channel has no such
+        command: what Telegram's would say, as text."""
+        if command == "/lieux":
+            return self._ask_for_commune(message, None)
+        if command == "/themes":
+            return Reply(kind=ReplyKind.SMALLTALK, question=message, smalltalk_intent="themes",
+                         text="Voici les thèmes que je connais : " + " · ".join(
+                             label for _, label in self.knowledge.themes.items()) + ".",
+                         themes=tuple(self.knowledge.themes.items()),
+                         suggestions=self.examples())
+        if command == "/signaler":
+            return Reply(kind=ReplyKind.SMALLTALK, question=message, smalltalk_intent="report",
+                         text="Écrivez votre signalement après la commande, par exemple : "
+                         "« /signaler l'adresse de Casaco a changé ».")
+        if command in ("/aide", "/help", "/start") and "help" in self.smalltalk.intents:
+            return self._smalltalk("help", message)
+        return self._fallback(message)
 
     def _one(self, text: str, message: str, conversation: Conversation) -> Reply:
         """One question: follow-ups, small talk, intent, where, then the FAQ."""

@@ -62,7 +62,8 @@ _GRANT_DETAILS = (
         "Mes sources ne précisent pas qui peut en bénéficier : vérifiez les conditions sur les "
         "pages citées ci-dessous."),
 )
-_AN_AMOUNT = re.compile(r"\d[\d\s\u202f]*(?:,\d+)?\s?(?:€|euros?\b|%)")
+_GRANT_THEMES = frozenset({"departement", "porteurs"})  # where grants and calls are
+_EUROS = re.compile(r"\d[\d\s\u202f]*(?:,\d+)?\s?(?:€|euros?\b)|millions? d'euros")
 
 
 class ProjectDecisions(Composer):
@@ -158,8 +159,9 @@ class ProjectDecisions(Composer):
         entry = self.knowledge.faq.get(entry_id or "")
         if entry is None or entry.id == PRICE_ENTRY or len(turn.reading.terms) > 2:
             return None
-        amounts = [s for s in split_sentences(entry.answer) if _AN_AMOUNT.search(s)]
-        if not amounts and "porteurs" in entry.audience and entry.id != _GRANTS_ENTRY:
+        # amounts are in euros (« 51 % des tiers-lieux sont des associations » is a share)
+        amounts = [s for s in split_sentences(entry.answer) if _EUROS.search(s)]
+        if not amounts and entry.id == PROJECT_ENTRY:
             # « je monte un tiers-lieu… », « combien ? »: a project's « how much » is its grants
             return self._amounts_of(_GRANTS_ENTRY, turn, message)
         if not amounts and entry.theme in _POLICY_THEMES:
@@ -218,8 +220,9 @@ class ProjectDecisions(Composer):
         say (with the answer's pages to check)."""
         entry = self.knowledge.faq.get(entry_id or "")
         detail = grant_detail_asked(turn.reading.words)
-        if entry is None or detail is None or not _AN_AMOUNT.search(entry.answer):
-            return None  # no grant, no call: nothing to apply for
+        if entry is None or detail is None or entry.place is not None or (
+                entry.theme not in _GRANT_THEMES or not _EUROS.search(entry.answer)):
+            return None  # no grant, no call (a place, the prices): nothing to apply for
         said = [s for s in split_sentences(entry.answer) if detail.given.search(s)]
         reply = self.answer(entry.id, message, 100.0, turn.candidates)
         return replace(reply, text=("Ce que disent mes sources : " + " ".join(said)) if said
@@ -247,7 +250,7 @@ class ProjectDecisions(Composer):
 
 
 _PREMISES = frozenset({"loyer", "loyers", "local", "locaux", "bail", "batiment", "immobilier"})
-_POLICY_THEMES = frozenset({"departement", "experimentation", "hauts-de-seine"})
+_POLICY_THEMES = frozenset({"departement", "experimentation", "hauts-de-seine", "porteurs"})
 _DEFINITION = "definition-"  # the entries saying what a kind of place is
 _REGION_ENTRY = "aide-region"
 _PROJECT_CONTACT_ENTRY = "accompagnement-contact"
@@ -256,7 +259,8 @@ _CONTACT = frozenset({"contact", "adress", "joindr", "interlocuteur"})
 _WHOSE = ("departement region cd92 92 public publique publiques quel quelle quelles actuel "
           "actuelles aujourdhui asso association associations associatif associative "
           "entreprise entreprises commune communes mon ma notre projet y a ya existe existent "
-          "il qui peut peuvent obtenir demander trouver")
+          "il qui peut peuvent obtenir demander trouver combien jusqu montant maximum max "
+          "plafond")
 _MONEY = _ABOUT_GRANTS | {"budget", "cout", "coute", "couter", "investissement", "montant",
                           "montants", "loyer"}
 

@@ -88,9 +88,10 @@ class SmallTalk:
         for tokens, intent in self._phrases:
             # Inside a longer message, a call for help needs more than one word: « aide »
             # there is a grant (« quelle aide pour ouvrir… »), « menu » a word of a question.
+            grammar_only = all(t in _GRAMMAR or len(t) <= 2 for t in tokens)
             if tokens[0] not in present or (lenient and (
-                    all(t in _GRAMMAR or len(t) <= 2 for t in tokens)
-                    or (len(tokens) == 1 and intent == "help"))):
+                    grammar_only or (len(tokens) == 1 and intent == "help"))) or (
+                    tokens[0] in _GRAMMAR and len(tokens) == 1 and len(words) > 1):  # « a+ », « y a… »
                 continue
             i = _find(rest, tokens)
             while i is not None:

@@ -79,6 +79,9 @@ class VisitDecisions(Composer):
         site = f"voyez son site ({place.website}) ou " if place.website else ""
         intro = (f"Mes sources ne donnent pas {detail.label} {of(place.name)} : {site}"
                  "renseignez-vous auprès du lieu avant de venir.")
+        if place.status == "ferme":  # « wework la défense horaires »: it closed
+            intro = f"D'après mes sources, ce lieu a fermé (source de {place.facts_date[:4]})." if (
+                place.facts_date) else "D'après mes sources, ce lieu a fermé."
         if entry is not None:
             reply = self.answer(entry.id, message, 100.0, candidates)
             return replace(reply, text=f"{intro}\n\n{reply.text}", places=(self._card(place),))

@@ -377,7 +377,9 @@ class WhereDecisions(Composer):
                 return self.answer(entry_id, message, turn.confidence_in(entry_id),
                                    turn.candidates)
             return None
-        if not turn.sure or self._only_names(r):
+        # « la tréso c'est un fablab ? » asks what that place is, not what a fab lab is
+        defines = best is not None and best.entry_id.startswith("definition-")
+        if not turn.sure or defines or self._only_names(r):
             return self._named_places(r.named, message, turn.candidates)
         return None
 

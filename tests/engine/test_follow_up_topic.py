@@ -206,11 +206,13 @@ def test_a_question_nothing_answers_about_the_place_shown_gets_what_is_known(
         engine: Engine) -> None:
     *_, when = talk(engine, "fab lab à Sceaux", "le Fab Lab des Blagis c'est quoi ?",
                     "il ouvre quand ?")
-    assert when.text.startswith("Mes sources ne répondent pas à cette question à propos du "
-                                "Fab Lab des Blagis (Sceaux)")
+    assert when.text.startswith("Je n'ai pas de réponse précise à cette question sur Fab Lab "
+                                "des Blagis (Sceaux)")
     assert [p.name for p in when.places] == ["Fab Lab des Blagis"]
     _, unrelated = talk(engine, "coworking à Boulogne", "quel temps fait-il demain ?")
-    assert not unrelated.text.startswith("Mes sources ne répondent pas")  # a list: no one place
+    assert not unrelated.text.startswith("Je n'ai pas de réponse précise")  # a list: no one place
+    *_, joke, housing = talk(engine, "brissard loft", "raconte une blague", "et l'aide au logement ?")
+    assert not joke.places and not housing.places  # no question about the place: not its card
 
 
 def test_is_it_paid_after_a_definition_is_about_prices(engine: Engine) -> None:
@@ -253,3 +255,44 @@ def test_and_after_an_answer_about_2014_is_what_came_after_2015(engine: Engine) 
     assert after.entry_id == "politique-apres-2015"
     _, region = talk(engine, "la région aide les tiers lieux ?", "et après ?")
     assert region.entry_id != "politique-apres-2015"  # the Région's answer is of 2022
+
+
+@pytest.mark.parametrize("message", [
+    "y'a des sous ?",  # the « a » of « y a » was the goodbye « a+ »
+    "merci mais c'est quoi la loi NOTRe ?",
+    "salut, y a des aides ?",
+    "au revoir, ah non, une question : c'est quoi un fablab ?",
+])
+def test_politeness_before_a_question_is_not_the_whole_message(engine: Engine,
+                                                               message: str) -> None:
+    assert engine.reply(message).kind is not ReplyKind.SMALLTALK
+    assert engine.reply("salut ! ça roule ?").kind is ReplyKind.SMALLTALK
+
+
+def test_a_grant_s_details_and_amounts_only_after_a_grant(engine: Engine) -> None:
+    _, when = talk(engine, "casaco", "il ouvre quand ?")
+    assert "date limite" not in when.text  # Casaco got 67 000 €, but is no call for projects
+    _, shares = talk(engine, "quel statut juridique ?", "combien ?")
+    assert "51 %" not in shares.text  # a share is no amount
+    _, after_prices = talk(engine, "combien coûte un coworking ?", "jusqu'à quand ?")
+    assert "date limite" not in after_prices.text
+    assert "15 000 €" in engine.reply("subvention jusqu'à combien ?").text
+
+
+def test_word_collisions_with_place_names(engine: Engine) -> None:
+    assert not engine.reply("le trèfle à quatre feuilles").places
+    assert not engine.reply("le lac d'Enghien est-il pollué ?").places
+    assert [p.name for p in engine.reply("la tréso c'est un fablab ?").places] == ["La Tréso"]
+
+
+def test_a_closed_place_s_hours_say_it_closed(engine: Engine) -> None:
+    assert engine.reply("wework la défense horaires").text.startswith(
+        "D'après mes sources, ce lieu a fermé")
+
+
+@pytest.mark.parametrize(("command", "start"), [
+    ("/themes", "Voici les thèmes que je connais"),
+    ("/signaler", "Écrivez votre signalement après la commande"),
+])
+def test_commands_in_a_channel_without_them(engine: Engine, command: str, start: str) -> None:
+    assert engine.reply(command).text.startswith(start)

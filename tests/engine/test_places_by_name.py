@@ -44,7 +44,7 @@ def test_a_chain_s_brand_lists_its_branches(engine: Engine) -> None:
     assert reply.kind is ReplyKind.PLACES and len(reply.places) >= 5
     assert all(p.name.startswith("Morning") for p in reply.places)
     assert reply.text.startswith(f"Je connais {len(reply.places)} lieux de ce nom")
-    two = engine.reply("Le Trèfle")
+    two = engine.reply("Trèfle Marcel Sembat et Trèfle Corentin Celton")
     assert two.text.startswith(
         "Voici ce que je sais du Trèfle Marcel Sembat et du Trèfle Corentin Celton")
 
