@@ -90,7 +90,8 @@ class Matchers:
     index: FaqIndex
     second: CentroidModel
     directory: Directory
-    # the year the knowledge was last checked: « une subvention en 2026 ? » asks about today
+    # the year the knowledge was last checked (and the next): « une subvention en 2026 ? » asks
+    # about today, « en 2030 » does not
     # (from the knowledge, not the clock, so that the same knowledge gives the same decisions)
     this_year: int = 0
 
@@ -185,7 +186,7 @@ def read(m: Matchers, text: str,
     Mer », « Clichy-sous-Bois »): then no commune of the 92 is read."""
     words = m.normaliser.words(text)[:MAX_WORDS]
     if m.this_year and any(len(w) == 4 and w.isdigit() for w in words):
-        words = [_TODAY if len(w) == 4 and w.isdigit() and int(w) >= m.this_year else w
+        words = [_TODAY if len(w) == 4 and w.isdigit() and 0 <= int(w) - m.this_year <= 1 else w
                  for w in words]
     location = m.directory.find_location(words)
     if location is not None and elsewhere is not None and elsewhere(words):

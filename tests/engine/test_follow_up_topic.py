@@ -296,3 +296,7 @@ def test_a_closed_place_s_hours_say_it_closed(engine: Engine) -> None:
 ])
 def test_commands_in_a_channel_without_them(engine: Engine, command: str, start: str) -> None:
     assert engine.reply(command).text.startswith(start)
+
+
+def test_a_year_far_ahead_is_no_today(engine: Engine) -> None:
+    assert engine.reply("tiers-lieux en 2030").entry_id != "chiffres-tiers-lieux"
