@@ -88,11 +88,12 @@ class SmallTalk:
         for tokens, intent in self._phrases:
             # Inside a longer message, a call for help needs more than one word: « aide »
             # there is a grant (« quelle aide pour ouvrir… »), « menu » a word of a question.
-            grammar_only = all(t in _GRAMMAR or len(t) <= 2 for t in tokens)
-            if tokens[0] not in present or (lenient and (
-                    grammar_only or (len(tokens) == 1 and intent == "help"))) or (
-                    tokens[0] in _GRAMMAR and len(tokens) == 1 and len(words) > 1):  # « a+ », « y a… »
+            if tokens[0] not in present:  # the cheap test first: most phrases are absent
                 continue
+            if (lenient and (all(t in _GRAMMAR or len(t) <= 2 for t in tokens)
+                             or (len(tokens) == 1 and intent == "help"))) or (
+                    len(tokens) == 1 and tokens[0] in _GRAMMAR and len(words) > 1):  # « y a… »
+                continue  # (« a+ » is a goodbye alone, not the « a » of « y a des sous ? »)
             i = _find(rest, tokens)
             while i is not None:
                 intents.append(intent)
