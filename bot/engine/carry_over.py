@@ -11,7 +11,7 @@ sets, one message each, never reach it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from bot.engine.conversation import Conversation
@@ -55,6 +55,7 @@ class TopicCarryOver:
     index: FaqIndex
     directory: Directory
     _place_details: Callable[..., Reply]  # WhereDecisions' (a stub here would hide it)
+    _terms_of: Callable[[Iterable[str]], frozenset[str]]  # SearchDecisions'
 
     def _one(self, text: str, message: str, conversation: Conversation) -> Reply:
         raise NotImplementedError
@@ -132,7 +133,7 @@ class TopicCarryOver:
             place = self.knowledge.places.get(again.places[0].id)
             card = " ".join(filter(None, (place.description, place.status, place.address,
                                           place.type))) if place else ""
-            if own & self._terms(card):
+            if own & self._terms_of([card]):
                 return again
         return self._about_the_place_in_view(message, reply, conversation)
 
@@ -150,7 +151,7 @@ class TopicCarryOver:
         # about a place (« il ouvre quand ? », « ça existe encore ? »), not « raconte une
         # blague », « et l'aide au logement ? » or « quel temps fait-il ? »
         reading = self._read(message)
-        if not set(reading.terms) & self._terms(_ABOUT_A_PLACE) or _POINTING.isdisjoint(
+        if not set(reading.terms) & self._terms_of([_ABOUT_A_PLACE]) or _POINTING.isdisjoint(
                 reading.words):
             return reply  # « subvention CAF » points to nothing: another topic
         card = self._place_details(place, message)
@@ -163,8 +164,5 @@ class TopicCarryOver:
     def _said_by(self, entry_id: str) -> frozenset[str]:
         """The terms of an entry's answer, title, keywords and phrasings."""
         entry = self.knowledge.faq[entry_id]
-        return self._terms(" ".join((entry.answer, entry.question, *entry.keywords))) | (
+        return self._terms_of([entry.answer, entry.question, *entry.keywords]) | (
             self.index.entry_terms(entry_id))
-
-    def _terms(self, text: str) -> frozenset[str]:
-        return frozenset(self.normaliser.terms(self.normaliser.words(text)))

@@ -34,6 +34,13 @@ class Found:
     end: int
 
 
+def name_keys(text: str, split: Callable[[str], Sequence[str]] | None = None) -> set[str]:
+    """The keys a name is found by: its words as :func:`tokenize` gives them, and as ``split``
+    (the engine's words, SMS forms spelled out) does."""
+    return {key for key in (" ".join(tokenize(text)), " ".join(split(text)) if split else "")
+            if key}
+
+
 class PhraseFinder:
     """Finds known multi-word names in a list of folded words, exactly or with typos."""
 
@@ -46,8 +53,8 @@ class PhraseFinder:
         names are keyed both ways."""
         self._exact: dict[str, object] = {}
         for text, value in names:
-            for key in {" ".join(tokenize(text)), " ".join(split(text)) if split else ""}:
-                if key and (len(key) >= 4 or " " in key):
+            for key in name_keys(text, split):
+                if len(key) >= 4 or " " in key:
                     self._exact.setdefault(key, value)
         # candidates for typos by number of words and first letter (typos rarely touch it)
         self._by_size: dict[tuple[int, str], list[str]] = {}
@@ -125,9 +132,9 @@ class PhraseFinder:
 
 
 _SOUNDS = (  # French spellings of one sound, longest first; then silent endings and doubles
-    (re.compile(r"eaux|eau|aux|au"), "o"), (re.compile(r"ph"), "f"), (re.compile(r"qu|c(?=[aou])|ck"), "k"),
-    (re.compile(r"g(?=[ei])"), "j"), (re.compile(r"y"), "i"), (re.compile(r"(?:es|e|s|x|t|d)\b"), ""),
-    (re.compile(r"(.)\1+"), r"\1"),
+    (re.compile(r"eaux|eau|aux|au"), "o"), (re.compile(r"ph"), "f"),
+    (re.compile(r"qu|c(?=[aou])|ck"), "k"), (re.compile(r"g(?=[ei])"), "j"),
+    (re.compile(r"y"), "i"), (re.compile(r"(?:es|e|s|x|t|d)\b"), ""), (re.compile(r"(.)\1+"), r"\1"),
 )
 
 
@@ -179,9 +186,11 @@ class Directory:
         self._by_name: dict[str, list[Place]] = {}
         for place in self.places:
             for text in (place.name, *place.aliases):
-                for key in {" ".join(tokenize(text)), " ".join(split(text)) if split else ""}:
-                    if key and place not in self._by_name.setdefault(key, []):
+                for key in name_keys(text, split):
+                    if place not in self._by_name.setdefault(key, []):
                         self._by_name[key].append(place)
+        # a closed place is nowhere to go (its name still gets its card)
+        self.open_places = tuple(p for p in self.places if p.status != "ferme")
         self.type_finder = PhraseFinder(
             [(phrase, t) for t, phrases in knowledge.place_types.items() for phrase in phrases]
             + [(label, t) for t, label in PLACE_TYPES.items()],
@@ -244,8 +253,7 @@ class Directory:
     ) -> DirectoryResult:
         """Places in ``where`` first (of the type asked first), then the areas or communes it
         overlaps (La Défense for Courbevoie, and the reverse), then the nearest elsewhere."""
-        # a closed place is nowhere to go (its name still gets its card)
-        usable = [p for p in self.places if p.status != "ferme"]
+        usable = self.open_places
         inside = [p for p in usable if self.is_in(p, where)]
         if where.is_area:
             around = [p for p in usable if p.commune in where.communes and p not in inside]
@@ -287,7 +295,7 @@ class Directory:
 
     def of_type(self, place_type: str) -> list[Place]:
         """Every place of a kind still open or planned, by commune (« les fab labs du 92 »)."""
-        found = [p for p in self.places if p.type == place_type and p.status != "ferme"]
+        found = [p for p in self.open_places if p.type == place_type]
         return sorted(found, key=lambda p: (p.commune or p.area or "", p.name))
 
     def nearest(self, lat: float, lon: float, limit: int = 5,

@@ -94,7 +94,7 @@ class SearchDecisions(Composer):
         Garches ? » is a search and nothing else)."""
         r, best = turn.reading, turn.best
         if not turn.sure or best is None or SEARCH_TERM in r.terms or (
-                best.entry_id == _FINDING_ENTRY or best.entry_id in self._place_entries):
+                self._about_places(best.entry_id)):
             return None
         if not asks_something(r.text):
             return None
@@ -225,10 +225,14 @@ class SearchDecisions(Composer):
         elsewhere = self._without_the_commune(r)
         best = elsewhere.best
         if not elsewhere.sure or best is None or best.entry_id != before.entry_id or (
-                best.entry_id == _FINDING_ENTRY or best.entry_id in self._place_entries):
+                self._about_places(best.entry_id)):
             return None
         asked = set(elsewhere.reading.terms) - self._search_vocabulary() - SCAFFOLDING
         return elsewhere if len(asked) >= 2 else None
+
+    def _about_places(self, entry_id: str) -> bool:
+        """A place's entry, or how to find places: with a commune, its places answer better."""
+        return entry_id == _FINDING_ENTRY or entry_id in self._place_entries
 
     def _without_the_commune(self, r: Reading, also: frozenset[str] = frozenset()) -> Turn:
         """The message judged again with its commune (and the words ``also``) left out."""
@@ -247,8 +251,7 @@ class SearchDecisions(Composer):
             return None
         elsewhere = self._without_the_commune(r, also=_HOME)
         best = elsewhere.best
-        if not elsewhere.sure or best is None or best.entry_id == _FINDING_ENTRY or (
-                best.entry_id in self._place_entries):
+        if not elsewhere.sure or best is None or self._about_places(best.entry_id):
             return None
         answer = self.answer(best.entry_id, message, elsewhere.candidates[0].score,
                              elsewhere.candidates)
@@ -265,7 +268,7 @@ class SearchDecisions(Composer):
         elsewhere = self._without_the_commune(
             self._read(turn.focus) if turn.focus else turn.reading)
         best = elsewhere.best
-        if best is None or best.entry_id == _FINDING_ENTRY or best.entry_id in self._place_entries:
+        if best is None or self._about_places(best.entry_id):
             return None
         # unsure: the fallback, with the likely entries as buttons (and a message of several
         # questions still has each offered)
