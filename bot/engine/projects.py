@@ -20,7 +20,7 @@ from bot.engine.reading import Reading
 from bot.engine.reply import Reply, ReplyKind, Suggestion
 from bot.engine.search import names_a_workspace
 from bot.engine.text import tokenize
-from bot.engine.turn import Turn
+from bot.engine.turn import DEFINITION_PREFIX, Turn
 from bot.engine.where import PRICE_ENTRY
 
 PROJECT_ENTRY = "creer-tiers-lieu"
@@ -121,7 +121,7 @@ class ProjectDecisions(Composer):
         for a kind of place is no definition of that kind. Judged as if the message said
         « tiers-lieu », the grants or the economic model come first."""
         r, best = turn.reading, turn.best
-        if best is None or not best.entry_id.startswith(_DEFINITION) or r.place_type is None or (
+        if best is None or not best.entry_id.startswith(DEFINITION_PREFIX) or r.place_type is None or (
                 not about_money(r.words)):
             return turn
         spans = self.directory.type_finder.find(r.words, fuzzy=False)
@@ -129,7 +129,7 @@ class ProjectDecisions(Composer):
         for f in reversed(spans):
             words[f.start:f.end] = ["tiers-lieu"]
         generic = self._turn(self._read(" ".join(words)))
-        if generic.best is not None and not generic.best.entry_id.startswith(_DEFINITION):
+        if generic.best is not None and not generic.best.entry_id.startswith(DEFINITION_PREFIX):
             return generic
         return replace(turn, sure=False)
 
@@ -251,7 +251,6 @@ class ProjectDecisions(Composer):
 
 _PREMISES = frozenset({"loyer", "loyers", "local", "locaux", "bail", "batiment", "immobilier"})
 _POLICY_THEMES = frozenset({"departement", "experimentation", "hauts-de-seine", "porteurs"})
-_DEFINITION = "definition-"  # the entries saying what a kind of place is
 _REGION_ENTRY = "aide-region"
 _PROJECT_CONTACT_ENTRY = "accompagnement-contact"
 _CONTACT = frozenset({"contact", "adress", "joindr", "interlocuteur"})

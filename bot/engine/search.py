@@ -28,8 +28,8 @@ SEARCH_TERM = "chercher"  # canonical word of synonyms.yaml for chercher / trouv
 WHY_WORDS = frozenset({"pourquoi", "raison", "raisons", "qui", "quand", "interet", "role"})
 _EXISTENCE_WORDS = "existe existent y a ya il y a avoir trouve endroit lieu espace coin"
 _NEAR_WORDS = "vers pres proche proches cote autour alentours environs"  # « vers la Défense »
-_HOME_WORDS = "habite habitons vis vivons reside domicile"  # « j'habite à Vanves »: where to look
-_HOME = frozenset(_HOME_WORDS.split())
+# « j'habite à Vanves »: where to look
+HOME_VERBS = frozenset({"habite", "habitons", "vis", "vivons", "reside", "domicile"})
 _FINDING_ENTRY = "trouver-tiers-lieu"  # « how do I find one »: with a commune, the directory
 _PREMISES_ENTRY = "trouver-locaux"  # premises for a project: no workspace is looked for
 # « tiers-lieu » names the subject of a policy question as often as somewhere to go
@@ -105,7 +105,7 @@ class SearchDecisions(Composer):
         """What a bare search says: kinds of place, communes, « y a », « près de »."""
         if self._search_words is None:
             texts = [n for c in self.knowledge.communes for n in (c.name, *c.aliases)]
-            texts += [_EXISTENCE_WORDS, _NEAR_WORDS, _HOME_WORDS]
+            texts += [_EXISTENCE_WORDS, _NEAR_WORDS, *sorted(HOME_VERBS)]
             self._search_words = self._kind_vocabulary() | self._terms_of(texts) | {
                 LOCATION_TERM, "tierslieu"}
         return self._search_words
@@ -247,9 +247,9 @@ class SearchDecisions(Composer):
         definition asked. The definition, judged without the commune (which sank it from 98 %
         to 8 %), with the commune's places beside it."""
         r = turn.reading
-        if turn.sure or "definition" not in r.terms or _HOME.isdisjoint(r.words):
+        if turn.sure or "definition" not in r.terms or HOME_VERBS.isdisjoint(r.words):
             return None
-        elsewhere = self._without_the_commune(r, also=_HOME)
+        elsewhere = self._without_the_commune(r, also=HOME_VERBS)
         best = elsewhere.best
         if not elsewhere.sure or best is None or self._about_places(best.entry_id):
             return None

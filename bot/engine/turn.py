@@ -12,6 +12,8 @@ from bot.engine.confidence import Judgement
 from bot.engine.reading import Reading
 from bot.engine.reply import Candidate
 
+DEFINITION_PREFIX = "definition-"  # the entries saying what a kind of place is
+
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:

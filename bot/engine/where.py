@@ -24,9 +24,9 @@ from bot.engine.matching import SCAFFOLDING, FaqIndex
 from bot.engine.places import Directory, Found, kind_words
 from bot.engine.reading import Reading
 from bot.engine.reply import Reply, ReplyKind, SourceRef, Suggestion
-from bot.engine.search import WHY_WORDS, names_a_workspace
+from bot.engine.search import HOME_VERBS, WHY_WORDS, names_a_workspace
 from bot.engine.text import Normaliser, fold
-from bot.engine.turn import Thresholds, Turn
+from bot.engine.turn import DEFINITION_PREFIX, Thresholds, Turn
 from bot.engine.unknown_place import unknown_place_name, word_after_a_kind
 from bot.engine.visits import about_any_place
 from bot.knowledge import STAFF_CONTACT_ID, Commune, Place
@@ -41,22 +41,22 @@ _ORDINALS = {
 }
 _RANK_WORDS = ("premier", "deuxième", "troisième", "quatrième", "cinquième", "sixième",
                "septième", "huitième", "neuvième", "dixième")
+# where a place is, in the folded words of a message
+_WHERE_WORDS = r"adresse|ou (?:est|se trouve|exactement|ca)|c est ou|elle est ou|il est ou|situe|est ou"
 _DETAILS = re.compile(  # about a listed place: more details, or where and how to get there
     MORE_DETAILS.pattern
-    + r"|\b(?:adresse|ou (?:est|se trouve|exactement|ca)|c est ou|elle est ou|il est ou|"
-    r"details?|precisions?|plus d infos?|site|horaires?|contact|comment y aller|acces|situe|"
-    r"est ou)\b|^ou$"  # « c'est où ? » (« c » is dropped), « où ? »
+    + rf"|\b(?:{_WHERE_WORDS}|"
+    r"details?|precisions?|plus d infos?|site|horaires?|contact|comment y aller|acces)\b"
+    r"|^ou$"  # « c'est où ? » (« c » is dropped), « où ? »
 )
-_WHERE_IS = re.compile(  # where a place is, not its story
-    r"\b(?:adresse|ou (?:est|se trouve|exactement|ca)|c est ou|elle est ou|il est ou|situe|"
-    r"est ou|se trouve ou)\b")
+_WHERE_IS = re.compile(rf"\b(?:{_WHERE_WORDS}|se trouve ou)\b")  # where, not its story
 _NEAR_ME = re.compile(
     r"\b(?:pres|autour|a cote|proche|a proximite|pas loin) de (?:moi|chez moi)\b|\bdans mon quartier\b"
 )
 
 
-_HOME = frozenset({"habite", "habitons", "habitent", "domicile", "vis", "vivons", "reside",
-                   "residons", "chez", "logement", "maison", "appartement", "quartier"})
+_HOME = HOME_VERBS | {"habitent", "residons", "chez", "logement", "maison", "appartement",
+                     "quartier"}  # what comes before the commune where the user lives
 
 
 _EMPLOYER = frozenset({"employeur", "employeurs", "entreprise", "patron", "rembourse", "rembourser",
@@ -378,7 +378,7 @@ class WhereDecisions(Composer):
                                    turn.candidates)
             return None
         # « la tréso c'est un fablab ? » asks what that place is, not what a fab lab is
-        defines = best is not None and best.entry_id.startswith("definition-")
+        defines = best is not None and best.entry_id.startswith(DEFINITION_PREFIX)
         if not turn.sure or defines or self._only_names(r):
             return self._named_places(r.named, message, turn.candidates)
         return None
