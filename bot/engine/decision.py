@@ -191,6 +191,11 @@ class Engine(TopicCarryOver, ChatterDecisions, CompoundDecisions, ProjectDecisio
         another = self._for_another_kind(text, conversation)  # « et pour un fab lab ? »
         if another is not None:
             return another
+        asked = self._after_where_one_lives(text)  # « j'habite à Nanterre, y a des subventions… »
+        if asked is not None:
+            reply = self._one(asked, message, conversation)
+            if reply.kind is not ReplyKind.FALLBACK:
+                return reply
         parts = split_questions(text)
         several = 2 <= len(parts) <= _MAX_QUESTIONS
         if several:

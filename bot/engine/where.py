@@ -24,7 +24,7 @@ from bot.engine.matching import SCAFFOLDING, FaqIndex
 from bot.engine.places import Directory, Found, kind_words
 from bot.engine.reading import Reading
 from bot.engine.reply import Reply, ReplyKind, SourceRef, Suggestion
-from bot.engine.search import HOME_VERBS, WHY_WORDS, names_a_workspace
+from bot.engine.search import HOME_VERBS, SEARCH_TERM, WHY_WORDS, names_a_workspace
 from bot.engine.text import Normaliser, fold
 from bot.engine.turn import DEFINITION_PREFIX, Thresholds, Turn
 from bot.engine.unknown_place import unknown_place_name, word_after_a_kind
@@ -241,6 +241,23 @@ class WhereDecisions(Composer):
             contacts=self._contacts(STAFF_CONTACT_ID),
             suggestions=self._commuter_questions(r),
         )
+
+    def _after_where_one_lives(self, text: str) -> str | None:
+        """« j'habite à Nanterre, y a des subventions pour mon asso ? »: the question after the
+        clause that says where the user lives, when that question looks for no place (« j'habite
+        à Nanterre, y a un coworking ? » is a search there)."""
+        parts = re.split(r"[,.;:!?]|\s-\s", text, maxsplit=1)
+        if len(parts) < 2 or len(parts[1].strip()) < 8:
+            return None
+        head, rest = parts[0], parts[1].strip()
+        words = self.normaliser.words(head)
+        if _HOME.isdisjoint(words) or not self.directory.location_finder.find(words, fuzzy=False):
+            return None
+        asked = self._read(rest)
+        if asked.location is not None or asked.place_cue or asked.named or (
+                near_me(asked.words) or SEARCH_TERM in asked.terms):
+            return None
+        return rest
 
     def _commuter_questions(self, r: Reading) -> tuple[Suggestion, ...]:
         """Home and work in one message: whether the employer pays comes first when asked."""

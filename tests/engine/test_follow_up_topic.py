@@ -300,3 +300,13 @@ def test_commands_in_a_channel_without_them(engine: Engine, command: str, start:
 
 def test_a_year_far_ahead_is_no_today(engine: Engine) -> None:
     assert engine.reply("tiers-lieux en 2030").entry_id != "chiffres-tiers-lieux"
+
+
+@pytest.mark.parametrize(("message", "entry_id"), [
+    ("j'habite à Nanterre, y a des subventions pour mon asso ?", "aides-aujourdhui"),
+    ("j'habite à Colombes, qui contacter pour monter un projet ?", "accompagnement-contact"),
+])
+def test_the_question_after_where_one_lives_is_the_question(engine: Engine, message: str,
+                                                           entry_id: str) -> None:
+    assert engine.reply(message).entry_id == entry_id
+    assert engine.reply("j'habite à Nanterre, y a un coworking ?").kind is ReplyKind.PLACES
