@@ -250,6 +250,9 @@ class WhereDecisions(Composer):
         if len(parts) < 2 or len(parts[1].strip()) < 8:
             return None
         head, rest = parts[0], parts[1].strip()
+        folded = fold(head)
+        if not any(w in folded for w in _HOME):  # the cheap test first: it runs on every message
+            return None
         words = self.normaliser.words(head)
         if _HOME.isdisjoint(words) or not self.directory.location_finder.find(words, fuzzy=False):
             return None
