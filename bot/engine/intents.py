@@ -193,7 +193,8 @@ _ENGLISH_GRAMMAR = frozenset({
 
 # English words that French uses too (« open space »): translated in an English message only,
 # not in synonyms.yaml's SMS forms, which apply to every message
-_ENGLISH_ONLY = {"open": "ouvrir", "opening": "ouverture", "exist": "existent", "exists": "existe"}
+_ENGLISH_ONLY = {"open": "ouvrir", "opening": "ouverture", "exist": "existent", "exists": "existe",
+                 "today": "aujourd'hui", "nowadays": "aujourd'hui"}
 _HOW_MANY = re.compile(r"\bhow (?:many|much)\b", re.IGNORECASE)  # one French word, not two
 # « what grants… », « which places… » ask which ones (« quels »); « what is… » and the
 # telegraphic « what third place » ask what it is
