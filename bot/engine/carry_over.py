@@ -31,6 +31,10 @@ _FOR_ANOTHER = re.compile(
 _AND_SINCE = re.compile(r"^\W*(?:et\s+)?(?:apr[eè]s|aujourd'hui|aujourd hui|maintenant|depuis|"
                         r"ensuite|la suite|apr[eè]s 201[4-5])(?:\s+(?:201[4-9]|20[2-3]\d))?"
                         r"(?:\s+il s'est pass[ée] quoi|\s+c'est quoi)?\W*$", re.IGNORECASE)
+# « c'est toujours d'actualité ? », « est-ce encore valable aujourd'hui ? » (folded words)
+_STILL_SO = re.compile(r"^(?:et )?(?:(?:est|ca|est ce|est ce que est|est ce que ca) )?"
+                       r"(?:toujours|encore) (?:actualite|actu|valable|le cas|vrai|en place|"
+                       r"en vigueur|comme ca)(?: aujourdhui| maintenant)?$")
 _SINCE_ENTRY = "politique-apres-2015"
 _SHORT = 8  # words: a longer message says its own topic
 # words that point back to the place just shown
@@ -105,7 +109,7 @@ class TopicCarryOver:
         if entry is None or since is None or entry.id == since.id or entry.place is not None or (
                 not entry.facts_date or entry.facts_date[:4] > "2015"):
             return None
-        if not _AND_SINCE.match(message):
+        if not _AND_SINCE.match(message) and not _STILL_SO.match(" ".join(tokenize(message))):
             return None
         return self._one(since.question, message, Conversation())
 
@@ -114,7 +118,8 @@ class TopicCarryOver:
         unsure = reply.kind is ReplyKind.FALLBACK or (
             reply.kind is ReplyKind.CLARIFY and reply.suggestions)  # not « dans quelle commune ? »
         words = tokenize(message)
-        if not unsure or not topic or not words or len(words) > _SHORT or message.startswith("/"):
+        if not unsure or not topic or not words or len(words) > _SHORT or message.startswith("/") or (
+                reply.smalltalk_intent):  # « non pas ça » was answered as such
             return reply
         since = self._what_came_after(message, conversation)
         if since is not None and since.kind is ReplyKind.ANSWER:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.engine.confidence import Calibrator
+from bot.engine.conversation import Conversation
 from bot.engine.geo import Geography
 from bot.engine.projects import about_money
 from bot.engine.reply import ContactCard, Reply, ReplyKind, Suggestion
@@ -31,9 +32,14 @@ _BESIDE_REACH = frozenset({"vous", "avez", "un", "une", "le", "la", "les", "du",
                            "je", "veux", "voudrais", "peux", "comment", "quel", "quelle", "est",
                            "son", "votre", "vos", "hauts", "seine", "general", "personne",
                            "humain", "ou", "y"})
+# « qui contacter au département ? », « quel service du département faut-il joindre ? » (not
+# « qui contacter ? » alone: in a project, who accompanies it)
+_BESIDE_THE_DEPARTEMENT = frozenset({"qui", "au", "il", "faut", "dois", "doit", "on", "service",
+                                     "services"})
 
 
 _POLITE = frozenset({"ok", "thanks", "greeting", "goodbye"})
+REJECTION = "rejection"  # « non pas ça »: the reply's intent, so that no topic is lent to it
 
 
 class ChatterDecisions:
@@ -70,6 +76,8 @@ class ChatterDecisions:
         # d'autres questions »); a greeting comes before a real question (« Bonjour, quelle
         # aide pour ouvrir un tiers-lieu ? »), which stays that question even when nothing
         # answers it well.
+        if intent == "ok" and topical and text.rstrip().endswith("?"):
+            return None  # « le coworking aujourd'hui, ça marche ? » asks whether it works
         weak = best is None or best.probability < self.calibrator.clarify_at
         room = 3 if intent == "greeting" else 6
         return intent if (topical <= 2 and not turn.sure) or (weak and topical <= room) else None
@@ -82,7 +90,8 @@ class ChatterDecisions:
         words = set(r.words)
         if r.named or r.location is not None or len(r.words) > 10 or not words & _REACH:
             return None
-        if not words <= _REACH | _THE_DEPARTEMENT | _BESIDE_REACH:
+        beside = _BESIDE_REACH | (_BESIDE_THE_DEPARTEMENT if words & _THE_DEPARTEMENT else set())
+        if not words <= _REACH | _THE_DEPARTEMENT | beside:
             return None  # « le numéro de la CAF », « adresse de Casaco »: something else
         return Reply(
             kind=ReplyKind.SMALLTALK,
@@ -108,6 +117,29 @@ class ChatterDecisions:
             smalltalk_intent=intent,
             suggestions=self.examples(),
         )
+
+    def _rejected(self, message: str, conversation: Conversation) -> Reply | None:
+        """« non pas ça », « autre chose ? » right after an answer or a list: the other
+        entries that answer was chosen among, or how to ask for other places — not « je n'ai
+        pas de réponse sûre », nor the same answer again."""
+        faq = self.knowledge.faq
+        if conversation.last_kind is ReplyKind.ANSWER:
+            others = tuple(Suggestion(i, faq[i].question)
+                           for i in conversation.last_candidates if i in faq)[:3]
+            return Reply(
+                kind=ReplyKind.CLARIFY, question=message, suggestions=others,
+                smalltalk_intent=REJECTION,
+                text=("Désolé. Cherchiez-vous plutôt l'une de ces réponses ? Sinon, reformulez "
+                      "votre question en quelques mots.") if others else (
+                      "Désolé. Reformulez votre question en quelques mots, ou parcourez les "
+                      "sujets avec /themes."))
+        if conversation.last_kind is ReplyKind.PLACES:
+            return Reply(
+                kind=ReplyKind.CLARIFY, question=message, smalltalk_intent=REJECTION,
+                text="D'accord. Dites-moi ce que vous cherchez : une autre commune (« et à "
+                "Colombes ? »), un autre type de lieu (« et pour un fab lab ? ») ou un autre "
+                "lieu de la liste (« le deuxième »).")
+        return None
 
     def _report_invited(self, turn: Turn, message: str) -> Reply:
         """« l'adresse de Casaco est fausse »: the staff can only correct what is reported."""

@@ -207,6 +207,7 @@ class Composer:
             f"« {kind} à Nanterre » ou « /lieux Malakoff ».",
             question=question,
             place_type=place_type,
+            asks_where=True,
         )
 
     def _with_candidates(self, reply: Reply, candidates: tuple[Candidate, ...]) -> Reply:

@@ -24,10 +24,13 @@ class Conversation:
     # is then about it, not about the first of the list
     last_place: str | None = None
     asked_type: str | None = None  # the kind of place of a « where? » just asked
+    asked_where: bool = False  # the last reply asked in which commune
     topic: str | None = None  # the last sure reply's entry question or place name
     # the entry last answered, kept over a fallback or a clarification in between (« c'est
     # quoi PROGR'ESS », « je suis une SAS, j'y ai droit ? », « combien ? »)
     topic_entry: str | None = None
+    # the entries the last answer was chosen among, for « non pas ça »
+    last_candidates: tuple[str, ...] = field(default=())
 
     def remember(self, reply: Reply) -> None:
         self.last_kind = reply.kind
@@ -35,12 +38,14 @@ class Conversation:
         if reply.kind is ReplyKind.ANSWER:
             self.last_entry_id = reply.entry_id
             self.topic_entry = reply.entry_id
+            self.last_candidates = tuple(c.id for c in reply.candidates if c.id != reply.entry_id)
         elif reply.kind is ReplyKind.PLACES:
             self.topic_entry = None
         if reply.kind is ReplyKind.PLACES:
             self.last_type = reply.place_type
         # « dans quelle commune ? » asked about a kind of place: the commune answered keeps it
         self.asked_type = reply.place_type if reply.kind is ReplyKind.CLARIFY else None
+        self.asked_where = reply.asks_where
         # a follow-up on the list (« l'adresse ? », « c'est combien ? ») shows one of its places
         # and keeps the list; a list, even of the same places in another order (« et pour un
         # fablab ? »), is the new list

@@ -27,6 +27,7 @@ from bot.engine.intents import (
     opened_follow_up,
     price_intent,
     question_sentence,
+    rejects_the_reply,
     split_questions,
     visit_detail,
 )
@@ -188,6 +189,10 @@ class Engine(TopicCarryOver, ChatterDecisions, CompoundDecisions, ProjectDecisio
         words = self.directory.without_place_names(tokenize(text))
         if looks_english(words):
             return self._in_english(text, message, conversation)
+        if rejects_the_reply(text):  # « non pas ça », « autre chose ? »
+            rejected = self._rejected(message, conversation)
+            if rejected is not None:
+                return rejected
         another = self._for_another_kind(text, conversation)  # « et pour un fab lab ? »
         if another is not None:
             return another
@@ -255,8 +260,9 @@ class Engine(TopicCarryOver, ChatterDecisions, CompoundDecisions, ProjectDecisio
             return self._smalltalk(chatter, message)
         if creation_intent(reading.words) and reading.location is not None:
             return self._project(turn, message)
-        hub = self._grants_hub(turn, message) or self._contact_for_a_project(
-            turn, conversation.topic_entry, message)  # « quelles aides ? », « qui contacter ? »
+        hub = self._grants_hub(turn, message) or self._now_not_then(turn, message) or (
+            self._contact_for_a_project(turn, conversation.topic_entry, message))
+        # « quelles aides ? », « un appel à projets en ce moment ? », « qui contacter ? »
         if hub is None and not turn.sure:
             hub = self._how_to_reach(turn, message)  # « numéro de téléphone du département »
         if hub is not None:

@@ -114,6 +114,20 @@ _MEANT_LATER = re.compile(
     r"(?P<meant>\w.*)$", re.IGNORECASE)
 
 
+# « non pas ça », « ce n'est pas ma question », « autre chose ? »: the last reply missed
+_REJECTION = re.compile(
+    r"^\W*(?:(?:non|nan|bof|hmm?)\b[\s,!.…]*)*(?:(?:ce n'est pas|c'est pas|c pas|pas) "
+    r"(?:[çc]a|ce que je (?:cherche|demande|voulais)|ma question|la bonne r[ée]ponse|"
+    r"celle[- ]l[àa]|celui[- ]l[àa])|autre chose|d'autres?(?: r[ée]ponses?)?|rien d'autre|"
+    r"une autre r[ée]ponse)?[\s,!?.…]*$", re.IGNORECASE)
+
+
+def rejects_the_reply(text: str) -> bool:
+    """« non pas ça », « ce n'est pas ma question », « autre chose ? », or « non » alone."""
+    return bool(text.strip()) and bool(_REJECTION.match(text)) and bool(
+        re.search(r"\w", text))
+
+
 def opened_follow_up(text: str) -> str:
     """The follow-up a thank-you or a correction opens: « merci, et pour financer ? » → « et
     pour financer ? », « non je voulais dire Clamart » → « et Clamart ». Any other text as it
@@ -300,7 +314,9 @@ _DETAILS = (
         "les horaires",
         re.compile(rf"\bhoraires?\b|\bheures? d ouverture\b|\bjours? d ouverture\b"
                    rf"|\b{_OPEN} (?:(?:le|la|les|l|en|pendant|jusqu a|a partir de) )*{_WHEN}\b"
-                   r"|\b24 ?h ?24\b|\b7 ?j ?7\b"),
+                   r"|\b24 ?h ?24\b|\b7 ?j ?7\b"
+                   # « et le dimanche ? » after « c'est ouvert le samedi ? »: the day alone
+                   rf"|^(?:et )?(?:le |la |les |l |en |pendant |ce )?{_WHEN}(?: aussi| alors)?$"),
         re.compile(r"\bhoraires?\b|\bouvert (?:du|de|tous)\b|\b\d{1,2} ?h(?: ?\d\d)?\b"),
         general=True,
     ),

@@ -53,6 +53,21 @@ _GRANT_DETAILS = (
         re.compile(r"cumul|en plus de|s'ajout|compl[ée]t", re.I),
         "Mes sources ne disent pas si ces aides se cumulent : posez la question au financeur "
         "(pages citées ci-dessous)."),
+    GrantDetail(  # « comment je candidate ? », « on dépose le dossier où ? »
+        re.compile(r"\b(?:comment (?:je |on |nous )?(?:candidat\w*|postul\w*|depos\w*|"
+                   r"inscri\w*|fai(?:s|t|re) (?:la |une )?demande)|ou (?:je |on )?(?:candidat\w*|"
+                   r"postul\w*|depos\w*)|(?:le |un |quel )?dossier\w*|candidature|"
+                   r"demarches? (?:a suivre|pour candidater))\b"),
+        re.compile(r"candidat|dossier|d[ée]pos|postul|plateforme|en ligne", re.I),
+        "Mes sources ne décrivent pas la démarche de candidature : elle se fait auprès du "
+        "financeur, sur les pages citées ci-dessous."),
+    GrantDetail(  # « c'est encore ouvert ? », « toujours d'actualité ? »
+        re.compile(r"\b(?:(?:encore|toujours|deja) (?:ouvert|ouverte|en cours|d actualite|"
+                   r"possible|valable)|(?:c est|c etait) (?:fini|termine|clos|ferme)|"
+                   r"ca existe (?:encore|toujours)|(?:est il|est elle) (?:ouvert|ouverte))\b"),
+        re.compile(r"\bouvert|session|en cours|suspendu|clos|ne dit pas si|ne disent pas si", re.I),
+        "Mes sources ne disent pas si c'est ouvert aujourd'hui : vérifiez sur les pages citées "
+        "ci-dessous."),
     GrantDetail(  # « j'y ai droit ? », « et pour une asso ? », « qui peut candidater ? »
         re.compile(r"\b(?:eligible\w*|droit|qui peut|qui peuvent|pour (?:une|les) "
                    r"(?:asso|associations?|entreprises?|sas|sarl|communes?|collectivites?)|"
@@ -192,6 +207,18 @@ class ProjectDecisions(Composer):
             return None
         return self.answer(entry_id, message, turn.confidence_in(entry_id), turn.candidates)
 
+    def _now_not_then(self, turn: Turn, message: str) -> Reply | None:
+        """« y a-t-il des appels à projets en ce moment ? », « le Département finance-t-il
+        encore des tiers-lieux ? »: the entries on the Département's grants and call of
+        2010–2015 answer « then » (« C'était un appel à projets lancé en 2011… »); a message
+        that says « now » asks about today's grants."""
+        r, best = turn.reading, turn.best
+        if turn.sure or best is None or best.entry_id not in _PAST_GRANTS or _NOW not in r.terms or (
+                r.location is not None or r.named or _GRANTS_ENTRY not in self.knowledge.faq):
+            return None
+        return self.answer(_GRANTS_ENTRY, message, turn.confidence_in(_GRANTS_ENTRY),
+                           turn.candidates)
+
     def _contact_for_a_project(self, turn: Turn, topic_entry: str | None,
                                message: str) -> Reply | None:
         """« qui contacter ? » in a project's conversation: who accompanies projects, not a
@@ -252,6 +279,8 @@ class ProjectDecisions(Composer):
 _PREMISES = frozenset({"loyer", "loyers", "local", "locaux", "bail", "batiment", "immobilier"})
 _POLICY_THEMES = frozenset({"departement", "experimentation", "hauts-de-seine", "porteurs"})
 _REGION_ENTRY = "aide-region"
+_PAST_GRANTS = ("appel-projets-ess", "financement-departement")  # the Département's, 2010–2015
+_NOW = "aujourdhui"  # canonical word of synonyms.yaml for aujourd'hui, en ce moment, encore…
 _PROJECT_CONTACT_ENTRY = "accompagnement-contact"
 _CONTACT = frozenset({"contact", "adress", "joindr", "interlocuteur"})
 # whose grants, for whom, when: the other words a « grants » message may have
@@ -259,7 +288,9 @@ _WHOSE = ("departement region cd92 92 public publique publiques quel quelle quel
           "actuelles aujourdhui asso association associations associatif associative "
           "entreprise entreprises commune communes mon ma notre projet y a ya existe existent "
           "il qui peut peuvent obtenir demander trouver combien jusqu montant maximum max "
-          "plafond")
+          "plafond "
+          # « et en termes de financement ? », « côté subventions ? », « et après, des aides ? »
+          "terme termes niveau cote question apres ensuite avoir")
 _MONEY = _ABOUT_GRANTS | {"budget", "cout", "coute", "couter", "investissement", "montant",
                           "montants", "loyer"}
 

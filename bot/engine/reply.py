@@ -99,6 +99,7 @@ class Reply:
     smalltalk_intent: str | None = None
     themes: tuple[tuple[str, str], ...] = field(default=())
     listing: bool = False  # a search's list (« le deuxième » is of it), not one place's card
+    asks_where: bool = False  # « Dans quelle commune cherchez-vous ? »: the next message answers
 
     @property
     def footer(self) -> str:

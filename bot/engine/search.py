@@ -34,6 +34,9 @@ _FINDING_ENTRY = "trouver-tiers-lieu"  # « how do I find one »: with a commune
 _PREMISES_ENTRY = "trouver-locaux"  # premises for a project: no workspace is looked for
 # « tiers-lieu » names the subject of a policy question as often as somewhere to go
 _GENERIC_PLACE_WORDS = frozenset({"lieu", "lieux", "espace", "espaces"})
+# « et à », « et sur », « et du côté de »: what « et à la Défense ? » says beside its place
+_AND_THERE = frozenset({"et", "a", "au", "aux", "sur", "dans", "vers", "pres", "de", "du", "des",
+                        "cote", "la", "le", "les", "l", "alors", "sinon", "pour"})
 _SOME_OF_THEM = re.compile(r"\b(?:y en a|ya en a|en existe|en trouver|en trouve)\b")
 _SEARCH_VERBS = frozenset({"cherche", "trouver", "louer", "adresse", "proche", "pres", "cote"})
 # asking for something somewhere without a workspace word (« y a un truc ? », « vous
@@ -64,7 +67,10 @@ def wants_somewhere(r: Reading, search_level: float) -> bool:
 # commune can do, a building to convert, what La Défense has to do with tiers-lieux
 _NOT_LOOKING = re.compile(
     r"\b(?:financ\w*|subvention\w*|quelles? aides?|peut faire|peuvent faire|a voir avec|"
-    r"transformer|reconvertir|partenaires?)\b")
+    r"transformer|reconvertir|partenaires?|"
+    # « comment le Département peut nous aider pour un tiers-lieu ? », from an elected member
+    r"(?:peut|peuvent|pourrait|pourraient) (?:nous|vous) (?:aider|accompagner|soutenir)|"
+    r"nous (?:aider|accompagner|soutenir))\b")
 _THE_DEPARTEMENT = frozenset({"92", "departement", "seine", "departemental"})
 _ALL_AT_ONCE = 12  # places of one kind listed for the whole département, at most
 
@@ -234,6 +240,16 @@ class SearchDecisions(Composer):
         """A place's entry, or how to find places: with a commune, its places answer better."""
         return entry_id == _FINDING_ENTRY or entry_id in self._place_entries
 
+    def _only_another_place(self, r: Reading) -> bool:
+        """« et à la Défense ? », « et sur Boulogne ? »: nothing but « et », a preposition and a
+        commune or area."""
+        if r.words[:1] != ["et"]:
+            return False
+        spans = self.directory.location_finder.find(r.words, fuzzy=False)
+        rest = [w for i, w in enumerate(r.words)
+                if not any(f.start <= i < f.end for f in spans)]
+        return bool(spans) and set(rest) <= _AND_THERE
+
     def _without_the_commune(self, r: Reading, also: frozenset[str] = frozenset()) -> Turn:
         """The message judged again with its commune (and the words ``also``) left out."""
         spans = self.directory.location_finder.find(r.words)
@@ -306,6 +322,12 @@ class SearchDecisions(Composer):
             if last and (follows or searches):
                 reply = self.places(last, r.place_type, message)
                 return self._with_candidates(reply, turn.candidates)
+            if conversation.asked_where and r.place_type and len(r.terms) <= 2 and (
+                    SCAFFOLDING.isdisjoint(r.terms)):
+                # « je cherche », « dans quelle commune ? », « un coworking »: the kind of the
+                # search, not what a coworking is; the commune is still to come
+                asked = self._ask_for_commune(message, r.place_type)
+                return replace(asked, text=f"C'est noté. {asked.text}", candidates=turn.candidates)
             everywhere = self._all_of_a_kind(turn, message)  # « les fab labs du 92 »
             if everywhere is not None:
                 return everywhere
@@ -323,6 +345,9 @@ class SearchDecisions(Composer):
             # « c'est quoi un fablab ? » then « y en a à Nanterre ? »: of that kind
             self._kind_of_last_answer(conversation) if len(r.words) <= 8
             and _SOME_OF_THEM.search(" ".join(r.words)) else None)
+        if follows_list and self._only_another_place(r):
+            # « et à la Défense ? » after Nanterre's list: its places, not La Défense's history
+            return self._with_candidates(self.places(r.location, kind, message), turn.candidates)
         if r.place_type is None and _NOT_LOOKING.search(" ".join(r.words)):
             return self._not_looking(turn, message)  # « des financements… à Bois-Colombes »
         lives_there = self._what_it_is_from_there(turn, message, kind)

@@ -290,7 +290,10 @@ class WhereDecisions(Composer):
         elif ordinal is None and conversation.last_place in ids:
             chosen = places[ids.index(conversation.last_place)]
         else:
-            chosen = places[0]
+            # « un fab lab à Boulogne » listed two coworkings of Boulogne before the nearest
+            # fab labs: « c'est combien ? » is about the first fab lab
+            asked = [p for p in places if p.type == conversation.last_type]
+            chosen = asked[0] if asked else places[0]
         if price_intent(r.words):
             return self._price_of(chosen, message)
         detail = visit_detail(r.words)  # « il ouvre le dimanche ? », « y a un parking ? »

@@ -1,0 +1,97 @@
+"""Follow-ups a tester found misread in long conversations: the place search goes on, the grant
+just discussed is asked about, a rejected reply leads somewhere, a « now » is not a « then »."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine import Engine
+from bot.engine.reply import ReplyKind
+from tests.support.conversation import talk
+
+
+def test_and_at_la_defense_after_a_list_is_a_search_there(engine: Engine) -> None:
+    """La Défense has its own entry (its history): after a list, « et à la Défense ? » asks
+    for its places, of the kind searched."""
+    _, there = talk(engine, "un coworking à Nanterre", "et à la Défense ?")
+    assert there.kind is ReplyKind.PLACES and there.commune == "La Défense"
+    assert {p.type for p in there.places} <= {"coworking", "centre-affaires"}  # workspaces
+    alone = engine.reply("et à la Défense, pourquoi s'intéresse-t-on aux tiers-lieux ?")
+    assert alone.kind is not ReplyKind.PLACES
+
+
+def test_the_price_asked_after_a_list_is_that_of_the_kind_asked(engine: Engine) -> None:
+    """No fab lab in Boulogne: two of its coworkings come first, then the nearest fab labs;
+    « c'est combien ? » is about the first fab lab, not about a coworking."""
+    *_, listed, price = talk(engine, "un fablab à Issy", "et à Boulogne ?", "c'est combien ?")
+    first_fab_lab = next(p for p in listed.places if p.type == "fablab")
+    assert listed.places[0].type == "coworking"
+    assert [p.name for p in price.places] == [first_fab_lab.name]
+
+
+def test_another_day_after_the_opening_hours_is_the_same_question(engine: Engine) -> None:
+    _, saturday, sunday = talk(engine, "Electrolab", "c'est ouvert le samedi ?", "et le dimanche ?")
+    assert sunday.kind is saturday.kind and sunday.text.startswith("Mes sources ne donnent pas "
+                                                                   "les horaires")
+
+
+@pytest.mark.parametrize("follow_up", ["et en termes de financement ?",
+                                       "et après pour avoir des subventions ?"])
+def test_money_asked_in_passing_is_today_s_grants(engine: Engine, follow_up: str) -> None:
+    *_, money = talk(engine, "je veux créer une association pour un tiers lieu à Bagneux",
+                     follow_up)
+    assert money.entry_id == "aides-aujourdhui"
+
+
+def test_how_to_apply_and_whether_it_is_open_are_asked_of_the_grant(engine: Engine) -> None:
+    grant, apply, still_open = talk(engine, "quelles aides de la région pour un tiers lieu ?",
+                                    "comment je candidate ?", "c'est encore ouvert ?")
+    assert {grant.entry_id, apply.entry_id, still_open.entry_id} == {"aide-region"}
+    assert apply.text.startswith("Mes sources ne décrivent pas la démarche de candidature")
+    assert "session" in still_open.text and len(still_open.text) < len(grant.text) / 2
+
+
+def test_calls_for_projects_right_now_are_today_s_not_those_of_2011(engine: Engine) -> None:
+    now = engine.reply("y a t il des appels à projets en ce moment pour les tiers lieux dans "
+                       "les hauts de seine ?")
+    assert now.entry_id == "aides-aujourdhui"
+    then = engine.reply("l'appel à projets du département c'était quand ?")
+    assert then.entry_id == "appel-projets-ess"
+
+
+def test_still_true_after_an_answer_about_2014_is_what_came_after(engine: Engine) -> None:
+    *_, since = talk(engine, "c'était quoi l'expérimentation de 2014 ?",
+                     "c'est toujours d'actualité ?")
+    assert since.entry_id == "politique-apres-2015"
+
+
+def test_a_rejected_answer_offers_the_others_it_was_chosen_among(engine: Engine) -> None:
+    answer, rejected = talk(engine, "quel statut pour un tiers lieu ?", "non pas ça")
+    assert rejected.kind is ReplyKind.CLARIFY and rejected.suggestions
+    assert answer.entry_id not in {s.id for s in rejected.suggestions}
+    assert {s.id for s in rejected.suggestions} <= {c.id for c in answer.candidates}
+    _, other = talk(engine, "quel statut pour un tiers lieu ?", "autre chose ?")
+    assert other.entry_id is None and other.suggestions
+
+
+def test_a_rejected_list_says_how_to_ask_for_other_places(engine: Engine) -> None:
+    *_, rejected = talk(engine, "un coworking à Nanterre", "non pas ça")
+    assert rejected.kind is ReplyKind.CLARIFY and "et à Colombes ?" in rejected.text
+
+
+def test_a_kind_given_after_where_is_asked_keeps_the_search_going(engine: Engine) -> None:
+    asked, kind, commune = talk(engine, "je cherche", "un coworking", "Nanterre")
+    assert asked.kind is kind.kind is ReplyKind.CLARIFY
+    assert "Dans quelle commune" in kind.text and kind.entry_id is None
+    assert commune.kind is ReplyKind.PLACES and commune.commune == "Nanterre"
+
+
+def test_whom_to_contact_at_the_departement_is_its_contact_card(engine: Engine) -> None:
+    reply = engine.reply("qui contacter au département ?")
+    assert reply.contacts and reply.contacts[0].name == "Département des Hauts-de-Seine"
+    assert engine.reply("qui contacter ?").kind is ReplyKind.CLARIFY  # in a project, who helps
+
+
+def test_whether_coworking_works_is_a_question_not_an_ok(engine: Engine) -> None:
+    assert engine.reply("le coworking aujourd'hui ça marche ?").kind is not ReplyKind.SMALLTALK
+    assert engine.reply("ok ça marche merci").kind is ReplyKind.SMALLTALK
