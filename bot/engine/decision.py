@@ -278,6 +278,9 @@ class Engine(TopicCarryOver, ChatterDecisions, CompoundDecisions, ProjectDecisio
             if amounts is not None:
                 return amounts
         if reading.location is None and price_intent(reading.words):
+            employer = self._employer_pays(turn, message)  # « mon patron peut me payer… ? »
+            if employer is not None:
+                return employer
             place = self._place_in_view(reading, conversation)
             amounts = self._amounts_of(conversation.topic_entry, turn, message) if (
                 place is None) else None

@@ -255,6 +255,17 @@ class ProjectDecisions(Composer):
         return replace(reply, text=("Ce que disent mes sources : " + " ".join(said)) if said
                        else detail.missing)
 
+    def _employer_pays(self, turn: Turn, message: str) -> Reply | None:
+        """« mon patron peut-il me payer un coworking ? », « l'entreprise peut-elle prendre en
+        charge mes jours en coworking ? »: who pays is the frame of telework, not the price of
+        a desk."""
+        words = set(turn.reading.words)
+        if words.isdisjoint(_EMPLOYERS) or words.isdisjoint(_PAYS) or (
+                _TELEWORK_FRAME not in self.knowledge.faq):
+            return None
+        return self.answer(_TELEWORK_FRAME, message, turn.confidence_in(_TELEWORK_FRAME),
+                           turn.candidates)
+
     def _about_prices(self, turn: Turn) -> bool:
         """« c'est combien ? » alone, or the price of a workspace that the price entry could
         answer — not « combien coûte la cantine au collège » (no workspace named)."""
@@ -277,6 +288,11 @@ class ProjectDecisions(Composer):
 
 
 _PREMISES = frozenset({"loyer", "loyers", "local", "locaux", "bail", "batiment", "immobilier"})
+_TELEWORK_FRAME = "teletravail-cadre"
+_EMPLOYERS = frozenset({"employeur", "employeurs", "entreprise", "patron", "boite", "societe",
+                        "boss", "direction", "rh"})
+_PAYS = frozenset({"payer", "paie", "paye", "payent", "rembourse", "rembourser", "remboursement",
+                   "charge", "financer", "finance", "offrir"})
 _POLICY_THEMES = frozenset({"departement", "experimentation", "hauts-de-seine", "porteurs"})
 _REGION_ENTRY = "aide-region"
 _PAST_GRANTS = ("appel-projets-ess", "financement-departement")  # the Département's, 2010–2015

@@ -37,6 +37,9 @@ _GENERIC_PLACE_WORDS = frozenset({"lieu", "lieux", "espace", "espaces"})
 # « et à », « et sur », « et du côté de »: what « et à la Défense ? » says beside its place
 _AND_THERE = frozenset({"et", "a", "au", "aux", "sur", "dans", "vers", "pres", "de", "du", "des",
                         "cote", "la", "le", "les", "l", "alors", "sinon", "pour"})
+# « y a-t-il un Stop & Work à… », « existe-t-il un Regus à… »: some place, by its name
+_A_NAME_THERE = re.compile(r"(?i:\b(?:y a[- ]t[- ]il|il y a|existe[- ]t[- ]il|connaissez[- ]vous|"
+                           r"vous connaissez)\s+(?:un|une|des)\s+)[A-Z]")  # a capital: a name
 _SOME_OF_THEM = re.compile(r"\b(?:y en a|ya en a|en existe|en trouver|en trouve)\b")
 _SEARCH_VERBS = frozenset({"cherche", "trouver", "louer", "adresse", "proche", "pres", "cote"})
 # asking for something somewhere without a workspace word (« y a un truc ? », « vous
@@ -240,6 +243,15 @@ class SearchDecisions(Composer):
         """A place's entry, or how to find places: with a commune, its places answer better."""
         return entry_id == _FINDING_ENTRY or entry_id in self._place_entries
 
+    def _a_place_not_named(self, turn: Turn) -> bool:
+        """A search (a kind of place, a commune) whose best entry is a place's own, that
+        place not named."""
+        r, best = turn.reading, turn.best
+        entry = self.knowledge.faq.get(best.entry_id) if best is not None else None
+        return (entry is not None and entry.place is not None and not r.named
+                and r.place_type is not None and len(r.terms) <= 4
+                and "definition" not in r.terms)  # « c'est quoi le fab lab de Gennevilliers ? »
+
     def _only_another_place(self, r: Reading) -> bool:
         """« et à la Défense ? », « et sur Boulogne ? »: nothing but « et », a preposition and a
         commune or area."""
@@ -350,9 +362,18 @@ class SearchDecisions(Composer):
             return self._with_candidates(self.places(r.location, kind, message), turn.candidates)
         if r.place_type is None and _NOT_LOOKING.search(" ".join(r.words)):
             return self._not_looking(turn, message)  # « des financements… à Bois-Colombes »
+        if not turn.sure and not r.named and _A_NAME_THERE.search(message) and len(r.terms) <= 4:
+            # « Y a-t-il un Stop & Work à Bourg-la-Reine ? »: a name the directory does not
+            # know, in a commune it does: what is known there
+            return self._with_candidates(self.places(r.location, kind, message),
+                                         turn.candidates)
         lives_there = self._what_it_is_from_there(turn, message, kind)
         if lives_there is not None:
             return lives_there
+        if self._a_place_not_named(turn):
+            # « chatenay malabry coworking »: Sceaux Smart's entry (one of its phrasings names
+            # Châtenay) is no answer to a search that does not name it; the search lists it
+            return self._with_candidates(self.places(r.location, kind, message), turn.candidates)
         if self._nothing_better_there(turn):
             return self._with_candidates(self.places(r.location, kind, message),
                                          turn.candidates)

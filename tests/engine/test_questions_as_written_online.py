@@ -1,0 +1,49 @@
+"""Questions as people write them on forums and FAQ pages (a tester's finds, reworded): who
+pays for a coworking, a name the directory does not know, the regional network, figures."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine import Engine
+from bot.engine.reply import ReplyKind
+
+
+@pytest.mark.parametrize("message", [
+    "mon patron peut-il me payer un coworking ?",
+    "Télétravail : peut-on demander à sa boîte de payer un espace de coworking ?",
+])
+def test_who_pays_for_a_coworking_is_the_frame_of_telework(engine: Engine, message: str) -> None:
+    reply = engine.reply(message)
+    assert reply.entry_id == "teletravail-cadre"
+    assert engine.reply("combien coûte un coworking pour une entreprise ?").entry_id == "tarifs"
+
+
+def test_the_telework_answer_does_not_open_on_a_yes(engine: Engine) -> None:
+    """« Oui : » read as a yes to whatever was asked (« pourquoi ? », « qui paie ? »)."""
+    reply = engine.reply("Peut-on télétravailler dans un tiers-lieu ?")
+    assert reply.entry_id == "teletravail-tiers-lieu" and not reply.text.startswith("Oui")
+
+
+def test_a_place_name_unknown_in_a_known_commune_lists_what_is_known(engine: Engine) -> None:
+    reply = engine.reply("Y a-t-il un Stop & Work à Bourg-la-Reine ?")
+    assert reply.kind is ReplyKind.PLACES and reply.commune == "Bourg-la-Reine"
+    assert engine.reply("y a-t-il une piscine à Nanterre ?").kind is not ReplyKind.PLACES
+
+
+def test_a_search_is_not_answered_by_a_place_it_does_not_name(engine: Engine) -> None:
+    """Sceaux Smart's entry has a phrasing about Châtenay-Malabry: a search there lists the
+    nearest places (Sceaux Smart among them), it is not Sceaux Smart's story."""
+    reply = engine.reply("chatenay malabry coworking")
+    assert reply.kind is ReplyKind.PLACES and "Sceaux Smart" in [p.name for p in reply.places]
+    assert engine.reply("Qu'est-ce que le fab lab de Gennevilliers ?").entry_id == (
+        "faclab-gennevilliers")
+
+
+def test_the_regional_network_is_known_by_its_name(engine: Engine) -> None:
+    # « A+ » alone is a goodbye; « A+ c'est mieux ! » is the network of the Île-de-France
+    words = engine.normaliser("le réseau A+ c'est mieux")
+    assert "apluscestmieux" in words
+    reply = engine.reply("c'est quoi le réseau A plus c'est mieux ?")
+    assert reply.kind in (ReplyKind.ANSWER, ReplyKind.CLARIFY)
+    assert reply.candidates[0].id == "france-tiers-lieux"
