@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from bot.engine.conversation import Conversation
+from bot.engine.intents import split_sentences
 from bot.engine.matching import SCAFFOLDING, FaqIndex
 from bot.engine.places import Directory
 from bot.engine.reading import LOCATION_TERM, Reading
@@ -37,6 +38,13 @@ _STILL_SO = re.compile(r"^(?:et )?(?:(?:est|ca|est ce|est ce que est|est ce que 
                        r"en vigueur|comme ca)(?: aujourdhui| maintenant)?$")
 _SINCE_ENTRY = "politique-apres-2015"
 _SHORT = 8  # words: a longer message says its own topic
+_TELLING = 2.0  # the weight (idf) from which a word is specific enough to look for
+_ABOUT_ME = "assistant"  # the theme of the entries on the assistant itself (« hors du 92 »…)
+# what a short follow-up asks of the answer just given, and how a sentence gives it
+_WHEN = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
+_FIGURE = re.compile(r"(?<![°\w])(?!(?:1[89]|20)\d\d\b)\d")  # not a year, nor « n°12 »
+_ASPECTS = {"quand": _WHEN, "date": _WHEN, "dates": _WHEN, "annee": _WHEN, "depuis": _WHEN,
+            "combien": _FIGURE, "nombre": _FIGURE, "chiffre": _FIGURE, "chiffres": _FIGURE}
 # words that point back to the place just shown
 _POINTING = frozenset({"il", "elle", "ils", "elles", "y", "ce", "cet", "cette", "ca", "la",
                        "labas", "leur", "leurs", "son", "sa", "ses", "lieu", "endroit", "on"})
@@ -141,6 +149,50 @@ class TopicCarryOver:
             if own & self._terms_of([card]):
                 return again
         return self._about_the_place_in_view(message, reply, conversation)
+
+    def _not_again(self, message: str, reply: Reply, conversation: Conversation) -> Reply:
+        """« quand a été lancé le programme ? », « combien de projets ? », « et la fabrique
+        numérique ? » right after an answer: the same answer again says nothing new. The
+        sentences of that answer that hold what is asked (a date, a figure, a telling word
+        its title does not have) come alone; when none does, the answer comes again after a
+        word saying so. A follow-up that nothing answers (« ça a commencé quand ? ») gets
+        those sentences too, when there are some."""
+        entry = self.knowledge.faq.get(conversation.topic_entry or "")
+        if entry is None or entry.place is not None or entry.theme == _ABOUT_ME or (
+                len(tokenize(message)) > _SHORT):
+            return reply
+        again = reply.kind is ReplyKind.ANSWER and reply.entry_id == entry.id and (
+            reply.text == entry.answer)
+        unsure = reply.kind is ReplyKind.FALLBACK or (
+            reply.kind is ReplyKind.CLARIFY and reply.suggestions and not reply.smalltalk_intent)
+        if not again and not (unsure and conversation.last_entry_id == entry.id):
+            return reply
+        reading = self._read(message)
+        asked = _ASPECTS.get(next((w for w in reading.words if w in _ASPECTS), ""))
+        own = {t for t in reading.terms if t not in SCAFFOLDING and t not in _ASKING
+               and t != LOCATION_TERM}
+        # the words asked that the entry's title does not say, and that say something (not
+        # « aide » or « encore », which half the entries use)
+        new = {t for t in own - self._terms_of([entry.question]) if self.index.idf(t) >= _TELLING}
+        if asked is None and not new:
+            return reply  # the same question again: the same answer
+        scored = []
+        for sentence in split_sentences(entry.answer):
+            terms = self._terms_of([sentence])
+            if new and asked is not _WHEN and new.isdisjoint(terms):
+                continue  # « combien de capital ? »: a figure, but of no capital (« quand »
+                # has no object: « ça a commencé quand ? » is answered by « lancé en 2019 »)
+            score = len(own & terms) + (2 if asked is not None and asked.search(sentence) else 0)
+            scored.append((score, sentence))
+        best = max((score for score, _ in scored), default=0)
+        if best == 0 or (asked is not None and best < 2):
+            if not again:
+                return reply
+            text = f"Mes sources n'en disent pas plus sur ce point. Pour rappel :\n{entry.answer}"
+        else:
+            said = [sentence for score, sentence in scored if score == best][:2]
+            text = "Ce qu'en disent mes sources : " + " ".join(said)
+        return replace(self.answer(entry.id, message, reply.score, reply.candidates), text=text)
 
     def _about_the_place_in_view(self, message: str, reply: Reply,
                                  conversation: Conversation) -> Reply:

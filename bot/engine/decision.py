@@ -119,6 +119,7 @@ class Engine(TopicCarryOver, ChatterDecisions, CompoundDecisions, ProjectDecisio
         conversation = conversation if conversation is not None else Conversation()
         reply = self._decide(message or "", conversation)
         reply = self._with_the_topic(message or "", reply, conversation)
+        reply = self._not_again(message or "", reply, conversation)  # « quand ? » after it
         conversation.remember(reply)
         if not reply.commune:  # « j'habite Rueil », then « près de chez moi » or « y a des… ? »
             words = self.normaliser.words(engine_text(message or ""))

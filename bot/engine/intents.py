@@ -268,8 +268,17 @@ _REQUEST = re.compile(
 
 
 def split_sentences(text: str) -> list[str]:
-    """The sentences of a text, at « . ; ! ? » followed by a space, and at line breaks."""
-    return [s.strip() for s in _SENTENCE.split(text) if s.strip()]
+    """The sentences of a text, at « . ; ! ? » followed by a space (not inside « »), and at
+    line breaks."""
+    out: list[str] = []
+    for piece in (s.strip() for s in _SENTENCE.split(text)):
+        if not piece:
+            continue
+        if out and out[-1].count("«") > out[-1].count("»"):
+            out[-1] += " " + piece  # « A+ c'est mieux ! » is a name inside a sentence
+        else:
+            out.append(piece)
+    return out
 
 
 def question_sentence(text: str) -> str | None:

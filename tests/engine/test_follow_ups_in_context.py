@@ -95,3 +95,30 @@ def test_whom_to_contact_at_the_departement_is_its_contact_card(engine: Engine) 
 def test_whether_coworking_works_is_a_question_not_an_ok(engine: Engine) -> None:
     assert engine.reply("le coworking aujourd'hui ça marche ?").kind is not ReplyKind.SMALLTALK
     assert engine.reply("ok ça marche merci").kind is ReplyKind.SMALLTALK
+
+
+def test_a_date_or_a_figure_asked_after_an_answer_is_that_sentence(engine: Engine) -> None:
+    """« combien de projets ? », « ça a commencé quand ? » right after the Curious Lab': the
+    sentence that gives it, not the whole answer again."""
+    answer, how_many, since_when = talk(engine, "c'est quoi le Curious Lab' ?",
+                                        "combien de projets ?", "ça a commencé quand ?")
+    assert answer.entry_id == how_many.entry_id == since_when.entry_id == "curious-lab"
+    assert "25 projets" in how_many.text and len(how_many.text) < len(answer.text) / 2
+    assert "2019" in since_when.text and len(since_when.text) < len(answer.text)
+
+
+def test_a_new_word_after_an_answer_is_looked_for_in_it(engine: Engine) -> None:
+    *_, digital = talk(engine, "c'est quoi une fabrique de territoire ?",
+                       "et la fabrique numérique de territoire ?")
+    assert digital.entry_id == "fabriques-de-territoire" and "numérique" in digital.text
+    assert digital.text.startswith("Ce qu'en disent mes sources")
+
+
+def test_what_the_answer_does_not_say_is_said_before_it_comes_again(engine: Engine) -> None:
+    """« combien de capital ? »: the answer has figures, of no capital."""
+    answer, capital = talk(engine, "c'est quoi une SCIC ?", "la SCIC demande combien de capital ?")
+    assert capital.entry_id == answer.entry_id == "definition-scic"
+    assert capital.text.startswith("Mes sources n'en disent pas plus sur ce point.")
+    assert capital.text.endswith(answer.text)
+    again = talk(engine, "c'est quoi une SCIC ?", "c'est quoi une SCIC ?")
+    assert again[1].text == again[0].text  # the same question twice: the same answer
