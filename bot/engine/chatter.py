@@ -105,6 +105,24 @@ class ChatterDecisions:
             suggestions=self.examples(),
         )
 
+    def _thanks_in(self, message: str, conversation: Conversation) -> Reply | None:
+        """« merci » after an answer: the questions near that answer as buttons, not the same
+        example for everyone (« Quel statut juridique choisir… » to a retired visitor)."""
+        entry = self.knowledge.faq.get(conversation.topic_entry or "")
+        if conversation.last_kind is ReplyKind.PLACES:
+            text = ("Avec plaisir ! Pour d'autres lieux, écrivez par exemple « et à Colombes ? » "
+                    "ou « et pour un fab lab ? ».")
+            return Reply(kind=ReplyKind.SMALLTALK, text=text, question=message,
+                         smalltalk_intent="thanks")
+        if entry is None or conversation.last_kind is not ReplyKind.ANSWER:
+            return None
+        near = tuple(Suggestion(i, self.knowledge.faq[i].question) for i in entry.related
+                     if i in self.knowledge.faq)[:3]
+        return Reply(kind=ReplyKind.SMALLTALK, question=message, smalltalk_intent="thanks",
+                     text="Avec plaisir ! Ces questions sont proches de la vôtre ; vous pouvez "
+                     "aussi en poser une autre." if near else "Avec plaisir ! Une autre question ?",
+                     suggestions=near)
+
     def _smalltalk(self, intent: str, message: str) -> Reply:
         text = self.smalltalk.reply_for(intent, message) or (
             "Je suis là pour répondre à vos questions sur les tiers-lieux des Hauts-de-Seine. "

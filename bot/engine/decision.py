@@ -181,7 +181,8 @@ class Engine(TopicCarryOver, ChatterDecisions, CompoundDecisions, ProjectDecisio
         text = opened_follow_up(text)  # « merci, et pour financer ? » before the thanks
         intent = self.smalltalk.detect(text)
         if intent:
-            return self._smalltalk(intent, message)
+            thanks = self._thanks_in(message, conversation) if intent == "thanks" else None
+            return thanks or self._smalltalk(intent, message)
         if text.startswith("/"):  # an unknown command: read what follows it
             command, _, text = text.partition(" ")
             text = text.strip()

@@ -122,3 +122,12 @@ def test_what_the_answer_does_not_say_is_said_before_it_comes_again(engine: Engi
     assert capital.text.endswith(answer.text)
     again = talk(engine, "c'est quoi une SCIC ?", "c'est quoi une SCIC ?")
     assert again[1].text == again[0].text  # the same question twice: the same answer
+
+
+def test_thanks_after_an_answer_offers_what_is_near_it(engine: Engine) -> None:
+    answer, thanks = talk(engine, "c'est quoi un fablab ?", "merci")
+    assert thanks.kind is ReplyKind.SMALLTALK and thanks.suggestions
+    assert "statut juridique" not in thanks.text  # not the same example for everyone
+    assert {s.id for s in thanks.suggestions} <= {s.id for s in answer.suggestions}
+    *_, after_a_list = talk(engine, "coworking à Nanterre", "merci beaucoup")
+    assert "et à Colombes ?" in after_a_list.text
