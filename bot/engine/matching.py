@@ -273,9 +273,10 @@ class FaqIndex:
         others = self._text_length[candidates]
         fuzzy_cap = 2.0 * np.minimum(length, others) / np.maximum(length + others, 1)
         # The ``limit``-th best entry's lexical part is a floor for the final top scores.
-        floor = np.full(len(self._entry_names), -1.0)
-        np.maximum.at(floor, entries, lexical)
-        touched = floor[floor >= 0]
+        # Candidates are in phrasing order, and an entry's phrasings are contiguous: each
+        # entry's best is one ``reduceat`` over its run.
+        runs = np.flatnonzero(np.concatenate(([True], entries[1:] != entries[:-1])))
+        touched = np.maximum.reduceat(lexical, runs)
         if len(touched) > limit:
             bar = np.partition(touched, len(touched) - limit)[len(touched) - limit]
             keep = np.flatnonzero(lexical + w.fuzzy * fuzzy_cap + 1e-9 >= bar)
@@ -311,12 +312,12 @@ class FaqIndex:
             if len(both):
                 return both
         chosen = selective or present[:1]
-        seen = np.zeros(len(self._phrasings), dtype=bool)
-        count = 0
+        union = _NONE
         for p in chosen:  # rarest stems first: they bring the phrasings that can win
-            new = len(p) - int(np.count_nonzero(seen[p]))
-            if count and count + new > self.max_candidates:
+            # (sorted merges of a few hundred numbers: no mask of every phrasing to clear
+            # and scan, at 30 000 phrasings)
+            grown = np.union1d(union, p) if len(union) else p
+            if len(union) and len(grown) > self.max_candidates:
                 break  # a cap before scoring; never reached at the shipped size
-            seen[p] = True
-            count += new
-        return np.flatnonzero(seen)
+            union = grown
+        return union

@@ -25,6 +25,7 @@ from scipy import sparse
 
 OUT_OF_SCOPE = "__hors_sujet__"
 _NGRAM_SIZES = (3, 4, 5)
+_EAGER_TEXTS = 8  # texts from which a class's centroid is built at start-up, not on demand
 
 
 # A text's features: its word pairs, then each word and its character 3–5-grams (padded with
@@ -219,6 +220,28 @@ def _unpack(packed: tuple) -> dict[str, _Block]:
     return blocks
 
 
+def _unique_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_inverse=True)``, the same arrays in under half the time
+    (its checks and general cases cost more than the sort on a few hundred n-grams, and a
+    question at 10 000 entries builds a few centroids on first sight)."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    starts = np.empty(len(ordered), dtype=bool)
+    starts[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
+    where = np.empty(len(ordered), dtype=np.int64)
+    where[order] = np.cumsum(starts) - 1
+    return ordered[starts], where
+
+
+def _unique_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_counts=True)``, as above."""
+    ordered = np.sort(values)
+    firsts = np.flatnonzero(np.concatenate((np.ones(min(len(ordered), 1), dtype=bool),
+                                            ordered[1:] != ordered[:-1])))
+    return ordered[firsts], np.diff(np.append(firsts, len(ordered)))
+
+
 class CentroidModel:
     """Cosine similarity between a message and the l2-normalised centroid of each class.
 
@@ -247,6 +270,15 @@ class CentroidModel:
         self._idf = np.log((sum(b.size for b in blocks) + 1) / (df + 1)) + 1.0
         self._present = df > 0  # this knowledge's n-grams only
         self._centroids: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._build_the_large()
+
+    def _build_the_large(self) -> None:
+        """The centroids of classes of many texts, built now: they cost the most to build
+        (a sort of all their n-grams) and questions need them the most (the curated entries
+        of dozens of phrasings, beside thousands of small ones)."""
+        for label, block in self._blocks.items():
+            if block.size >= _EAGER_TEXTS:
+                self._centroid(label)
 
     def __getstate__(self) -> dict:
         """Picklable on its own: n-gram ids are this process's, so their names travel too."""
@@ -273,6 +305,7 @@ class CentroidModel:
                             for name, b in self._blocks.items()}
         for name, block in self._blocks.items():
             _block_cache.setdefault(self._keys[name], block)
+        self._build_the_large()
 
     @property
     def labels(self) -> frozenset[str]:
@@ -290,7 +323,7 @@ class CentroidModel:
             docs = np.repeat(np.arange(block.size), np.diff(block.indptr))
             norms = np.sqrt(np.bincount(docs, weights * weights, minlength=block.size))
             weights /= np.where(norms > 0, norms, 1.0)[docs]
-            cols, where = np.unique(block.cols, return_inverse=True)
+            cols, where = _unique_inverse(block.cols)
             sums = np.bincount(where, weights, minlength=len(cols))
             found = self._centroids[label] = (cols, sums / (float(np.linalg.norm(sums)) or 1.0))
         return found
@@ -312,7 +345,7 @@ class CentroidModel:
                        [look_up(gram, width) for gram in _word_grams(word)])
         cols = np.asarray(ids, dtype=np.int64)
         cols = cols[cols < width]
-        cols, counts = np.unique(cols[self._present[cols]], return_counts=True)
+        cols, counts = _unique_counts(cols[self._present[cols]])
         values = (1.0 + np.log(counts)) * self._idf[cols]
         norm = math.sqrt(float(values @ values)) or 1.0
         return cols, values / norm
