@@ -1,8 +1,8 @@
-"""Messages that are more than one plain French question: two questions in one message, or
-a message in English.
+"""Messages that are more than one plain French question: two questions in one message, a
+long message whose question comes after its context, or a message in English.
 
-Mixed into :class:`bot.engine.decision.Engine`; both call back the engine's one-question
-decision (``_one``) on each part.
+Mixed into :class:`bot.engine.decision.Engine`; they call back the engine's one-question
+decision (``_one``) on each part, or its judgement (``_turn``) on the question.
 """
 
 from __future__ import annotations
@@ -10,14 +10,16 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.engine.conversation import Conversation
-from bot.engine.intents import without_english_grammar
+from bot.engine.intents import after_the_colon, question_sentence, without_english_grammar
+from bot.engine.reading import Reading
 from bot.engine.reply import Reply, ReplyKind, Suggestion, with_places
 from bot.engine.text import Normaliser
+from bot.engine.turn import Turn
 from bot.knowledge import Commune, Knowledge
 
 
 class CompoundDecisions:
-    """Two or three questions at once; English."""
+    """Two or three questions at once; context, then the question; English."""
 
     knowledge: Knowledge
     normaliser: Normaliser
@@ -26,6 +28,12 @@ class CompoundDecisions:
         raise NotImplementedError
 
     def _fallback(self, message: str) -> Reply:
+        raise NotImplementedError
+
+    def _read(self, text: str) -> Reading:
+        raise NotImplementedError
+
+    def _turn(self, reading: Reading) -> Turn:
         raise NotImplementedError
 
     def find_type(self, text: str) -> str | None:
@@ -37,6 +45,24 @@ class CompoundDecisions:
     def places(self, where: str | Commune, place_type: str | None = None,
                question: str = "") -> Reply:
         raise NotImplementedError
+
+    def _focus(self, turn: Turn, text: str) -> Turn:
+        """A long message is judged on its question, not drowned by its context."""
+        question = question_sentence(text)
+        if not turn.sure:  # « …des habitants nous demandent : qu'est-ce qu'un tiers-lieu ? »
+            asked = after_the_colon(question or text)
+            focused = self._turn(self._read(asked)) if asked else None
+            if focused is not None and focused.sure:
+                return Turn(turn.reading, focused.judged, focused.candidates, focused.best,
+                            focused.sure, asked)
+        if question is None:
+            return turn
+        focused = self._turn(self._read(question))
+        if focused.sure or (not turn.sure and focused.best and (
+                turn.best is None or focused.best.probability > turn.best.probability)):
+            return Turn(turn.reading, focused.judged, focused.candidates, focused.best,
+                        focused.sure, question)
+        return replace(turn, focus=question)
 
     def _in_english(self, text: str, message: str, conversation: Conversation) -> Reply:
         """One sentence saying the assistant answers in French, then the best answer."""

@@ -26,7 +26,6 @@ from bot.engine.intents import (
     looks_english,
     opened_follow_up,
     price_intent,
-    question_sentence,
     rejects_the_reply,
     split_questions,
     visit_detail,
@@ -318,18 +317,6 @@ class Engine(TopicCarryOver, ChatterDecisions, CompoundDecisions, ProjectDecisio
         if more and conversation.last_entry_id in self.knowledge.faq:
             return self._more_details(conversation.last_entry_id, message)
         return None
-
-    def _focus(self, turn: Turn, text: str) -> Turn:
-        """A long message is judged on its question, not drowned by its context."""
-        question = question_sentence(text)
-        if question is None:
-            return turn
-        focused = self._turn(self._read(question))
-        if focused.sure or (not turn.sure and focused.best and (
-                turn.best is None or focused.best.probability > turn.best.probability)):
-            return Turn(turn.reading, focused.judged, focused.candidates, focused.best,
-                        focused.sure, question)
-        return replace(turn, focus=question)
 
     def _somewhere(self, turn: Turn, message: str, conversation: Conversation) -> Reply | None:
         """Stations, communes outside the 92, and two communes of the 92 in one message."""

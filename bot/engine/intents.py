@@ -301,6 +301,18 @@ def question_sentence(text: str) -> str | None:
     return chosen if len(chosen.split()) >= 3 and chosen != text.strip() else None
 
 
+def after_the_colon(text: str) -> str | None:
+    """« Depuis que le mot est à la mode, des habitants nous demandent : qu'est-ce qu'un
+    tiers-lieu ? »: the question after a long lead-in and a colon, in the last sentence (not
+    « Télétravail : peut-on demander… », whose short heading is part of the question)."""
+    sentences = split_sentences(text)
+    head, colon, tail = (sentences[-1] if sentences else "").rpartition(":")
+    tail = tail.strip()
+    if colon and len(head.split()) >= 8 and len(tail.split()) >= 3 and tail.endswith("?"):
+        return tail
+    return None
+
+
 # --- what a visitor checks before coming (decided in bot.engine.visits)
 _WHEN = (r"(?:lundis?|mardis?|mercredis?|jeudis?|vendredis?|samedis?|dimanches?|week ?ends?|"
          r"soirs?|soirees?|nuits?|jours? feries?|vacances|ete|aout|noel|tard|tot|24 ?h|"

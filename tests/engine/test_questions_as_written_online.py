@@ -47,3 +47,13 @@ def test_the_regional_network_is_known_by_its_name(engine: Engine) -> None:
     reply = engine.reply("c'est quoi le réseau A plus c'est mieux ?")
     assert reply.kind in (ReplyKind.ANSWER, ReplyKind.CLARIFY)
     assert reply.candidates[0].id == "france-tiers-lieux"
+
+
+def test_the_question_after_a_long_lead_in_and_a_colon_is_judged(engine: Engine) -> None:
+    reply = engine.reply("Depuis que le mot est à la mode, les habitants de notre quartier nous "
+                         "demandent souvent : qu'est-ce qu'un tiers-lieu ?")
+    assert reply.entry_id == "definition-tiers-lieu"
+    # a heading before the colon is the question's own subject
+    sure = engine.reply("En 2014, le Département a testé une démarche expérimentale sur les "
+                        "tiers-lieux : qu'est-ce qui a été fait concrètement ?")
+    assert sure.entry_id == "experimentation"
