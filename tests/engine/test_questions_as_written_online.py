@@ -57,3 +57,9 @@ def test_the_question_after_a_long_lead_in_and_a_colon_is_judged(engine: Engine)
     sure = engine.reply("En 2014, le Département a testé une démarche expérimentale sur les "
                         "tiers-lieux : qu'est-ce qui a été fait concrètement ?")
     assert sure.entry_id == "experimentation"
+
+
+def test_a_closed_place_named_by_its_operator_says_it_closed(engine: Engine) -> None:
+    reply = engine.reply("WeWork ouvre-t-il un centre de coworking à La Défense ?")
+    assert [p.name for p in reply.places] == ["WeWork Bellini (La Défense)"]
+    assert "fermé" in reply.places[0].status_label
