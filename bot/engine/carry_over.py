@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from bot.engine.conversation import Conversation
-from bot.engine.intents import split_sentences
 from bot.engine.matching import SCAFFOLDING, FaqIndex
 from bot.engine.places import Directory
 from bot.engine.reading import LOCATION_TERM, Reading
@@ -39,7 +38,11 @@ _STILL_SO = re.compile(r"^(?:et )?(?:(?:est|ca|est ce|est ce que est|est ce que 
 _SINCE_ENTRY = "politique-apres-2015"
 _SHORT = 8  # words: a longer message says its own topic
 _TELLING = 2.0  # the weight (idf) from which a word is specific enough to look for
-_ABOUT_ME = "assistant"  # the theme of the entries on the assistant itself (« hors du 92 »…)
+_ABOUT_ME = "assistant"
+# words that send back to the sentence before (« il ne peut plus », « Prévoyez aussi »)
+_POINTING_BACK = frozenset({"il", "elle", "ils", "elles", "son", "sa", "ses", "leur", "leurs",
+                            "aussi", "ensuite", "puis", "cela", "ce", "cette", "ces"})
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀÂÉÈÊÎÔÛÇ«])")  # the theme of the entries on the assistant itself (« hors du 92 »…)
 # what a short follow-up asks of the answer just given, and how a sentence gives it
 _WHEN = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
 _FIGURE = re.compile(r"(?<![°\w])(?!(?:1[89]|20)\d\d\b)\d")  # not a year, nor « n°12 »
@@ -57,6 +60,17 @@ _ABOUT_A_PLACE = ("ouvert ouvre ouvrent ouverture horaires dimanche samedi semai
                   "places postes bureaux animation evenements public enfants")
 # question words every answer uses: « qui contacter ? » is not about an answer that says « qui »
 _ASKING = frozenset({"qui", "quand", "ou", "pourquoi", "combien"})
+
+
+def _sentences(text: str) -> list[str]:
+    """Whole sentences (not the halves of a « ; »), « A+ c'est mieux ! » kept inside one."""
+    out: list[str] = []
+    for piece in _SENTENCE_END.split(text):
+        if out and out[-1].count("«") > out[-1].count("»"):
+            out[-1] += " " + piece
+        else:
+            out.append(piece.strip())
+    return [p for p in out if p]
 
 
 class TopicCarryOver:
@@ -151,15 +165,16 @@ class TopicCarryOver:
         return self._about_the_place_in_view(message, reply, conversation)
 
     def _not_again(self, message: str, reply: Reply, conversation: Conversation) -> Reply:
-        """« quand a été lancé le programme ? », « combien de projets ? », « et la fabrique
-        numérique ? » right after an answer: the same answer again says nothing new. The
-        sentences of that answer that hold what is asked (a date, a figure, a telling word
-        its title does not have) come alone; when none does, the answer comes again after a
-        word saying so. A follow-up that nothing answers (« ça a commencé quand ? ») gets
-        those sentences too, when there are some."""
+        """« combien de projets ? », « ça a commencé quand ? », « et la fabrique numérique ? »
+        right after an answer: the same answer again says nothing new. Two follow-ups only:
+        a date or a figure asked (the sentences of that answer that give one, for a figure of
+        the thing counted; else a short word that it gives none), and « et » with a telling
+        word its title lacks (the sentences that have it; else the answer as it was). A
+        follow-up that nothing answers gets those sentences too, when there are some."""
         entry = self.knowledge.faq.get(conversation.topic_entry or "")
+        words = tokenize(message)
         if entry is None or entry.place is not None or entry.theme == _ABOUT_ME or (
-                len(tokenize(message)) > _SHORT):
+                len(words) > _SHORT):
             return reply
         again = reply.kind is ReplyKind.ANSWER and reply.entry_id == entry.id and (
             reply.text == entry.answer)
@@ -174,24 +189,31 @@ class TopicCarryOver:
         # the words asked that the entry's title does not say, and that say something (not
         # « aide » or « encore », which half the entries use)
         new = {t for t in own - self._terms_of([entry.question]) if self.index.idf(t) >= _TELLING}
-        if asked is None and not new:
-            return reply  # the same question again: the same answer
-        scored = []
-        for sentence in split_sentences(entry.answer):
+        what_about = words[:1] == ["et"] and len(words) <= 6 and bool(new)
+        if asked is None and not what_about:
+            return reply
+        sentences = _sentences(entry.answer)
+        said = []
+        for k, sentence in enumerate(sentences):
             terms = self._terms_of([sentence])
-            if new and asked is not _WHEN and new.isdisjoint(terms):
-                continue  # « combien de capital ? »: a figure, but of no capital (« quand »
-                # has no object: « ça a commencé quand ? » is answered by « lancé en 2019 »)
-            score = len(own & terms) + (2 if asked is not None and asked.search(sentence) else 0)
-            scored.append((score, sentence))
-        best = max((score for score, _ in scored), default=0)
-        if best == 0 or (asked is not None and best < 2):
-            if not again:
+            if new and (asked is not _WHEN) and new.isdisjoint(terms):
+                continue  # « combien de capital ? »: a figure, but of no capital
+            if asked is not None and not asked.search(sentence):
+                continue
+            # « Depuis la loi NOTRe, il ne peut plus… »: the sentence before names « il »
+            leads = k > 0 and not _POINTING_BACK.isdisjoint(tokenize(sentence)[:8])
+            said.append((len(own & terms), k, f"{sentences[k - 1]} {sentence}" if leads
+                         else sentence))
+        if not said:
+            if asked is None or not again:
                 return reply
-            text = f"Mes sources n'en disent pas plus sur ce point. Pour rappel :\n{entry.answer}"
+            text = ("Ma réponse précédente ne donne pas de date à ce sujet." if asked is _WHEN
+                    else "Ma réponse précédente ne donne pas de chiffre à ce sujet.")
         else:
-            said = [sentence for score, sentence in scored if score == best][:2]
-            text = "Ce qu'en disent mes sources : " + " ".join(said)
+            best = max(score for score, _, _ in said)
+            text = "Ce qu'en disent mes sources : " + " ".join(
+                sentence for score, _, sentence in sorted(said, key=lambda s: s[1])
+                if score == best)
         return replace(self.answer(entry.id, message, reply.score, reply.candidates), text=text)
 
     def _about_the_place_in_view(self, message: str, reply: Reply,

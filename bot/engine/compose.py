@@ -19,6 +19,7 @@ from bot.engine.reply import (
     SourceRef,
     Suggestion,
     de,
+    format_facts_date,
 )
 from bot.knowledge import STAFF_CONTACT_ID, FaqEntry, Knowledge, Place
 
@@ -112,7 +113,9 @@ class Composer:
         """« plus de détails »: the sources with their links, the contact and related questions,
         rather than the same answer twice."""
         base = self.answer(entry_id, message)
-        lines = ["Pour aller plus loin, voici les sources de cette réponse :"]
+        when = format_facts_date(base.facts_date) if base.facts_date else ""
+        lines = ["Pour aller plus loin, voici les sources de cette réponse"
+                 + (f" (informations datées {de(when)}) :" if when else " :")]
         lines += [f"• {s.title}" + (f" — {s.url}" if s.url else "") for s in base.sources]
         if base.suggestions:
             lines.append("Vous pouvez aussi consulter les questions liées ci-dessous.")

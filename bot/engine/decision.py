@@ -261,6 +261,10 @@ class Engine(TopicCarryOver, ChatterDecisions, CompoundDecisions, ProjectDecisio
             return self._smalltalk(chatter, message)
         if creation_intent(reading.words) and reading.location is not None:
             return self._project(turn, message)
+        if reading.location is None and asks_amounts(reading.words):  # « et le budget ? »
+            amounts = self._amounts_of(conversation.topic_entry, turn, message)
+            if amounts is not None:  # the amounts of the answer just given, before any hub
+                return amounts
         hub = self._grants_hub(turn, message) or self._now_not_then(turn, message) or (
             self._contact_for_a_project(turn, conversation.topic_entry, message))
         # « quelles aides ? », « un appel à projets en ce moment ? », « qui contacter ? »
@@ -274,10 +278,6 @@ class Engine(TopicCarryOver, ChatterDecisions, CompoundDecisions, ProjectDecisio
             conversation.topic_entry and grant_detail_asked(reading.words)) else None
         if detail is not None:  # « jusqu'à quand ? », « c'est cumulable ? » after a grant
             return detail
-        if reading.location is None and asks_amounts(reading.words):  # « et les montants ? »
-            amounts = self._amounts_of(conversation.topic_entry, turn, message)
-            if amounts is not None:
-                return amounts
         if reading.location is None and price_intent(reading.words):
             employer = self._employer_pays(turn, message)  # « mon patron peut me payer… ? »
             if employer is not None:
@@ -332,7 +332,8 @@ class Engine(TopicCarryOver, ChatterDecisions, CompoundDecisions, ProjectDecisio
             outside = (self.geo.outside(r.words) if r.location is None and not turn.sure
                        and len(r.terms) <= _OUTSIDE_LENGTH else None)
             if outside is not None:
-                return self._with_candidates(self._outside(outside, r, message), turn.candidates)
+                return self._grants_outside(outside, turn, message) or self._with_candidates(
+                    self._outside(outside, r, message), turn.candidates)
             return self._unknown_place(turn, message) if r.location is None else None  # « et à Nanter ? »
         # where the question is asked, not where the context says the user lives or works
         words = self.normaliser.words(turn.focus) if turn.focus else r.words
@@ -352,6 +353,9 @@ class Engine(TopicCarryOver, ChatterDecisions, CompoundDecisions, ProjectDecisio
             if located.spot.kind == "station":
                 return self._with_candidates(self._near_station(located.spot, r, message),
                                              turn.candidates)
+            grants = self._grants_outside(located.spot, turn, message)  # « …à Montreuil,
+            if grants is not None:  # la Région peut nous aider ? »
+                return grants
             if r.location is None and (len(r.terms) <= _SEARCH_LENGTH or SEARCH_TERM in r.terms):
                 return self._with_candidates(self._outside(located.spot, r, message),
                                              turn.candidates)

@@ -146,7 +146,10 @@ def opened_follow_up(text: str) -> str:
 
 MORE_DETAILS = re.compile(
     r"\b(?:plus de (?:details?|precisions?|infos?|informations?)|en savoir plus|"
-    r"dites m en plus|en dire plus|developpe[zr]?|detaille[zr]?|precise[zr]?|la suite)\b"
+    r"dites m en plus|en dire plus|developpe[zr]?|detaille[zr]?|precise[zr]?|la suite|"
+    # « source ? », « d'où vient ce chiffre ? », « c'est de quand ? »: where the answer comes from
+    r"sources?|references?|(?:d )?ou vient (?:ce chiffre|cette info\w*|ce|ca)|"
+    r"(?:est|ca date) de quand|de quand (?:date|datent)|quelle date)\b"
 )
 
 

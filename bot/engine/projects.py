@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from bot.engine.compose import Composer, at
 from bot.engine.confidence import Calibrator
+from bot.engine.geofiles import Spot
 from bot.engine.intents import is_price_or_grammar, split_sentences
 from bot.engine.matching import SCAFFOLDING
 from bot.engine.places import Directory
@@ -219,6 +220,22 @@ class ProjectDecisions(Composer):
         return self.answer(_GRANTS_ENTRY, message, turn.confidence_in(_GRANTS_ENTRY),
                            turn.candidates)
 
+    def _grants_outside(self, spot: Spot, turn: Turn, message: str) -> Reply | None:
+        """« …ouvrir un makerspace à Montreuil, la Région peut nous aider ? »: a commune of the
+        Île-de-France outside the 92 and money asked. The directory stops at the 92, the
+        Région's call does not: its answer, after a word on the commune."""
+        words = turn.reading.words
+        asks_help = "region" in turn.reading.terms and not _HELP.isdisjoint(words)
+        if spot.departement not in _ILE_DE_FRANCE or not (about_money(words) or asks_help) or (
+                _REGION_ENTRY not in self.knowledge.faq):
+            return None
+        reply = self.answer(_REGION_ENTRY, message, turn.confidence_in(_REGION_ENTRY),
+                            turn.candidates)
+        return replace(reply, text=(
+            f"{spot.name} n'est pas dans les Hauts-de-Seine ({spot.departement}) : je n'y "
+            "connais pas de lieux, mais l'appel à projets de la Région vaut pour toute "
+            f"l'Île-de-France.\n{reply.text}"))
+
     def _contact_for_a_project(self, turn: Turn, topic_entry: str | None,
                                message: str) -> Reply | None:
         """« qui contacter ? » in a project's conversation: who accompanies projects, not a
@@ -295,6 +312,9 @@ _PAYS = frozenset({"payer", "paie", "paye", "payent", "rembourse", "rembourser",
                    "charge", "financer", "finance", "offrir"})
 _POLICY_THEMES = frozenset({"departement", "experimentation", "hauts-de-seine", "porteurs"})
 _REGION_ENTRY = "aide-region"
+_HELP = frozenset({"aider", "aide", "aident", "soutenir", "soutient", "accompagner"})
+_ILE_DE_FRANCE = frozenset({"Paris", "Seine-et-Marne", "Yvelines", "Essonne", "Seine-Saint-Denis",
+                            "Val-de-Marne", "Val-d'Oise"})
 _PAST_GRANTS = ("appel-projets-ess", "financement-departement")  # the Département's, 2010–2015
 _NOW = "aujourdhui"  # canonical word of synonyms.yaml for aujourd'hui, en ce moment, encore…
 _PROJECT_CONTACT_ENTRY = "accompagnement-contact"
@@ -316,9 +336,14 @@ def about_money(words: list[str]) -> bool:
     return not _MONEY.isdisjoint(words)
 
 
+_AMOUNT_WORDS = frozenset({"montant", "montants", "plafond", "plafonds", "budget", "budgets",
+                           "argent", "enveloppe", "sous", "millions"})
+
+
 def asks_amounts(words: list[str]) -> bool:
-    """« et les montants ? », « quel montant ? »: the amounts of the grant just discussed."""
-    return len(words) <= 6 and not {"montant", "montants", "plafond", "plafonds"}.isdisjoint(words)
+    """« et les montants ? », « et le budget ? », « combien d'argent ? »: the amounts of the grant
+    or the policy just discussed."""
+    return len(words) <= 6 and not _AMOUNT_WORDS.isdisjoint(words)
 
 
 def grant_detail_asked(words: list[str]) -> GrantDetail | None:

@@ -114,12 +114,24 @@ def test_a_new_word_after_an_answer_is_looked_for_in_it(engine: Engine) -> None:
     assert digital.text.startswith("Ce qu'en disent mes sources")
 
 
-def test_what_the_answer_does_not_say_is_said_before_it_comes_again(engine: Engine) -> None:
-    """« combien de capital ? »: the answer has figures, of no capital."""
+def test_a_figure_the_answer_does_not_give_is_said_so_briefly(engine: Engine) -> None:
+    """« combien de capital ? »: the answer has figures, of no capital; it is not pasted again."""
     answer, capital = talk(engine, "c'est quoi une SCIC ?", "la SCIC demande combien de capital ?")
     assert capital.entry_id == answer.entry_id == "definition-scic"
-    assert capital.text.startswith("Mes sources n'en disent pas plus sur ce point.")
-    assert capital.text.endswith(answer.text)
+    assert capital.text == "Ma réponse précédente ne donne pas de chiffre à ce sujet."
+
+
+def test_a_sentence_that_points_back_comes_with_the_one_before(engine: Engine) -> None:
+    *_, since = talk(engine, "le département aide encore les tiers lieux ?",
+                     "depuis quand il ne peut plus ?")
+    if since.text.startswith("Ce qu'en disent mes sources"):
+        assert "Département" in since.text  # not « il ne peut plus » without its subject
+
+
+def test_how_to_start_after_the_steps_is_not_cut_to_a_sentence(engine: Engine) -> None:
+    _, start = talk(engine, "je veux ouvrir un coworking à Colombes", "par où je commence ?")
+    assert not start.text.startswith("Ce qu'en disent mes sources")
+    assert "Pour rappel" not in start.text
     again = talk(engine, "c'est quoi une SCIC ?", "c'est quoi une SCIC ?")
     assert again[1].text == again[0].text  # the same question twice: the same answer
 
@@ -131,3 +143,18 @@ def test_thanks_after_an_answer_offers_what_is_near_it(engine: Engine) -> None:
     assert {s.id for s in thanks.suggestions} <= {s.id for s in answer.suggestions}
     *_, after_a_list = talk(engine, "coworking à Nanterre", "merci beaucoup")
     assert "et à Colombes ?" in after_a_list.text
+
+
+def test_the_money_asked_after_an_answer_is_that_answer_s(engine: Engine) -> None:
+    """« combien d'argent ? » after the State's policy: its millions, not the Département's
+    grants; « et le budget ? » after the Région's call: its amounts."""
+    *_, state = talk(engine, "que fait l'État pour les tiers-lieux ?", "combien d'argent ?")
+    assert state.entry_id == "politique-nationale" and "110 millions" in state.text
+    *_, region = talk(engine, "quelles aides de la région ?", "et le budget ?")
+    assert region.entry_id == "aide-region" and region.text.startswith("Les montants")
+
+
+def test_source_asked_after_an_answer_lists_its_sources_and_their_date(engine: Engine) -> None:
+    answer, sources = talk(engine, "quelles aides de la région ?", "source ?")
+    assert sources.entry_id == answer.entry_id and "informations datées" in sources.text
+    assert all(s.title in sources.text for s in answer.sources)
