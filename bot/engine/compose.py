@@ -253,7 +253,9 @@ class Composer:
             website=place.website,
             faq_id=place.faq,
             facts_date=place.facts_date,
-            distance_km=distance,
+            # a distance only from the place's own position: from its commune's centre it
+            # would be made up (« à environ 1 km » of a station, for a name with no address)
+            distance_km=distance if place.lat is not None and place.lon is not None else None,
         )
 
     def _closest_themes(self, entry_ids: list[str]) -> tuple[tuple[str, str], ...]:

@@ -269,7 +269,7 @@ class Directory:
 
         # The overlapping area's places are a bonus, not the answer: a few are enough.
         local = typed_first(inside) + typed_first(around)[: max(0, around_limit - len(inside))]
-        local.sort(key=lambda p: p.status in CLOSED_STATUSES)  # closed or renamed: last
+        local.sort(key=_shown_last)  # closed or renamed, then known by name only: last
         has_type = place_type is None or any(p.type == place_type for p in local)
         others = [p for p in usable if p not in local]
         left_out = 0
@@ -281,7 +281,7 @@ class Directory:
             others = [p for p in others if p.type == place_type] or others
         ranked = sorted(
             ((p, distance_km(where, loc)) for p in others if (loc := self.location_of(p))),
-            key=lambda pd: (pd[0].status in CLOSED_STATUSES, pd[1], pd[0].name),
+            key=lambda pd: (_shown_last(pd[0]), pd[1], pd[0].name),
         )
         return DirectoryResult(
             where=where,
@@ -306,10 +306,27 @@ class Directory:
         here = Commune(name="", lat=lat, lon=lon)
         ranked = sorted(
             ((p, distance_km(here, loc)) for p in self.places if (loc := self.location_of(p))),
-            key=lambda pd: (pd[0].status in CLOSED_STATUSES, pd[1], pd[0].name),
+            # a place known by its commune only may be anywhere in it: after the places at a
+            # known spot that are about as near
+            key=lambda pd: (_shown_last(pd[0]),
+                            # no kind asked: somewhere to work before a workshop, as in search
+                            place_type is None and pd[0].type in _WORKSHOPS,
+                            pd[1] + (0.0 if pd[0].lat is not None else _UNPLACED_MARGIN),
+                            pd[0].name),
         )
         typed = [pd for pd in ranked if place_type is None or pd[0].type == place_type]
         return [(p, round(d, 1)) for p, d in (typed or ranked)[:limit] if d != math.inf]
+
+
+_UNPLACED_MARGIN = 1.0  # km: about the radius of a commune of the 92
+
+
+def _shown_last(place: Place) -> int:
+    """Closed or renamed places come last (2), before them the ones known by a name only — no
+    address, status unknown, the business centres the Cahier n°12 named in 2014 (1)."""
+    if place.status in CLOSED_STATUSES:
+        return 2
+    return 1 if place.status == "inconnu" and not place.address else 0
 
 
 def type_label(place_type: str) -> str:

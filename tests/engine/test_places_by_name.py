@@ -183,3 +183,21 @@ def test_a_kind_the_directory_has_none_of_is_said_so_not_mislabelled(engine: Eng
     assert reply.text.startswith("Mon annuaire ne compte aucun télécentre dans les Hauts-de-Seine")
     assert "les télécentres les plus proches" not in reply.text
     assert reply.places and reply.places[0].commune == "Nanterre"
+
+
+def test_a_distance_is_given_only_from_a_place_s_own_position(engine: Engine) -> None:
+    """The business centres the Cahier n°12 names have no address: « à environ 1 km » of a
+    station, measured from their commune's centre, was made up. They come after the places at
+    a known spot, with no distance."""
+    reply = engine.reply("Je cherche un espace de travail près du métro Pont de Sèvres")
+    known = engine.knowledge.places
+    for card in reply.places:
+        place = known[card.id]
+        assert (card.distance_km is None) == (place.lat is None)
+    assert all(known[c.id].address for c in reply.places[:4])
+
+
+def test_name_only_places_close_a_commune_s_list(engine: Engine) -> None:
+    reply = engine.reply("coworking à Boulogne-Billancourt")
+    statuses = [(card.status == "inconnu" and not card.address) for card in reply.places]
+    assert statuses == sorted(statuses)  # the known-by-name-only ones last
