@@ -78,6 +78,11 @@ class ChatterDecisions:
         # answers it well.
         if intent == "ok" and topical and text.rstrip().endswith("?"):
             return None  # « le coworking aujourd'hui, ça marche ? » asks whether it works
+        if intent == "insult" and topical <= 1 and r.place_type is None and (
+                "definition" not in r.terms):
+            # « ça ne répond pas du tout à ma question… », however sure an entry (not « nul ce
+            # bot, c'est quoi un fablab ? », which asks)
+            return intent
         weak = best is None or best.probability < self.calibrator.clarify_at
         room = 3 if intent == "greeting" else 6
         return intent if (topical <= 2 and not turn.sure) or (weak and topical <= room) else None

@@ -311,7 +311,8 @@ class Directory:
             key=lambda pd: (_shown_last(pd[0]),
                             # no kind asked: somewhere to work before a workshop, as in search
                             place_type is None and pd[0].type in _WORKSHOPS,
-                            pd[1] + (0.0 if pd[0].lat is not None else _UNPLACED_MARGIN),
+                            pd[1] + (_UNPLACED_MARGIN if pd[0].lat is None and pd[0].commune
+                                     else 0.0),  # an area (La Défense) is no wider than that
                             pd[0].name),
         )
         typed = [pd for pd in ranked if place_type is None or pd[0].type == place_type]

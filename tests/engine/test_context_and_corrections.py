@@ -219,3 +219,8 @@ def test_a_phone_or_a_person_asked_for_gets_the_contact_card(engine: Engine,
     assert reply.text.startswith("Je ne donne ni numéro de téléphone ni adresse e-mail")
     assert reply.contacts
     assert engine.reply("Quel est le numéro de téléphone de la CAF ?").kind is ReplyKind.FALLBACK
+
+
+def test_a_complaint_stays_a_complaint_however_sure_an_entry_is(engine: Engine) -> None:
+    reply = engine.reply("Ça ne répond pas du tout à ma question…")
+    assert reply.kind is ReplyKind.SMALLTALK
