@@ -212,11 +212,16 @@ class ProjectDecisions(Composer):
         """« y a-t-il des appels à projets en ce moment ? », « le Département finance-t-il
         encore des tiers-lieux ? »: the entries on the Département's grants and call of
         2010–2015 answer « then » (« C'était un appel à projets lancé en 2011… »); a message
-        that says « now » asks about today's grants."""
+        that says « now », or names a year after them (« …en 2025 ? »), asks about today's
+        grants — whose answer also says what became of the old ones."""
         r, best = turn.reading, turn.best
-        if turn.sure or best is None or best.entry_id not in _PAST_GRANTS or _NOW not in r.terms or (
+        later = any(w.isdigit() and len(w) == 4 and _AFTER_THEM <= int(w) <= 2100
+                    and r.words[i - 1:i] != ["avant"] for i, w in enumerate(r.words))
+        if best is None or best.entry_id not in _PAST_GRANTS or not (_NOW in r.terms or later) or (
                 r.location is not None or r.named or _GRANTS_ENTRY not in self.knowledge.faq):
             return None
+        if turn.sure and _THE_OLD_CALL in r.terms:
+            return None  # « l'appel à projets ESS existe-t-il encore ? »: its own answer says
         return self.answer(_GRANTS_ENTRY, message, turn.confidence_in(_GRANTS_ENTRY),
                            turn.candidates)
 
@@ -316,6 +321,8 @@ _HELP = frozenset({"aider", "aide", "aident", "soutenir", "soutient", "accompagn
 _ILE_DE_FRANCE = frozenset({"Paris", "Seine-et-Marne", "Yvelines", "Essonne", "Seine-Saint-Denis",
                             "Val-de-Marne", "Val-d'Oise"})
 _PAST_GRANTS = ("appel-projets-ess", "financement-departement")  # the Département's, 2010–2015
+_THE_OLD_CALL = "ess"  # canonical word of synonyms.yaml: the call of 2010–2015 named as such
+_AFTER_THEM = 2016  # the first year after the Département's grants of 2010–2015
 _NOW = "aujourdhui"  # canonical word of synonyms.yaml for aujourd'hui, en ce moment, encore…
 _PROJECT_CONTACT_ENTRY = "accompagnement-contact"
 _CONTACT = frozenset({"contact", "adress", "joindr", "interlocuteur"})

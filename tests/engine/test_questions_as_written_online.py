@@ -63,3 +63,18 @@ def test_a_closed_place_named_by_its_operator_says_it_closed(engine: Engine) -> 
     reply = engine.reply("WeWork ouvre-t-il un centre de coworking à La Défense ?")
     assert [p.name for p in reply.places] == ["WeWork Bellini (La Défense)"]
     assert "fermé" in reply.places[0].status_label
+
+
+@pytest.mark.parametrize("message", ["y a un appel à projets tiers lieux en ce moment ?",
+                                     "Le Département a-t-il un appel à projets tiers-lieux en 2025 ?"])
+def test_a_call_asked_now_is_not_answered_by_the_call_of_2011(engine: Engine, message: str) -> None:
+    reply = engine.reply(message)
+    assert reply.entry_id == "aides-aujourdhui" and not reply.text.startswith("C'était")
+
+
+def test_the_telework_frame_says_what_it_says_of_accidents_and_coworking_fees(
+        engine: Engine) -> None:
+    reply = engine.reply("mon patron doit payer mon coworking si je télétravaille ?")
+    assert reply.entry_id == "teletravail-cadre"
+    assert "aucun texte trouvé n'oblige l'employeur" in reply.text
+    assert "accident du travail" in reply.text
