@@ -59,7 +59,9 @@ _GRANT_DETAILS = (
                    r"inscri\w*|fai(?:s|t|re) (?:la |une )?demande)|ou (?:je |on )?(?:candidat\w*|"
                    r"postul\w*|depos\w*)|(?:le |un |quel )?dossier\w*|candidature|"
                    r"demarches? (?:a suivre|pour candidater))\b"),
-        re.compile(r"candidat|dossier|d[ée]pos|postul|plateforme|en ligne", re.I),
+        # how one applies, not how many did (« 13 projets sur 29 candidatures »)
+        re.compile(r"dossier|d[ée]pos|plateforme|en ligne|formulaire|(?:candidater|postuler) "
+                   r"(?:sur|aupr[eè]s|via)", re.I),
         "Mes sources ne décrivent pas la démarche de candidature : elle se fait auprès du "
         "financeur, sur les pages citées ci-dessous."),
     GrantDetail(  # « c'est encore ouvert ? », « toujours d'actualité ? »

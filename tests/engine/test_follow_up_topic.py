@@ -310,3 +310,8 @@ def test_the_question_after_where_one_lives_is_the_question(engine: Engine, mess
                                                            entry_id: str) -> None:
     assert engine.reply(message).entry_id == entry_id
     assert engine.reply("j'habite à Nanterre, y a un coworking ?").kind is ReplyKind.PLACES
+
+
+def test_how_to_apply_is_not_how_many_applied(engine: Engine) -> None:
+    *_, how = talk(engine, "c'est quoi PROGR'ESS", "comment candidater ?")
+    assert "candidatures" not in how.text  # « 13 projets sur 29 candidatures » is no procedure
