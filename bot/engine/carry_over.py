@@ -31,6 +31,7 @@ _FOR_ANOTHER = re.compile(
 _AND_SINCE = re.compile(r"^\W*(?:et\s+)?(?:apr[eè]s|aujourd'hui|aujourd hui|maintenant|depuis|"
                         r"ensuite|la suite|apr[eè]s 201[4-5])(?:\s+(?:201[4-9]|20[2-3]\d))?"
                         r"(?:\s+il s'est pass[ée] quoi|\s+c'est quoi)?\W*$", re.IGNORECASE)
+QUALIFIERS = frozenset({"aujourdhui"})  # canonical words of synonyms.yaml that say when, not what
 # « c'est toujours d'actualité ? », « est-ce encore valable aujourd'hui ? » (folded words)
 _STILL_SO = re.compile(r"^(?:et )?(?:(?:est|ca|est ce|est ce que est|est ce que ca) )?"
                        r"(?:toujours|encore) (?:actualite|actu|valable|le cas|vrai|en place|"
@@ -188,7 +189,9 @@ class TopicCarryOver:
                and t != LOCATION_TERM}
         # the words asked that the entry's title does not say, and that say something (not
         # « aide » or « encore », which half the entries use)
-        new = {t for t in own - self._terms_of([entry.question]) if self.index.idf(t) >= _TELLING}
+        new = {t for t in own - self._terms_of([entry.question])
+               if self.index.idf(t) >= _TELLING or (  # or a topic (« et dans le 92 ? »)
+                   t in self.normaliser.canonical_words and t not in QUALIFIERS)}
         what_about = words[:1] == ["et"] and len(words) <= 6 and bool(new)
         if asked is None and not what_about:
             return reply

@@ -246,7 +246,8 @@ class Engine(TopicCarryOver, ChatterDecisions, CompoundDecisions, ProjectDecisio
             if outside is not None:
                 return self._outside(outside, reading, message)
             follow = self._follow_up(reading, message, conversation)  # « c'est où ? »
-            return follow or self._fallback(message)
+            return follow or self._some_there(reading, message, conversation) or (
+                self._fallback(message))  # « il y en a déjà ? »
         if claims_an_error(text):  # « l'adresse de Casaco est fausse », even after its card
             return self._report_invited(self._turn(reading), message)
         follow = self._follow_up(reading, message, conversation)

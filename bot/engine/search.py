@@ -252,6 +252,16 @@ class SearchDecisions(Composer):
                 and r.place_type is not None and len(r.terms) <= 4
                 and "definition" not in r.terms)  # « c'est quoi le fab lab de Gennevilliers ? »
 
+    def _some_there(self, r: Reading, message: str, conversation: Conversation) -> Reply | None:
+        """« je veux ouvrir un coworking à La Défense », then « il y en a déjà ? »: the places of
+        the commune last named, of the kind last discussed."""
+        if not conversation.last_commune or len(r.words) > 6 or not _SOME_OF_THEM.search(
+                " ".join(r.words)):
+            return None
+        return self.places(conversation.last_commune,
+                           r.place_type or conversation.last_type or conversation.asked_type,
+                           message)
+
     def _only_another_place(self, r: Reading) -> bool:
         """« et à la Défense ? », « et sur Boulogne ? »: nothing but « et », a preposition and a
         commune or area."""

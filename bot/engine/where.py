@@ -42,13 +42,17 @@ _ORDINALS = {
 _RANK_WORDS = ("premier", "deuxième", "troisième", "quatrième", "cinquième", "sixième",
                "septième", "huitième", "neuvième", "dixième")
 # where a place is, in the folded words of a message
-_WHERE_WORDS = r"adresse|ou (?:est|se trouve|exactement|ca)|c est ou|elle est ou|il est ou|situe|est ou"
+_WHERE_WORDS = (r"adresse|ou (?:est|se trouve|exactement|ca|sont)|c est ou|elle est ou|il est ou|"
+                r"situe|est ou|sont ou")
 _DETAILS = re.compile(  # about a listed place: more details, or where and how to get there
     MORE_DETAILS.pattern
     + rf"|\b(?:{_WHERE_WORDS}|"
     r"details?|precisions?|plus d infos?|site|horaires?|contact|comment y aller|acces)\b"
     r"|^ou$"  # « c'est où ? » (« c » is dropped), « où ? »
 )
+# « et à côté ? », « autour ? », « plus loin ? » after a list: the places around it
+_AROUND = re.compile(r"^(?:et )?(?:(?:a|juste a) cote|autour|aux alentours|dans les environs|"
+                     r"plus loin|ailleurs|pas loin|a proximite|dans le coin|les communes voisines)$")
 _WHERE_IS = re.compile(rf"\b(?:{_WHERE_WORDS}|se trouve ou)\b")  # where, not its story
 _NEAR_ME = re.compile(
     r"\b(?:pres|autour|a cote|proche|a proximite|pas loin) de (?:moi|chez moi)\b|\bdans mon quartier\b"
@@ -278,6 +282,8 @@ class WhereDecisions(Composer):
         places = [known[i] for i in conversation.last_places if i in known]
         if not places or len(r.words) > 8 or r.location is not None or r.named:
             return None
+        if _AROUND.match(" ".join(r.words)):
+            return self._around_the_list(places, message, conversation)
         text = " ".join(r.words)
         ordinal = next((_ORDINALS[w] for w in r.words if w in _ORDINALS), None)
         if ordinal is None:
@@ -306,6 +312,25 @@ class WhereDecisions(Composer):
         if ordinal is None and not _DETAILS.search(text):
             return None
         return self._place_details(chosen, message, others=len(places) > 1)
+
+    def _around_the_list(self, shown: list[Place], message: str,
+                         conversation: Conversation) -> Reply | None:
+        """« et à côté ? » after a commune's list: the nearest places not shown yet."""
+        here = self.directory.communes.get(conversation.last_commune or "")
+        if here is None:
+            return None
+        seen = {p.id for p in shown}
+        found = [(p, d) for p, d in self.directory.nearest(
+            here.lat, here.lon, limit=len(seen) + 5, place_type=conversation.last_type)
+            if p.id not in seen][:5]
+        if not found:
+            return None
+        return Reply(kind=ReplyKind.PLACES, listing=True, question=message,
+                     commune=here.name, place_type=conversation.last_type,
+                     text=f"Autour {of(here.name)}, voici les autres lieux connus les plus "
+                     "proches (à vol d'oiseau). Vérifiez qu'un lieu est toujours ouvert avant "
+                     "de vous déplacer.",
+                     places=tuple(self._card(p, d) for p, d in found))
 
     def _beyond_the_list(self, places: list[Place], message: str) -> Reply:
         """No place of that rank: say so and show the list again, to choose from it."""

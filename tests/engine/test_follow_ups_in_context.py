@@ -158,3 +158,26 @@ def test_source_asked_after_an_answer_lists_its_sources_and_their_date(engine: E
     answer, sources = talk(engine, "quelles aides de la région ?", "source ?")
     assert sources.entry_id == answer.entry_id and "informations datées" in sources.text
     assert all(s.title in sources.text for s in answer.sources)
+
+
+def test_around_a_list_are_the_nearest_places_not_shown_yet(engine: Engine) -> None:
+    listed, around = talk(engine, "coworking à Sceaux", "et à côté ?")
+    assert around.kind is ReplyKind.PLACES and around.places
+    assert not {p.id for p in listed.places} & {p.id for p in around.places}
+    assert "Autour de Sceaux" in around.text
+
+
+def test_where_they_are_after_a_place_s_answer_is_its_card(engine: Engine) -> None:
+    *_, where = talk(engine, "Casaco", "ils sont où ?")
+    assert [p.name for p in where.places] == ["Casaco"] and where.places[0].address
+
+
+def test_some_there_already_after_a_project_lists_that_commune(engine: Engine) -> None:
+    *_, existing = talk(engine, "je veux ouvrir un coworking à La Défense", "il y en a déjà ?")
+    assert existing.kind is ReplyKind.PLACES and existing.commune == "La Défense"
+
+
+def test_and_in_the_92_after_the_figures_is_the_92_s_figure(engine: Engine) -> None:
+    *_, local = talk(engine, "combien de tiers lieux en France ?", "et dans le 92 ?")
+    assert local.entry_id == "chiffres-tiers-lieux" and "Hauts-de-Seine" in local.text
+    assert local.text.startswith("Ce qu'en disent mes sources")
