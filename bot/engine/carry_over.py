@@ -31,19 +31,22 @@ _FOR_ANOTHER = re.compile(
 _AND_SINCE = re.compile(r"^\W*(?:et\s+)?(?:apr[eè]s|aujourd'hui|aujourd hui|maintenant|depuis|"
                         r"ensuite|la suite|apr[eè]s 201[4-5])(?:\s+(?:201[4-9]|20[2-3]\d))?"
                         r"(?:\s+il s'est pass[ée] quoi|\s+c'est quoi)?\W*$", re.IGNORECASE)
-QUALIFIERS = frozenset({"aujourdhui"})  # canonical words of synonyms.yaml that say when, not what
 # « c'est toujours d'actualité ? », « est-ce encore valable aujourd'hui ? » (folded words)
 _STILL_SO = re.compile(r"^(?:et )?(?:(?:est|ca|est ce|est ce que est|est ce que ca) )?"
                        r"(?:toujours|encore) (?:actualite|actu|valable|le cas|vrai|en place|"
                        r"en vigueur|comme ca)(?: aujourdhui| maintenant)?$")
 _SINCE_ENTRY = "politique-apres-2015"
 _SHORT = 8  # words: a longer message says its own topic
-_TELLING = 2.0  # the weight (idf) from which a word is specific enough to look for
-_ABOUT_ME = "assistant"
-# words that send back to the sentence before (« il ne peut plus », « Prévoyez aussi »)
+_ABOUT_ME = "assistant"  # the theme of the entries on the assistant itself (« hors du 92 »…)
+# What a short follow-up asks of the answer just given (``_not_again``): the weight (idf) from
+# which a word is specific enough to look for, the canonical words of synonyms.yaml that say
+# when rather than what, the words that send back to the sentence before (« il ne peut plus »,
+# « Prévoyez aussi »), and where a sentence ends (not at a « ; »).
+_TELLING = 2.0
+_QUALIFIERS = frozenset({"aujourdhui"})
 _POINTING_BACK = frozenset({"il", "elle", "ils", "elles", "son", "sa", "ses", "leur", "leurs",
                             "aussi", "ensuite", "puis", "cela", "ce", "cette", "ces"})
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀÂÉÈÊÎÔÛÇ«])")  # the theme of the entries on the assistant itself (« hors du 92 »…)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀÂÉÈÊÎÔÛÇ«])")
 # what a short follow-up asks of the answer just given, and how a sentence gives it
 _WHEN = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
 _FIGURE = re.compile(r"(?<![°\w])(?!(?:1[89]|20)\d\d\b)\d")  # not a year, nor « n°12 »
@@ -191,33 +194,37 @@ class TopicCarryOver:
         # « aide » or « encore », which half the entries use)
         new = {t for t in own - self._terms_of([entry.question])
                if self.index.idf(t) >= _TELLING or (  # or a topic (« et dans le 92 ? »)
-                   t in self.normaliser.canonical_words and t not in QUALIFIERS)}
+                   t in self.normaliser.canonical_words and t not in _QUALIFIERS)}
         what_about = words[:1] == ["et"] and len(words) <= 6 and bool(new)
         if asked is None and not what_about:
             return reply
-        sentences = _sentences(entry.answer)
+        said = self._sentences_giving(entry.answer, own, new, asked)
+        if said:
+            text = "Ce qu'en disent mes sources : " + " ".join(said)
+        elif asked is not None and again:
+            text = ("Ma réponse précédente ne donne pas de date à ce sujet." if asked is _WHEN
+                    else "Ma réponse précédente ne donne pas de chiffre à ce sujet.")
+        else:
+            return reply
+        return replace(self.answer(entry.id, message, reply.score, reply.candidates), text=text)
+
+    def _sentences_giving(self, answer: str, own: set[str], new: set[str],
+                          asked: re.Pattern[str] | None) -> list[str]:
+        """The sentences of ``answer`` that give what is asked, most of the asked words first
+        (ties kept, in order); a sentence that points back comes with the one before."""
+        sentences = _sentences(answer)
         said = []
         for k, sentence in enumerate(sentences):
             terms = self._terms_of([sentence])
-            if new and (asked is not _WHEN) and new.isdisjoint(terms):
+            if new and asked is not _WHEN and new.isdisjoint(terms):
                 continue  # « combien de capital ? »: a figure, but of no capital
             if asked is not None and not asked.search(sentence):
                 continue
             # « Depuis la loi NOTRe, il ne peut plus… »: the sentence before names « il »
             leads = k > 0 and not _POINTING_BACK.isdisjoint(tokenize(sentence)[:8])
-            said.append((len(own & terms), k, f"{sentences[k - 1]} {sentence}" if leads
-                         else sentence))
-        if not said:
-            if asked is None or not again:
-                return reply
-            text = ("Ma réponse précédente ne donne pas de date à ce sujet." if asked is _WHEN
-                    else "Ma réponse précédente ne donne pas de chiffre à ce sujet.")
-        else:
-            best = max(score for score, _, _ in said)
-            text = "Ce qu'en disent mes sources : " + " ".join(
-                sentence for score, _, sentence in sorted(said, key=lambda s: s[1])
-                if score == best)
-        return replace(self.answer(entry.id, message, reply.score, reply.candidates), text=text)
+            said.append((len(own & terms), f"{sentences[k - 1]} {sentence}" if leads else sentence))
+        best = max((score for score, _ in said), default=0)
+        return [sentence for score, sentence in said if score == best]
 
     def _about_the_place_in_view(self, message: str, reply: Reply,
                                  conversation: Conversation) -> Reply:
