@@ -168,6 +168,11 @@ def creation_intent(words: Sequence[str]) -> bool:
                for i, w in enumerate(words))
 
 
+# who employs the user (« mon patron peut-il me payer un coworking ? »)
+EMPLOYERS = frozenset({"employeur", "employeurs", "entreprise", "patron", "boite", "societe",
+                       "boss", "direction", "rh"})
+
+
 def price_intent(words: Sequence[str]) -> bool:
     """« c'est combien ? », « quel tarif », « ça coûte cher ? » — not « combien de lieux »."""
     if _PRICE.intersection(words):

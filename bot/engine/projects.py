@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from bot.engine.compose import Composer, at
 from bot.engine.confidence import Calibrator
 from bot.engine.geofiles import Spot
-from bot.engine.intents import is_price_or_grammar, split_sentences
+from bot.engine.intents import EMPLOYERS, is_price_or_grammar, split_sentences
 from bot.engine.matching import SCAFFOLDING
 from bot.engine.places import Directory
 from bot.engine.reading import Reading
@@ -284,7 +284,7 @@ class ProjectDecisions(Composer):
         charge mes jours en coworking ? »: who pays is the frame of telework, not the price of
         a desk."""
         words = set(turn.reading.words)
-        if words.isdisjoint(_EMPLOYERS) or words.isdisjoint(_PAYS) or (
+        if words.isdisjoint(EMPLOYERS) or words.isdisjoint(_PAYS) or (
                 _TELEWORK_FRAME not in self.knowledge.faq):
             return None
         return self.answer(_TELEWORK_FRAME, message, turn.confidence_in(_TELEWORK_FRAME),
@@ -313,8 +313,6 @@ class ProjectDecisions(Composer):
 
 _PREMISES = frozenset({"loyer", "loyers", "local", "locaux", "bail", "batiment", "immobilier"})
 _TELEWORK_FRAME = "teletravail-cadre"
-_EMPLOYERS = frozenset({"employeur", "employeurs", "entreprise", "patron", "boite", "societe",
-                        "boss", "direction", "rh"})
 _PAYS = frozenset({"payer", "paie", "paye", "payent", "rembourse", "rembourser", "remboursement",
                    "charge", "financer", "finance", "offrir"})
 _POLICY_THEMES = frozenset({"departement", "experimentation", "hauts-de-seine", "porteurs"})
