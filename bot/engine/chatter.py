@@ -67,10 +67,11 @@ class ChatterDecisions:
                                      or "definition" in r.terms):
             return None  # « bonjour je cherche un fablab », « bonjour c'est quoi le télétravail ? »
         likely = best is not None and best.probability >= self.calibrator.clarify_at
-        if intent in _POLITE and text.rstrip().endswith("?") and (
+        if intent in (*_POLITE, "insult") and text.rstrip().endswith("?") and (
                 likely or "definition" in r.terms or about_money(r.words)):
             # « ça marche pour une coopérative ? », « merci mais c'est quoi la loi NOTRe ? »,
-            # « salut, y a des aides ? »: politeness, then a question
+            # « salut, y a des aides ? »: politeness, then a question (or a complaint, then a
+            # question: « nul ce bot, c'est quoi un fablab ? »)
             return None
         # A closing word may come with a sentence (« à bientôt, je repasserai sûrement avec
         # d'autres questions »); a greeting comes before a real question (« Bonjour, quelle

@@ -128,11 +128,19 @@ def rejects_the_reply(text: str) -> bool:
         re.search(r"\w", text))
 
 
+# « c'est nul, y a des aides ? », « nul ce bot, c'est quoi un fablab ? »: a complaint, then the
+# question it comes with
+_COMPLAINT_THEN = re.compile(
+    r"^\W*(?:c'est nul|c est nul|t'es nul|t es nul|vous [êe]tes nul|nul(?:le)?(?: ce bot| cet "
+    r"assistant| ce truc)?|ce bot est nul|pas terrible|n'importe quoi|bof)[\s,!.…]+"
+    r"(?=(?:\S+\s+)+\S*\?\s*$)", re.IGNORECASE)
+
+
 def opened_follow_up(text: str) -> str:
     """The follow-up a thank-you or a correction opens: « merci, et pour financer ? » → « et
     pour financer ? », « non je voulais dire Clamart » → « et Clamart ». Any other text as it
     is; the whole message is small talk when nothing follows the thanks."""
-    opening = _THANKS_THEN.match(text)
+    opening = _THANKS_THEN.match(text) or _COMPLAINT_THEN.match(text)
     if opening:
         return text[opening.end():]
     correction = _CORRECTION.match(text)

@@ -224,3 +224,13 @@ def test_a_phone_or_a_person_asked_for_gets_the_contact_card(engine: Engine,
 def test_a_complaint_stays_a_complaint_however_sure_an_entry_is(engine: Engine) -> None:
     reply = engine.reply("Ça ne répond pas du tout à ma question…")
     assert reply.kind is ReplyKind.SMALLTALK
+
+
+@pytest.mark.parametrize(("message", "entry"), [
+    ("nul ce bot, c'est quoi un fablab ?", "definition-fablab"),
+    ("c'est nul, y a des aides ?", "aides-aujourdhui"),
+])
+def test_a_complaint_before_a_question_leaves_the_question(engine: Engine, message: str,
+                                                           entry: str) -> None:
+    assert engine.reply(message).entry_id == entry
+    assert engine.reply("c'est nul").kind is ReplyKind.SMALLTALK
