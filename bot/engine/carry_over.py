@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
+from bot.engine.compose import NOT_SURE
 from bot.engine.conversation import Conversation
 from bot.engine.matching import SCAFFOLDING, FaqIndex
 from bot.engine.places import Directory
@@ -182,8 +183,10 @@ class TopicCarryOver:
             return reply
         again = reply.kind is ReplyKind.ANSWER and reply.entry_id == entry.id and (
             reply.text == entry.answer)
+        # a fallback or the FAQ's « Vouliez-vous dire… », not a rule's choices (« pas de budget
+        # type… ces réponses peuvent vous aider »)
         unsure = reply.kind is ReplyKind.FALLBACK or (
-            reply.kind is ReplyKind.CLARIFY and reply.suggestions and not reply.smalltalk_intent)
+            reply.kind is ReplyKind.CLARIFY and reply.text == NOT_SURE)
         if not again and not (unsure and conversation.last_entry_id == entry.id):
             return reply
         reading = self._read(message)
@@ -201,7 +204,9 @@ class TopicCarryOver:
         said = self._sentences_giving(entry.answer, own, new, asked)
         if said:
             text = "Ce qu'en disent mes sources : " + " ".join(said)
-        elif asked is not None and again:
+        elif asked is not None and again and not asked.search(entry.answer):
+            # said only when the answer has no date (or no figure) at all, else it comes again:
+            # « 161 projets soutenus » answers « combien de lieux financés ? » in other words
             text = ("Ma réponse précédente ne donne pas de date à ce sujet." if asked is _WHEN
                     else "Ma réponse précédente ne donne pas de chiffre à ce sujet.")
         else:

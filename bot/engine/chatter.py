@@ -116,7 +116,8 @@ class ChatterDecisions:
         example for everyone (« Quel statut juridique choisir… » to a retired visitor)."""
         entry = self.knowledge.faq.get(conversation.topic_entry or "")
         if conversation.last_kind is ReplyKind.PLACES:
-            text = ("Avec plaisir ! Pour d'autres lieux, écrivez par exemple « et à Colombes ? » "
+            other = "Nanterre" if conversation.last_commune == "Colombes" else "Colombes"
+            text = (f"Avec plaisir ! Pour d'autres lieux, écrivez par exemple « et à {other} ? » "
                     "ou « et pour un fab lab ? ».")
             return Reply(kind=ReplyKind.SMALLTALK, text=text, question=message,
                          smalltalk_intent="thanks")
@@ -125,8 +126,8 @@ class ChatterDecisions:
         near = tuple(Suggestion(i, self.knowledge.faq[i].question) for i in entry.related
                      if i in self.knowledge.faq)[:3]
         return Reply(kind=ReplyKind.SMALLTALK, question=message, smalltalk_intent="thanks",
-                     text="Avec plaisir ! Ces questions sont proches de la vôtre ; vous pouvez "
-                     "aussi en poser une autre." if near else "Avec plaisir ! Une autre question ?",
+                     text="Avec plaisir ! Pour aller plus loin sur ce sujet, voici des questions "
+                     "liées." if near else "Avec plaisir ! Une autre question ?",
                      suggestions=near)
 
     def _smalltalk(self, intent: str, message: str) -> Reply:

@@ -23,6 +23,9 @@ from bot.engine.reply import (
 )
 from bot.knowledge import STAFF_CONTACT_ID, FaqEntry, Knowledge, Place
 
+# the FAQ decision's « Vouliez-vous dire… », told apart from a rule's choices by its words
+NOT_SURE = "Je ne suis pas certain d'avoir bien compris. Vouliez-vous dire :"
+
 # Names that open on a common noun take its article (« le FacLab de Gennevilliers »,
 # « l'Electrolab », as the sources write them); other names stand alone (« Casaco »).
 _ARTICLE_OF_NAME = (("FacLab ", "Le "), ("Fab Lab ", "Le "), ("Château ", "Le "),

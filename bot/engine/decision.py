@@ -14,6 +14,7 @@ from dataclasses import replace
 from bot.config import ContactConfig
 from bot.engine.carry_over import TopicCarryOver
 from bot.engine.chatter import ChatterDecisions
+from bot.engine.compose import NOT_SURE
 from bot.engine.compound import CompoundDecisions
 from bot.engine.confidence import MODEL_FILE, Calibrator, Judgement, fingerprint, judge
 from bot.engine.conversation import Conversation
@@ -36,6 +37,7 @@ from bot.engine.projects import (
     asks_amounts,
     grant_detail_asked,
     noting_prices,
+    starting_costs,
 )
 from bot.engine.reading import (
     Reading,
@@ -273,8 +275,9 @@ class Engine(TopicCarryOver, ChatterDecisions, CompoundDecisions, ProjectDecisio
             hub = self._how_to_reach(turn, message)  # « numéro de téléphone du département »
         if hub is not None:
             return hub
-        if price_intent(reading.words) and creation_intent(reading.words) and not turn.sure:
-            return self._cost_of_a_project(turn, message)
+        if not turn.sure and ((creation_intent(reading.words) and price_intent(reading.words))
+                              or starting_costs(reading.words)):
+            return self._cost_of_a_project(turn, message)  # « et le budget pour démarrer ? »
         detail = self._grant_detail(conversation.topic_entry, turn, message) if (
             conversation.topic_entry and grant_detail_asked(reading.words)) else None
         if detail is not None:  # « jusqu'à quand ? », « c'est cumulable ? » after a grant
@@ -404,7 +407,7 @@ class Engine(TopicCarryOver, ChatterDecisions, CompoundDecisions, ProjectDecisio
         faq = self.knowledge.faq
         return Reply(
             kind=ReplyKind.CLARIFY,
-            text="Je ne suis pas certain d'avoir bien compris. Vouliez-vous dire :",
+            text=NOT_SURE,
             question=message,
             score=turn.candidates[0].score,
             candidates=turn.candidates,

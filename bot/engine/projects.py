@@ -343,14 +343,25 @@ def about_money(words: list[str]) -> bool:
     return not _MONEY.isdisjoint(words)
 
 
+_STARTING = frozenset({"demarrer", "demarrage", "ouvrir", "ouverture", "lancer", "lancement",
+                       "creer", "creation", "monter", "commencer"})
 _AMOUNT_WORDS = frozenset({"montant", "montants", "plafond", "plafonds", "budget", "budgets",
                            "argent", "enveloppe", "sous", "millions"})
+
+
+def starting_costs(words: list[str]) -> bool:
+    """« et le budget pour démarrer ? », « combien d'argent pour lancer ? »: what opening
+    costs, asked in a few words."""
+    return len(words) <= 8 and not _STARTING.isdisjoint(words) and (
+        not {"budget", "budgets", "argent", "cout", "coute", "couter", "investissement"}.isdisjoint(
+            words))
 
 
 def asks_amounts(words: list[str]) -> bool:
     """« et les montants ? », « et le budget ? », « combien d'argent ? »: the amounts of the grant
     or the policy just discussed."""
-    return len(words) <= 6 and not _AMOUNT_WORDS.isdisjoint(words)
+    # « et le budget pour démarrer ? » is what opening costs, not a grant's amounts
+    return len(words) <= 6 and not _AMOUNT_WORDS.isdisjoint(words) and _STARTING.isdisjoint(words)
 
 
 def grant_detail_asked(words: list[str]) -> GrantDetail | None:

@@ -27,7 +27,8 @@ from bot.knowledge import STAFF_CONTACT_ID
 SEARCH_TERM = "chercher"  # canonical word of synonyms.yaml for chercher / trouver / dénicher…
 WHY_WORDS = frozenset({"pourquoi", "raison", "raisons", "qui", "quand", "interet", "role"})
 _EXISTENCE_WORDS = "existe existent y a ya il y a avoir trouve endroit lieu espace coin"
-_NEAR_WORDS = "vers pres proche proches cote autour alentours environs"  # « vers la Défense »
+_NEAR_WORDS = ("vers pres proche proches cote autour alentours environs "  # « vers la Défense »
+               "gare station metro rer")  # « gare de Rueil », when no station has that name
 # « j'habite à Vanves »: where to look
 HOME_VERBS = frozenset({"habite", "habitons", "vis", "vivons", "reside", "domicile"})
 _FINDING_ENTRY = "trouver-tiers-lieu"  # « how do I find one »: with a commune, the directory

@@ -114,11 +114,16 @@ def test_a_new_word_after_an_answer_is_looked_for_in_it(engine: Engine) -> None:
     assert digital.text.startswith("Ce qu'en disent mes sources")
 
 
-def test_a_figure_the_answer_does_not_give_is_said_so_briefly(engine: Engine) -> None:
-    """« combien de capital ? »: the answer has figures, of no capital; it is not pasted again."""
+def test_no_figure_is_said_missing_when_the_answer_has_figures(engine: Engine) -> None:
+    """« combien de capital ? »: the answer has figures (41 associés), of no capital, and maybe
+    the one asked in other words: no « ne donne pas de chiffre », the answer as it is."""
     answer, capital = talk(engine, "c'est quoi une SCIC ?", "la SCIC demande combien de capital ?")
     assert capital.entry_id == answer.entry_id == "definition-scic"
-    assert capital.text == "Ma réponse précédente ne donne pas de chiffre à ce sujet."
+    assert capital.text == answer.text
+    # an answer with no figure at all says so
+    answer, how_many = talk(engine, "c'est quoi un tiers-lieu ?", "il y en a combien ?")
+    if how_many.entry_id == answer.entry_id and not any(c.isdigit() for c in answer.text):
+        assert how_many.text == "Ma réponse précédente ne donne pas de chiffre à ce sujet."
 
 
 def test_a_sentence_that_points_back_comes_with_the_one_before(engine: Engine) -> None:
@@ -181,3 +186,18 @@ def test_and_in_the_92_after_the_figures_is_the_92_s_figure(engine: Engine) -> N
     *_, local = talk(engine, "combien de tiers lieux en France ?", "et dans le 92 ?")
     assert local.entry_id == "chiffres-tiers-lieux" and "Hauts-de-Seine" in local.text
     assert local.text.startswith("Ce qu'en disent mes sources")
+
+
+def test_the_budget_to_start_after_a_grant_is_what_opening_costs(engine: Engine) -> None:
+    *_, start = talk(engine, "c'est quoi PROGR'ESS ?", "et le budget pour démarrer ?")
+    assert start.text.startswith("Mes sources ne donnent pas de budget type pour ouvrir un lieu")
+
+
+def test_a_station_named_by_its_commune_is_a_search_there(engine: Engine) -> None:
+    reply = engine.reply("gare de rueil")
+    assert reply.kind is ReplyKind.PLACES and reply.commune == "Rueil-Malmaison"
+
+
+def test_thanks_after_a_list_suggests_another_commune_than_that_one(engine: Engine) -> None:
+    *_, thanks = talk(engine, "coworking à Colombes", "merci")
+    assert "et à Colombes ?" not in thanks.text
