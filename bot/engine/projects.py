@@ -199,13 +199,16 @@ class ProjectDecisions(Composer):
         r = turn.reading
         if turn.sure or r.location is not None or r.named or len(r.words) > 10:
             return None
-        if _ABOUT_GRANTS.isdisjoint(r.words):  # « un tiers-lieu peut m'aider ? » is no grant
-            return None
+        funder_helps = "aider" in r.words and not _FUNDERS.isdisjoint(r.terms)
+        if _ABOUT_GRANTS.isdisjoint(r.words) and not funder_helps:
+            return None  # « un tiers-lieu peut m'aider ? » is no grant, « le Département peut
+            # m'aider ? » asks for one
         grant_terms, whose = self._grant_vocabulary()
         content = set(r.terms) - SCAFFOLDING
         if not content <= grant_terms | whose | self._kind_vocabulary():
             return None
-        entry_id = _REGION_ENTRY if "region" in content else _GRANTS_ENTRY
+        entry_id = (_REGION_ENTRY if "region" in content else _STATE_ENTRY
+                    if "etat" in content and _STATE_ENTRY in self.knowledge.faq else _GRANTS_ENTRY)
         if entry_id not in self.knowledge.faq:
             return None
         return self.answer(entry_id, message, turn.confidence_in(entry_id), turn.candidates)
@@ -317,6 +320,8 @@ _PAYS = frozenset({"payer", "paie", "paye", "payent", "rembourse", "rembourser",
                    "charge", "financer", "finance", "offrir"})
 _POLICY_THEMES = frozenset({"departement", "experimentation", "hauts-de-seine", "porteurs"})
 _REGION_ENTRY = "aide-region"
+_STATE_ENTRY = "politique-nationale"
+_FUNDERS = frozenset({"departement", "region", "etat", "mairie"})  # canonical words
 _HELP = frozenset({"aider", "aide", "aident", "soutenir", "soutient", "accompagner"})
 _ILE_DE_FRANCE = frozenset({"Paris", "Seine-et-Marne", "Yvelines", "Essonne", "Seine-Saint-Denis",
                             "Val-de-Marne", "Val-d'Oise"})
@@ -333,7 +338,9 @@ _WHOSE = ("departement region cd92 92 public publique publiques quel quelle quel
           "il qui peut peuvent obtenir demander trouver combien jusqu montant maximum max "
           "plafond "
           # « et en termes de financement ? », « côté subventions ? », « et après, des aides ? »
-          "terme termes niveau cote question apres ensuite avoir")
+          "terme termes niveau cote question apres ensuite avoir aider "
+          # what a grant pays for (« des aides pour l'aménagement ? »)
+          "amenagement travaux investissement equipement equipements materiel machines")
 _MONEY = _ABOUT_GRANTS | {"budget", "cout", "coute", "couter", "investissement", "montant",
                           "montants", "loyer"}
 

@@ -121,7 +121,10 @@ def http_clients() -> dict[str, HTTPXRequest]:
     """The bot's two HTTP clients, as ``build_application`` makes them, sharing ``_TLS``."""
     return {
         "request": HTTPXRequest(connection_pool_size=CONNECTIONS, httpx_kwargs={"verify": _TLS}),
-        "get_updates_request": HTTPXRequest(connection_pool_size=1,
+        # patient: the fake server shares the bot's event loop, so the last get_updates of a
+        # shutdown can wait behind hundreds of replies (PTB logs an ERROR when it times out)
+        "get_updates_request": HTTPXRequest(connection_pool_size=1, read_timeout=30.0,
+                                            connect_timeout=30.0, pool_timeout=30.0,
                                             httpx_kwargs={"verify": _TLS}),
     }
 

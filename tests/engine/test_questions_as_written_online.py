@@ -78,3 +78,14 @@ def test_the_telework_frame_says_what_it_says_of_accidents_and_coworking_fees(
     assert reply.entry_id == "teletravail-cadre"
     assert "aucun texte trouvé n'oblige l'employeur" in reply.text
     assert "accident du travail" in reply.text
+
+
+@pytest.mark.parametrize(("message", "entry"), [
+    ("le département peut m'aider ?", "aides-aujourdhui"),
+    ("la région peut m'aider ?", "aide-region"),
+    ("il y a des aides pour l'aménagement ?", "aides-aujourdhui"),
+])
+def test_a_funder_asked_for_help_is_asked_for_grants(engine: Engine, message: str,
+                                                      entry: str) -> None:
+    assert engine.reply(message).entry_id == entry
+    assert engine.reply("un tiers lieu peut m'aider ?").entry_id != "aides-aujourdhui"
