@@ -93,6 +93,12 @@ class _Session:
             self.conversation.remember(reply)
             self.answered(reply)
             return True
+        shown = len(self.themes) or len(self.suggestions)
+        if shown and number <= 20:  # « 3 » when two were shown: say so, keep them
+            listed = numbered(self.suggestions) if self.suggestions else ""
+            self.output.write(f"Il n'y a que {shown} choix : tapez un numéro de 1 à {shown}."
+                              + (f"\n{listed}" if listed else ""))
+            return True
         return False
 
     def answered(self, reply: Reply) -> None:

@@ -155,6 +155,12 @@ def test_terminal_chat_keeps_context_and_numbered_suggestions(engine: Engine) ->
     assert "[1]" in text and text.rstrip().endswith("Au revoir !")
 
 
+def test_a_number_beyond_the_suggestions_says_how_many_there_are(engine: Engine) -> None:
+    out = io.StringIO()
+    run_chat(engine, io.StringIO("c'est quoi un tiers-lieu ?\n9\n"), out)
+    assert "Il n'y a que 3 choix : tapez un numéro de 1 à 3." in out.getvalue()
+
+
 @pytest.mark.parametrize(
     ("name", "accuracy", "wrong"),
     [("spec-style-238.yaml", 0.90, 0.03), ("persona-242.yaml", 0.74, 0.02)],
