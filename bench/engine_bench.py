@@ -249,6 +249,9 @@ def bench(size: int, mode: str, asked: list[str], work: Path) -> dict[str, float
         start = time.perf_counter()
         holder = _holder(root, cache)
         warms.append(time.perf_counter() - start)
+        # a warm start may still write to the cache in the background: let it finish, or the
+        # temporary folder's removal at the end races with it (« Directory not empty »)
+        getattr(holder, "flush_cache", lambda: None)()
     cold, warm = statistics.median(colds), statistics.median(warms)
     process_colds, process_warms = [], []
     for attempt in range(STARTS):
@@ -274,6 +277,7 @@ def bench(size: int, mode: str, asked: list[str], work: Path) -> dict[str, float
         # A changed phrasing rebuilds the index and the second opinion, not only the answers.
         reload_phrasing_s = _timed_reload(
             holder, files[-1], lambda entry: entry["questions"].append("une question ajoutée"))
+    getattr(holder, "flush_cache", lambda: None)()
     return {"size": size, "phrasings": len(phrasings), "engine_med": engine_med,
             "engine_mean": engine_mean, "brute_med": brute_med, "brute_mean": brute_mean,
             "cold": cold, "warm": warm, "process_cold": statistics.median(process_colds),
