@@ -21,7 +21,7 @@ from bot.engine.places import Directory, kinds_words
 from bot.engine.reading import LOCATION_TERM, Reading
 from bot.engine.reply import Reply, ReplyKind, Suggestion, with_places
 from bot.engine.text import Normaliser
-from bot.engine.turn import Thresholds, Turn
+from bot.engine.turn import DEFINITION_PREFIX, Thresholds, Turn
 from bot.knowledge import STAFF_CONTACT_ID
 
 SEARCH_TERM = "chercher"  # canonical word of synonyms.yaml for chercher / trouver / dénicher…
@@ -179,7 +179,11 @@ class SearchDecisions(Composer):
         """« je cherche un bureau », « je cherche un fablab »: somewhere to work is looked for,
         in no commune, and no answer is sure. Where is the question to ask back."""
         r = turn.reading
-        if turn.sure or r.named or SEARCH_TERM not in r.terms or not names_a_workspace(r):
+        # sure of a definition is no answer to « je cherche un télécentre » either
+        defines = (turn.best is not None and turn.best.entry_id.startswith(DEFINITION_PREFIX)
+                   and "definition" not in r.terms)  # « je cherche ce qu'est un fablab »
+        if (turn.sure and not defines) or r.named or SEARCH_TERM not in r.terms or (
+                not names_a_workspace(r)):
             return False
         content = set(r.terms) - SCAFFOLDING - {SEARCH_TERM}
         return len(content) <= 2 and WHY_WORDS.isdisjoint(r.words)

@@ -89,3 +89,9 @@ def test_a_funder_asked_for_help_is_asked_for_grants(engine: Engine, message: st
                                                       entry: str) -> None:
     assert engine.reply(message).entry_id == entry
     assert engine.reply("un tiers lieu peut m'aider ?").entry_id != "aides-aujourdhui"
+
+
+def test_looking_for_a_kind_is_a_search_even_when_its_definition_is_sure(engine: Engine) -> None:
+    search = engine.reply("Je cherche un télécentre")
+    assert search.kind is ReplyKind.CLARIFY and "Dans quelle commune" in search.text
+    assert engine.reply("je cherche ce qu'est un fablab").entry_id == "definition-fablab"
