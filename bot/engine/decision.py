@@ -325,11 +325,15 @@ class Engine(TopicCarryOver, ChatterDecisions, CompoundDecisions, ProjectDecisio
     def _somewhere(self, turn: Turn, message: str, conversation: Conversation) -> Reply | None:
         """Stations, communes outside the 92, and two communes of the 92 in one message."""
         r = turn.reading
-        if r.location is None and not r.named and near_me(r.words) and not turn.sure:
-            if conversation.last_commune:  # « j'habite Rueil » said before
-                return self._with_candidates(
-                    self.places(conversation.last_commune, r.place_type, message), turn.candidates)
-            return self._ask_for_position(message, r.place_type)
+        if not r.named and near_me(r.words) and not turn.sure:
+            # « …J'habite à Colombes. Qu'est-ce qui existe près de chez moi ? »: home, said now
+            said = home_first(self.directory.location_finder.find(r.words, fuzzy=False), r.words)
+            where = said[0].name if said else conversation.last_commune
+            if where:  # or « j'habite Rueil » said before
+                return self._with_candidates(self.places(where, r.place_type, message),
+                                             turn.candidates)
+            if r.location is None:
+                return self._ask_for_position(message, r.place_type)
         if not wants_somewhere(r, self.thresholds.clarify):
             # « je suis à Lyon, vous couvrez aussi ? »: a short message about a commune outside
             # the 92 and nothing the FAQ is sure of

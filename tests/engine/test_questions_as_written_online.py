@@ -95,3 +95,10 @@ def test_looking_for_a_kind_is_a_search_even_when_its_definition_is_sure(engine:
     search = engine.reply("Je cherche un télécentre")
     assert search.kind is ReplyKind.CLARIFY and "Dans quelle commune" in search.text
     assert engine.reply("je cherche ce qu'est un fablab").entry_id == "definition-fablab"
+
+
+def test_near_home_when_the_message_says_where_home_is(engine: Engine) -> None:
+    reply = engine.reply("Bonjour ! Je suis salariée chez un grand groupe à La Défense et mon "
+                         "employeur accepte le télétravail en tiers-lieu. J'habite à Colombes. "
+                         "Qu'est-ce qui existe près de chez moi ?")
+    assert reply.kind is ReplyKind.PLACES and reply.commune == "Colombes"
