@@ -12,10 +12,10 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
-from bot.engine.compose import Composer
+from bot.engine.compose import NOT_SURE, Composer
 from bot.engine.confidence import Calibrator
 from bot.engine.conversation import Conversation
-from bot.engine.intents import asks_something
+from bot.engine.intents import asks_something, split_questions
 from bot.engine.matching import SCAFFOLDING
 from bot.engine.places import Directory, kinds_words
 from bot.engine.reading import LOCATION_TERM, Reading
@@ -75,6 +75,9 @@ _NOT_LOOKING = re.compile(
     # « comment le Département peut nous aider pour un tiers-lieu ? », from an elected member
     r"(?:peut|peuvent|pourrait|pourraient) (?:nous|vous) (?:aider|accompagner|soutenir)|"
     r"nous (?:aider|accompagner|soutenir))\b")
+# « je fais un mémoire sur le coworking à La Défense, il y a des chiffres ? »: figures, even of
+# a kind of place, are no search
+_FIGURES_ASKED = re.compile(r"\b(?:chiffres?|statistiques?|stats|memoire|these)\b")
 _THE_DEPARTEMENT = frozenset({"92", "departement", "seine", "departemental"})
 _ALL_AT_ONCE = 12  # places of one kind listed for the whole département, at most
 
@@ -313,10 +316,21 @@ class SearchDecisions(Composer):
         best = elsewhere.best
         if best is None or self._about_places(best.entry_id):
             return None
-        # unsure: the fallback, with the likely entries as buttons (and a message of several
-        # questions still has each offered)
-        return (self._faq_decision(elsewhere, message) if elsewhere.sure
-                else self._fallback(message, elsewhere))
+        if elsewhere.sure:
+            return self._faq_decision(elsewhere, message)
+        # unsure either way: what each reading finds likely, as a choice (« un mémoire sur le
+        # coworking à La Défense, des chiffres ? »: La Défense's entry and the figures), else
+        # the fallback with the likely entries as buttons
+        level = self.calibrator.clarify_at / 3
+        likely = list(dict.fromkeys(j.entry_id for j in (*turn.judged[:1], *elsewhere.judged[:2])
+                                    if j.probability >= level))
+        if len(likely) < 2 or len(split_questions(message)) > 1:
+            return self._fallback(message, elsewhere)  # several questions: each is offered
+        faq = self.knowledge.faq
+        return Reply(kind=ReplyKind.CLARIFY, text=NOT_SURE, question=message,
+                     score=elsewhere.candidates[0].score if elsewhere.candidates else 0.0,
+                     candidates=elsewhere.candidates,
+                     suggestions=tuple(Suggestion(i, faq[i].question) for i in likely))
 
     def _about_the_commune(self, entry_id: str, r: Reading) -> bool:
         """The entry's title or keywords name the commune: it is what the entry is about."""
@@ -375,7 +389,8 @@ class SearchDecisions(Composer):
         if follows_list and self._only_another_place(r):
             # « et à la Défense ? » after Nanterre's list: its places, not La Défense's history
             return self._with_candidates(self.places(r.location, kind, message), turn.candidates)
-        if r.place_type is None and _NOT_LOOKING.search(" ".join(r.words)):
+        said = " ".join(r.words)
+        if (r.place_type is None and _NOT_LOOKING.search(said)) or _FIGURES_ASKED.search(said):
             return self._not_looking(turn, message)  # « des financements… à Bois-Colombes »
         if not turn.sure and not r.named and _A_NAME_THERE.search(message) and len(r.terms) <= 4:
             # « Y a-t-il un Stop & Work à Bourg-la-Reine ? »: a name the directory does not

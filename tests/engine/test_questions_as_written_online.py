@@ -102,3 +102,9 @@ def test_near_home_when_the_message_says_where_home_is(engine: Engine) -> None:
                          "employeur accepte le télétravail en tiers-lieu. J'habite à Colombes. "
                          "Qu'est-ce qui existe près de chez moi ?")
     assert reply.kind is ReplyKind.PLACES and reply.commune == "Colombes"
+
+
+def test_figures_asked_of_a_kind_in_a_commune_are_no_search(engine: Engine) -> None:
+    reply = engine.reply("je fais un mémoire sur le coworking à La Défense, il y a des chiffres ?")
+    assert reply.kind is not ReplyKind.PLACES
+    assert {"la-defense", "chiffres-tiers-lieux"} <= {s.id for s in reply.suggestions}
