@@ -12,11 +12,12 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
-from bot.engine.compose import NOT_SURE, Composer
+from bot.engine.compose import Composer
 from bot.engine.confidence import Calibrator
 from bot.engine.conversation import Conversation
-from bot.engine.intents import asks_something, split_questions
+from bot.engine.intents import asks_something
 from bot.engine.matching import SCAFFOLDING
+from bot.engine.not_looking import FIGURES_ASKED, NOT_LOOKING, NotLooking
 from bot.engine.places import Directory, kinds_words
 from bot.engine.reading import LOCATION_TERM, Reading
 from bot.engine.reply import Reply, ReplyKind, Suggestion, with_places
@@ -67,22 +68,11 @@ def wants_somewhere(r: Reading, search_level: float) -> bool:
     return names_a_workspace(r) or r.search_score >= search_level
 
 
-# A commune in a question that is about something else than a place to go: grants, what a
-# commune can do, a building to convert, what La Défense has to do with tiers-lieux
-_NOT_LOOKING = re.compile(
-    r"\b(?:financ\w*|subvention\w*|quelles? aides?|peut faire|peuvent faire|a voir avec|"
-    r"transformer|reconvertir|partenaires?|"
-    # « comment le Département peut nous aider pour un tiers-lieu ? », from an elected member
-    r"(?:peut|peuvent|pourrait|pourraient) (?:nous|vous) (?:aider|accompagner|soutenir)|"
-    r"nous (?:aider|accompagner|soutenir))\b")
-# « je fais un mémoire sur le coworking à La Défense, il y a des chiffres ? »: figures, even of
-# a kind of place, are no search
-_FIGURES_ASKED = re.compile(r"\b(?:chiffres?|statistiques?|stats|memoire|these)\b")
 _THE_DEPARTEMENT = frozenset({"92", "departement", "seine", "departemental"})
 _ALL_AT_ONCE = 12  # places of one kind listed for the whole département, at most
 
 
-class SearchDecisions(Composer):
+class SearchDecisions(NotLooking, Composer):
     """The directory's search, and when a commune is no search."""
 
     thresholds: Thresholds
@@ -280,13 +270,6 @@ class SearchDecisions(Composer):
                 if not any(f.start <= i < f.end for f in spans)]
         return bool(spans) and set(rest) <= _AND_THERE
 
-    def _without_the_commune(self, r: Reading, also: frozenset[str] = frozenset()) -> Turn:
-        """The message judged again with its commune (and the words ``also``) left out."""
-        spans = self.directory.location_finder.find(r.words)
-        rest = [w for i, w in enumerate(r.words)
-                if not any(f.start <= i < f.end for f in spans) and w not in also]
-        return self._turn(self._read(" ".join(rest)))
-
     def _what_it_is_from_there(self, turn: Turn, message: str,
                                kind: str | None) -> Reply | None:
         """« j'habite à Vanves, c'est quoi un tiers lieu ? »: where the user lives, and a
@@ -303,34 +286,6 @@ class SearchDecisions(Composer):
                              elsewhere.candidates)
         found = self.places(r.location, kind, message)
         return with_places(answer, found) if found.places else answer
-
-    def _not_looking(self, turn: Turn, message: str) -> Reply | None:
-        """« Je cherche des financements pour un tiers-lieu à Bois-Colombes »: no place is
-        looked for: the FAQ decides on the question without its commune (which only lowered
-        its confidence), unless that points to the commune's places after all."""
-        best = turn.best  # « Qu'est-ce que La Défense a à voir avec les tiers-lieux ? »
-        if best is not None and best.probability >= self.calibrator.clarify_at:
-            return self._faq_decision(turn, message)
-        elsewhere = self._without_the_commune(
-            self._read(turn.focus) if turn.focus else turn.reading)
-        best = elsewhere.best
-        if best is None or self._about_places(best.entry_id):
-            return None
-        if elsewhere.sure:
-            return self._faq_decision(elsewhere, message)
-        # unsure either way: what each reading finds likely, as a choice (« un mémoire sur le
-        # coworking à La Défense, des chiffres ? »: La Défense's entry and the figures), else
-        # the fallback with the likely entries as buttons
-        level = self.calibrator.clarify_at / 3
-        likely = list(dict.fromkeys(j.entry_id for j in (*turn.judged[:1], *elsewhere.judged[:2])
-                                    if j.probability >= level))
-        if len(likely) < 2 or len(split_questions(message)) > 1:
-            return self._fallback(message, elsewhere)  # several questions: each is offered
-        faq = self.knowledge.faq
-        return Reply(kind=ReplyKind.CLARIFY, text=NOT_SURE, question=message,
-                     score=elsewhere.candidates[0].score if elsewhere.candidates else 0.0,
-                     candidates=elsewhere.candidates,
-                     suggestions=tuple(Suggestion(i, faq[i].question) for i in likely))
 
     def _about_the_commune(self, entry_id: str, r: Reading) -> bool:
         """The entry's title or keywords name the commune: it is what the entry is about."""
@@ -390,7 +345,7 @@ class SearchDecisions(Composer):
             # « et à la Défense ? » after Nanterre's list: its places, not La Défense's history
             return self._with_candidates(self.places(r.location, kind, message), turn.candidates)
         said = " ".join(r.words)
-        if (r.place_type is None and _NOT_LOOKING.search(said)) or _FIGURES_ASKED.search(said):
+        if (r.place_type is None and NOT_LOOKING.search(said)) or FIGURES_ASKED.search(said):
             return self._not_looking(turn, message)  # « des financements… à Bois-Colombes »
         if not turn.sure and not r.named and _A_NAME_THERE.search(message) and len(r.terms) <= 4:
             # « Y a-t-il un Stop & Work à Bourg-la-Reine ? »: a name the directory does not
