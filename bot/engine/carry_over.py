@@ -16,6 +16,7 @@ from dataclasses import replace
 
 from bot.engine.compose import NOT_SURE
 from bot.engine.conversation import Conversation
+from bot.engine.intents import whole_sentences
 from bot.engine.matching import SCAFFOLDING, FaqIndex
 from bot.engine.places import Directory
 from bot.engine.reading import LOCATION_TERM, Reading
@@ -41,13 +42,12 @@ _SHORT = 8  # words: a longer message says its own topic
 _ABOUT_ME = "assistant"  # the theme of the entries on the assistant itself (« hors du 92 »…)
 # What a short follow-up asks of the answer just given (``_not_again``): the weight (idf) from
 # which a word is specific enough to look for, the canonical words of synonyms.yaml that say
-# when rather than what, the words that send back to the sentence before (« il ne peut plus »,
-# « Prévoyez aussi »), and where a sentence ends (not at a « ; »).
+# when rather than what, and the words that send back to the sentence before (« il ne peut
+# plus », « Prévoyez aussi »).
 _TELLING = 2.0
 _QUALIFIERS = frozenset({"aujourdhui"})
 _POINTING_BACK = frozenset({"il", "elle", "ils", "elles", "son", "sa", "ses", "leur", "leurs",
                             "aussi", "ensuite", "puis", "cela", "ce", "cette", "ces"})
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀÂÉÈÊÎÔÛÇ«])")
 # what a short follow-up asks of the answer just given, and how a sentence gives it
 _WHEN = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
 _FIGURE = re.compile(r"(?<![°\w])(?!(?:1[89]|20)\d\d\b)\d")  # not a year, nor « n°12 »
@@ -65,17 +65,6 @@ _ABOUT_A_PLACE = ("ouvert ouvre ouvrent ouverture horaires dimanche samedi semai
                   "places postes bureaux animation evenements public enfants")
 # question words every answer uses: « qui contacter ? » is not about an answer that says « qui »
 _ASKING = frozenset({"qui", "quand", "ou", "pourquoi", "combien"})
-
-
-def _sentences(text: str) -> list[str]:
-    """Whole sentences (not the halves of a « ; »), « A+ c'est mieux ! » kept inside one."""
-    out: list[str] = []
-    for piece in _SENTENCE_END.split(text):
-        if out and out[-1].count("«") > out[-1].count("»"):
-            out[-1] += " " + piece
-        else:
-            out.append(piece.strip())
-    return [p for p in out if p]
 
 
 class TopicCarryOver:
@@ -217,7 +206,7 @@ class TopicCarryOver:
                           asked: re.Pattern[str] | None) -> list[str]:
         """The sentences of ``answer`` that give what is asked, most of the asked words first
         (ties kept, in order); a sentence that points back comes with the one before."""
-        sentences = _sentences(answer)
+        sentences = whole_sentences(answer)
         said = []
         for k, sentence in enumerate(sentences):
             terms = self._terms_of([sentence])

@@ -57,6 +57,7 @@ _QUESTION_START = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"(?<=[?!.;])\s+|\n+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀÂÉÈÊÎÔÛÇ«])")
 QUESTION_WORDS = frozenset({
     "quoi", "comment", "pourquoi", "combien", "quand", "ou", "qui", "quel", "quelle", "quels",
     "quelles", "kesako", "lequel", "laquelle", "est-ce",
@@ -286,12 +287,23 @@ _REQUEST = re.compile(
 def split_sentences(text: str) -> list[str]:
     """The sentences of a text, at « . ; ! ? » followed by a space (not inside « »), and at
     line breaks."""
+    return _quotes_kept(_SENTENCE.split(text))
+
+
+def whole_sentences(text: str) -> list[str]:
+    """The sentences of an answer: at « . ! ? » before a capital (not at « ; », whose halves
+    are no sentences), « A+ c'est mieux ! » kept inside one."""
+    return _quotes_kept(_SENTENCE_END.split(text))
+
+
+def _quotes_kept(pieces: Sequence[str]) -> list[str]:
+    """Pieces glued back where a « … » was cut open (« A+ c'est mieux ! » is a name)."""
     out: list[str] = []
-    for piece in (s.strip() for s in _SENTENCE.split(text)):
+    for piece in (p.strip() for p in pieces):
         if not piece:
             continue
         if out and out[-1].count("«") > out[-1].count("»"):
-            out[-1] += " " + piece  # « A+ c'est mieux ! » is a name inside a sentence
+            out[-1] += " " + piece
         else:
             out.append(piece)
     return out
