@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from bot.engine.compose import NOT_SURE
 from bot.engine.conversation import Conversation
-from bot.engine.intents import whole_sentences
+from bot.engine.intents import asks_more_details, whole_sentences
 from bot.engine.matching import SCAFFOLDING, FaqIndex
 from bot.engine.places import Directory
 from bot.engine.reading import LOCATION_TERM, Reading
@@ -76,6 +76,8 @@ class TopicCarryOver:
     directory: Directory
     _place_details: Callable[..., Reply]  # WhereDecisions' (a stub here would hide it)
     _terms_of: Callable[[Iterable[str]], frozenset[str]]  # SearchDecisions'
+    _more_details: Callable[[str, str], Reply]  # Composer's
+    _follow_up_on_places: Callable[..., Reply | None]  # WhereDecisions'
 
     def _one(self, text: str, message: str, conversation: Conversation) -> Reply:
         raise NotImplementedError
@@ -94,6 +96,21 @@ class TopicCarryOver:
         if reply.kind is ReplyKind.CLARIFY and reply.suggestions and topic is None:
             return message
         return topic
+
+    def _follow_up(self, r: Reading, message: str, conversation: Conversation) -> Reply | None:
+        """« plus de détails », « source ? » after an answer (its sources); « l'adresse ? »,
+        « et le deuxième ? » after a list (that place)."""
+        more = asks_more_details(r.words)
+        if more and conversation.last_kind is ReplyKind.ANSWER and (
+                conversation.last_entry_id in self.knowledge.faq):
+            return self._more_details(conversation.last_entry_id, message)  # the sources
+        if conversation.places_in_view and conversation.last_places:
+            follow = self._follow_up_on_places(r, message, conversation)
+            if follow is not None:
+                return follow
+        if more and conversation.last_entry_id in self.knowledge.faq:
+            return self._more_details(conversation.last_entry_id, message)
+        return None
 
     def _for_another_kind(self, message: str, conversation: Conversation) -> Reply | None:
         """« Quel modèle économique pour un tiers-lieu ? » then « et pour un fab lab ? »: the

@@ -31,6 +31,8 @@ class Conversation:
     topic_entry: str | None = None
     # the entries the last answer was chosen among, for « non pas ça »
     last_candidates: tuple[str, ...] = field(default=())
+    # the choices of a « Vouliez-vous dire… » just offered (set by the engine)
+    unsure_between: tuple[str, ...] = field(default=())
 
     def remember(self, reply: Reply) -> None:
         self.last_kind = reply.kind

@@ -20,7 +20,6 @@ from bot.engine.confidence import MODEL_FILE, Calibrator, Judgement, fingerprint
 from bot.engine.conversation import Conversation
 from bot.engine.geo import Geography
 from bot.engine.intents import (
-    asks_more_details,
     claims_an_error,
     creation_intent,
     engine_text,
@@ -122,6 +121,8 @@ class Engine(TopicCarryOver, ChatterDecisions, CompoundDecisions, ProjectDecisio
         reply = self._with_the_topic(message or "", reply, conversation)
         reply = self._not_again(message or "", reply, conversation)  # « quand ? » after it
         conversation.remember(reply)
+        conversation.unsure_between = tuple(s.id for s in reply.suggestions) if (
+            reply.kind is ReplyKind.CLARIFY and reply.text == NOT_SURE) else ()
         if not reply.commune:  # « j'habite Rueil », then « près de chez moi » or « y a des… ? »
             words = self.normaliser.words(engine_text(message or ""))
             said = home_first(self.directory.location_finder.find(words, fuzzy=False), words)
@@ -264,12 +265,17 @@ class Engine(TopicCarryOver, ChatterDecisions, CompoundDecisions, ProjectDecisio
             return self._smalltalk(chatter, message)
         if creation_intent(reading.words) and reading.location is not None:
             return self._project(turn, message)
+        # what a bare follow-up is about: the answer just given, or, right after a « Vouliez-vous
+        # dire… », its first choice (« combien ? » then asks that, not the price of a desk)
+        topics = [*conversation.unsure_between[:1], conversation.topic_entry]
+        topic = topics[0]
         if reading.location is None and asks_amounts(reading.words):  # « et le budget ? »
-            amounts = self._amounts_of(conversation.topic_entry, turn, message)
+            amounts = self._amounts_of(topic, turn, message) or self._amounts_of(
+                topics[-1], turn, message)
             if amounts is not None:  # the amounts of the answer just given, before any hub
                 return amounts
         hub = self._grants_hub(turn, message) or self._now_not_then(turn, message) or (
-            self._contact_for_a_project(turn, conversation.topic_entry, message))
+            self._contact_for_a_project(turn, topic, message))
         # « quelles aides ? », « un appel à projets en ce moment ? », « qui contacter ? »
         if hub is None and not turn.sure:
             hub = self._how_to_reach(turn, message)  # « numéro de téléphone du département »
@@ -278,8 +284,8 @@ class Engine(TopicCarryOver, ChatterDecisions, CompoundDecisions, ProjectDecisio
         if not turn.sure and ((creation_intent(reading.words) and price_intent(reading.words))
                               or starting_costs(reading.words)):
             return self._cost_of_a_project(turn, message)  # « et le budget pour démarrer ? »
-        detail = self._grant_detail(conversation.topic_entry, turn, message) if (
-            conversation.topic_entry and grant_detail_asked(reading.words)) else None
+        detail = next((found for t in topics if t and grant_detail_asked(reading.words)
+                       and (found := self._grant_detail(t, turn, message)) is not None), None)
         if detail is not None:  # « jusqu'à quand ? », « c'est cumulable ? » after a grant
             return detail
         if reading.location is None and price_intent(reading.words):
@@ -287,8 +293,9 @@ class Engine(TopicCarryOver, ChatterDecisions, CompoundDecisions, ProjectDecisio
             if employer is not None:
                 return employer
             place = self._place_in_view(reading, conversation)
-            amounts = self._amounts_of(conversation.topic_entry, turn, message) if (
-                place is None) else None
+            amounts = None if place is not None else (
+                self._amounts_of(topic, turn, message) or self._amounts_of(topics[-1], turn,
+                                                                           message))
             if amounts is not None:
                 return amounts
             if (place is not None and (not turn.sure or self._about_a_place(turn))) or (
@@ -308,19 +315,6 @@ class Engine(TopicCarryOver, ChatterDecisions, CompoundDecisions, ProjectDecisio
         if price_intent(reading.words):  # « courbevoie coworking prix »
             reply = noting_prices(reply)
         return noting(detail, reply) if detail is not None else reply
-
-    def _follow_up(self, r: Reading, message: str, conversation: Conversation) -> Reply | None:
-        more = asks_more_details(r.words)
-        if more and conversation.last_kind is ReplyKind.ANSWER and (
-                conversation.last_entry_id in self.knowledge.faq):
-            return self._more_details(conversation.last_entry_id, message)  # the sources
-        if conversation.places_in_view and conversation.last_places:
-            follow = self._follow_up_on_places(r, message, conversation)
-            if follow is not None:
-                return follow
-        if more and conversation.last_entry_id in self.knowledge.faq:
-            return self._more_details(conversation.last_entry_id, message)
-        return None
 
     def _somewhere(self, turn: Turn, message: str, conversation: Conversation) -> Reply | None:
         """Stations, communes outside the 92, and two communes of the 92 in one message."""

@@ -201,3 +201,13 @@ def test_a_station_named_by_its_commune_is_a_search_there(engine: Engine) -> Non
 def test_thanks_after_a_list_suggests_another_commune_than_that_one(engine: Engine) -> None:
     *_, thanks = talk(engine, "coworking à Colombes", "merci")
     assert "et à Colombes ?" not in thanks.text
+
+
+def test_a_bare_follow_up_after_a_choice_is_about_its_first_choice(engine: Engine) -> None:
+    """« combien ? » right after a « Vouliez-vous dire… » on the Région's aid: its amounts, not
+    the price of a desk."""
+    menu, amounts, until = talk(engine, "projet tiers lieu rueil malmaison aides region",
+                                "combien ?", "jusqu'à quand ?")
+    if menu.kind is ReplyKind.CLARIFY and menu.suggestions[0].id == "aide-region":
+        assert amounts.entry_id == until.entry_id == "aide-region"
+        assert amounts.text.startswith("Les montants")
