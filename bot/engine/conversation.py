@@ -36,6 +36,7 @@ class Conversation:
 
     def remember(self, reply: Reply) -> None:
         self.last_kind = reply.kind
+        self.unsure_between = ()  # a button pressed answers the choice (the engine sets it anew)
         shown = tuple(p.id for p in reply.places)
         if reply.kind is ReplyKind.ANSWER:
             self.last_entry_id = reply.entry_id

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from bot.engine.compose import Composer, at
 from bot.engine.confidence import Calibrator
 from bot.engine.geofiles import Spot
-from bot.engine.intents import EMPLOYERS, is_price_or_grammar, split_sentences
+from bot.engine.intents import EMPLOYERS, is_price_or_grammar, whole_sentences
 from bot.engine.matching import SCAFFOLDING
 from bot.engine.places import Directory
 from bot.engine.reading import Reading
@@ -68,7 +68,8 @@ _GRANT_DETAILS = (
         re.compile(r"\b(?:(?:encore|toujours|deja) (?:ouvert|ouverte|en cours|d actualite|"
                    r"possible|valable)|(?:c est|c etait) (?:fini|termine|clos|ferme)|"
                    r"ca existe (?:encore|toujours)|(?:est il|est elle) (?:ouvert|ouverte))\b"),
-        re.compile(r"\bouvert|session|en cours|suspendu|clos|ne dit pas si|ne disent pas si", re.I),
+        # whether it is open now (not « son ancien appel… a été suspendu », about another one)
+        re.compile(r"\bouvert|session|en cours|ne dit pas si|ne disent pas si", re.I),
         "Mes sources ne disent pas si c'est ouvert aujourd'hui : vérifiez sur les pages citées "
         "ci-dessous."),
     GrantDetail(  # « j'y ai droit ? », « et pour une asso ? », « qui peut candidater ? »
@@ -81,6 +82,7 @@ _GRANT_DETAILS = (
         "pages citées ci-dessous."),
 )
 _GRANT_THEMES = frozenset({"departement", "porteurs"})  # where grants and calls are
+_FIGURES = re.compile(r"(?<![°\w])(?!(?:1[89]|20)\d\d\b)\d[\d\s\u202f]*(?:,\d+)?\s?(?:%|millions?|personnes|salariés|lieux|tiers-lieux)")  # not a year
 _EUROS = re.compile(r"\d[\d\s\u202f]*(?:,\d+)?\s?(?:€|euros?\b)|millions? d'euros")
 
 
@@ -178,7 +180,7 @@ class ProjectDecisions(Composer):
         if entry is None or entry.id == PRICE_ENTRY or len(turn.reading.terms) > 2:
             return None
         # amounts are in euros (« 51 % des tiers-lieux sont des associations » is a share)
-        amounts = [s for s in split_sentences(entry.answer) if _EUROS.search(s)]
+        amounts = [s for s in whole_sentences(entry.answer) if _EUROS.search(s)]
         if not amounts and entry.id == PROJECT_ENTRY:
             # « je monte un tiers-lieu… », « combien ? »: a project's « how much » is its grants
             return self._amounts_of(_GRANTS_ENTRY, turn, message)
@@ -187,7 +189,11 @@ class ProjectDecisions(Composer):
             reply = self.answer(entry.id, message, 100.0, turn.candidates)
             return replace(reply, text="Mes sources ne donnent pas de montant à ce sujet.")
         if not amounts:
-            return None
+            # « teletravail chiffres », « combien ? »: figures, not prices — the answer, whose
+            # sentence with a figure the follow-up focus then picks (not the price of a desk)
+            figures = ("combien" in turn.reading.words and entry.place is None
+                       and entry.id != PRICE_ENTRY and _FIGURES.search(entry.answer))
+            return self.answer(entry.id, message, 100.0, turn.candidates) if figures else None
         reply = self.answer(entry.id, message, 100.0, turn.candidates)
         return replace(reply, text="Les montants que donnent mes sources : " + " ".join(amounts))
 
@@ -277,7 +283,7 @@ class ProjectDecisions(Composer):
         if entry is None or detail is None or entry.place is not None or (
                 entry.theme not in _GRANT_THEMES or not _EUROS.search(entry.answer)):
             return None  # no grant, no call (a place, the prices): nothing to apply for
-        said = [s for s in split_sentences(entry.answer) if detail.given.search(s)]
+        said = [s for s in whole_sentences(entry.answer) if detail.given.search(s)]
         reply = self.answer(entry.id, message, 100.0, turn.candidates)
         return replace(reply, text=("Ce que disent mes sources : " + " ".join(said)) if said
                        else detail.missing)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.engine import Engine
+from bot.engine import Conversation, Engine
 from bot.engine.reply import ReplyKind
 from tests.support.conversation import talk
 
@@ -211,3 +211,32 @@ def test_a_bare_follow_up_after_a_choice_is_about_its_first_choice(engine: Engin
     if menu.kind is ReplyKind.CLARIFY and menu.suggestions[0].id == "aide-region":
         assert amounts.entry_id == until.entry_id == "aide-region"
         assert amounts.text.startswith("Les montants")
+
+
+def test_a_button_pressed_after_a_choice_is_the_topic_of_the_next_follow_up(
+        engine: Engine) -> None:
+    """« le departement finance mon coworking ? », the 2nd choice pressed, then « combien ? »:
+    the amounts of the choice pressed, not of the first one offered."""
+    conversation = Conversation()
+    menu = engine.reply("le departement finance mon coworking ?", conversation)
+    if menu.kind is not ReplyKind.CLARIFY or len(menu.suggestions) < 2:
+        return
+    chosen = engine.answer(menu.suggestions[1].id)  # what a channel does for a button
+    conversation.remember(chosen)
+    amounts = engine.reply("combien ?", conversation)
+    assert amounts.entry_id == chosen.entry_id
+
+
+@pytest.mark.parametrize(("first", "then"), [("progress", "combien ?"),
+                                             ("que fait l'État pour les tiers-lieux ?", "combien ?"),
+                                             ("quelles aides de la région ?",
+                                              "c'est encore ouvert ?")])
+def test_a_detail_taken_from_an_answer_is_never_half_a_sentence(engine: Engine, first: str,
+                                                                  then: str) -> None:
+    *_, detail = talk(engine, first, then)
+    assert not detail.text.rstrip().endswith(";")
+
+
+def test_how_many_after_figures_is_a_figure_not_a_price(engine: Engine) -> None:
+    *_, how_many = talk(engine, "teletravail chiffres", "combien ?")
+    assert how_many.entry_id != "tarifs" and "€" not in how_many.text
