@@ -216,6 +216,16 @@ class Composer:
             asks_where=True,
         )
 
+    def _ask_for_position(self, message: str, place_type: str | None) -> Reply:
+        return Reply(
+            kind=ReplyKind.CLARIFY,
+            text="Pour trouver les lieux les plus proches de vous, partagez votre position "
+            "(trombone 📎 puis « Position » dans Telegram) ou écrivez votre commune, par "
+            "exemple « coworking à Nanterre » ou « près du métro Pont de Sèvres ».",
+            question=message,
+            place_type=place_type,
+        )
+
     def _with_candidates(self, reply: Reply, candidates: tuple[Candidate, ...]) -> Reply:
         return replace(reply, candidates=candidates)
 

@@ -50,6 +50,7 @@ _DETAILS = re.compile(  # about a listed place: more details, or where and how t
     r"details?|precisions?|plus d infos?|site|horaires?|contact|comment y aller|acces)\b"
     r"|^ou$"  # « c'est où ? » (« c » is dropped), « où ? »
 )
+_PLURAL = frozenset({"ils", "elles", "sont"})  # « ils sont où ? »: all of a list
 # « et à côté ? », « autour ? », « plus loin ? » after a list: the places around it
 _AROUND = re.compile(r"^(?:et )?(?:(?:a|juste a) cote|autour|aux alentours|dans les environs|"
                      r"plus loin|ailleurs|pas loin|a proximite|dans le coin|les communes voisines)$")
@@ -284,6 +285,12 @@ class WhereDecisions(Composer):
             return None
         if _AROUND.match(" ".join(r.words)):
             return self._around_the_list(places, message, conversation)
+        if len(places) > 1 and not _PLURAL.isdisjoint(r.words) and _WHERE_IS.search(
+                " ".join(r.words)):
+            # « ils sont où ? » after a list: where each of them is, not the first alone
+            return Reply(kind=ReplyKind.PLACES, question=message, listing=True,
+                         text="Voici où se trouvent ces lieux, d'après mes sources :",
+                         places=tuple(self._card(p) for p in places))
         text = " ".join(r.words)
         ordinal = next((_ORDINALS[w] for w in r.words if w in _ORDINALS), None)
         if ordinal is None:
@@ -394,16 +401,6 @@ class WhereDecisions(Composer):
         if conversation.places_in_view and conversation.last_places:
             return self.knowledge.places.get(conversation.last_place or conversation.last_places[0])
         return None
-
-    def _ask_for_position(self, message: str, place_type: str | None) -> Reply:
-        return Reply(
-            kind=ReplyKind.CLARIFY,
-            text="Pour trouver les lieux les plus proches de vous, partagez votre position "
-            "(trombone 📎 puis « Position » dans Telegram) ou écrivez votre commune, par "
-            "exemple « coworking à Nanterre » ou « près du métro Pont de Sèvres ».",
-            question=message,
-            place_type=place_type,
-        )
 
     def _about_named_place(self, turn: Turn, message: str) -> Reply | None:
         """« casaco c koi », « kwerk boulogne »: the place's entry, or its card."""

@@ -240,3 +240,8 @@ def test_a_detail_taken_from_an_answer_is_never_half_a_sentence(engine: Engine, 
 def test_how_many_after_figures_is_a_figure_not_a_price(engine: Engine) -> None:
     *_, how_many = talk(engine, "teletravail chiffres", "combien ?")
     assert how_many.entry_id != "tarifs" and "€" not in how_many.text
+
+
+def test_where_they_are_after_a_list_shows_all_of_them(engine: Engine) -> None:
+    listed, where = talk(engine, "coworking à Nanterre", "ils sont où ?")
+    assert [p.id for p in where.places] == [p.id for p in listed.places]
