@@ -184,8 +184,7 @@ class TopicCarryOver:
         follow-up that nothing answers gets those sentences too, when there are some."""
         entry = self.knowledge.faq.get(conversation.topic_entry or "")
         words = tokenize(message)
-        if entry is None or entry.place is not None or entry.theme == _ABOUT_ME or (
-                len(words) > _SHORT):
+        if entry is None or entry.theme == _ABOUT_ME or len(words) > _SHORT:
             return reply
         again = reply.kind is ReplyKind.ANSWER and reply.entry_id == entry.id and (
             reply.text == entry.answer)
@@ -204,7 +203,12 @@ class TopicCarryOver:
         new = {t for t in own - self._terms_of([entry.question])
                if self.index.idf(t) >= _TELLING or (  # or a topic (« et dans le 92 ? »)
                    t in self.normaliser.canonical_words and t not in _QUALIFIERS)}
-        what_about = words[:1] == ["et"] and len(words) <= 6 and bool(new)
+        # a place's entry: only a date (« Casaco », « depuis quand ? »); its « combien ? » is a
+        # price, and the other questions about it are the place card's business
+        what_about = (words[:1] == ["et"] and len(words) <= 6 and bool(new)
+                      and entry.place is None)
+        if entry.place is not None and asked is not _WHEN:
+            return reply
         if asked is None and not what_about:
             return reply
         said = self._sentences_giving(entry.answer, own, new, asked)

@@ -245,3 +245,9 @@ def test_how_many_after_figures_is_a_figure_not_a_price(engine: Engine) -> None:
 def test_where_they_are_after_a_list_shows_all_of_them(engine: Engine) -> None:
     listed, where = talk(engine, "coworking à Nanterre", "ils sont où ?")
     assert [p.id for p in where.places] == [p.id for p in listed.places]
+
+
+def test_since_when_after_a_place_s_answer_is_its_date(engine: Engine) -> None:
+    *_, since = talk(engine, "Casaco", "depuis quand ?")
+    assert since.entry_id == "casaco" and "2014" in since.text
+    assert since.text.startswith("Ce qu'en disent mes sources")
