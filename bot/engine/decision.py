@@ -9,6 +9,7 @@ It knows nothing of Telegram: the Telegram handlers, the terminal chat and the C
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from bot.config import ContactConfig
@@ -269,9 +270,13 @@ class Engine(TopicCarryOver, ChatterDecisions, CompoundDecisions, ProjectDecisio
         # dire… », its first choice (« combien ? » then asks that, not the price of a desk)
         topics = [*conversation.unsure_between[:1], conversation.topic_entry]
         topic = topics[0]
+
+        def of_the_topic(find: Callable[[str | None, Turn, str], Reply | None]) -> Reply | None:
+            return next((found for t in dict.fromkeys(topics)
+                         if t and (found := find(t, turn, message)) is not None), None)
+
         if reading.location is None and asks_amounts(reading.words):  # « et le budget ? »
-            amounts = self._amounts_of(topic, turn, message) or self._amounts_of(
-                topics[-1], turn, message)
+            amounts = of_the_topic(self._amounts_of)
             if amounts is not None:  # the amounts of the answer just given, before any hub
                 return amounts
         hub = self._grants_hub(turn, message) or self._now_not_then(turn, message) or (
@@ -284,8 +289,7 @@ class Engine(TopicCarryOver, ChatterDecisions, CompoundDecisions, ProjectDecisio
         if not turn.sure and ((creation_intent(reading.words) and price_intent(reading.words))
                               or starting_costs(reading.words)):
             return self._cost_of_a_project(turn, message)  # « et le budget pour démarrer ? »
-        detail = next((found for t in topics if t and grant_detail_asked(reading.words)
-                       and (found := self._grant_detail(t, turn, message)) is not None), None)
+        detail = of_the_topic(self._grant_detail) if grant_detail_asked(reading.words) else None
         if detail is not None:  # « jusqu'à quand ? », « c'est cumulable ? » after a grant
             return detail
         if reading.location is None and price_intent(reading.words):
@@ -293,9 +297,7 @@ class Engine(TopicCarryOver, ChatterDecisions, CompoundDecisions, ProjectDecisio
             if employer is not None:
                 return employer
             place = self._place_in_view(reading, conversation)
-            amounts = None if place is not None else (
-                self._amounts_of(topic, turn, message) or self._amounts_of(topics[-1], turn,
-                                                                           message))
+            amounts = of_the_topic(self._amounts_of) if place is None else None
             if amounts is not None:
                 return amounts
             if (place is not None and (not turn.sure or self._about_a_place(turn))) or (

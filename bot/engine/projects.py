@@ -356,6 +356,7 @@ def about_money(words: list[str]) -> bool:
     return not _MONEY.isdisjoint(words)
 
 
+_COSTS = frozenset({"budget", "budgets", "argent", "cout", "coute", "couter", "investissement"})
 _STARTING = frozenset({"demarrer", "demarrage", "ouvrir", "ouverture", "lancer", "lancement",
                        "creer", "creation", "monter", "commencer"})
 _AMOUNT_WORDS = frozenset({"montant", "montants", "plafond", "plafonds", "budget", "budgets",
@@ -365,9 +366,7 @@ _AMOUNT_WORDS = frozenset({"montant", "montants", "plafond", "plafonds", "budget
 def starting_costs(words: list[str]) -> bool:
     """« et le budget pour démarrer ? », « combien d'argent pour lancer ? »: what opening
     costs, asked in a few words."""
-    return len(words) <= 8 and not _STARTING.isdisjoint(words) and (
-        not {"budget", "budgets", "argent", "cout", "coute", "couter", "investissement"}.isdisjoint(
-            words))
+    return len(words) <= 8 and not _STARTING.isdisjoint(words) and not _COSTS.isdisjoint(words)
 
 
 def asks_amounts(words: list[str]) -> bool:
