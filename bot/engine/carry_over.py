@@ -42,13 +42,12 @@ _SHORT = 8  # words: a longer message says its own topic
 _ABOUT_ME = "assistant"  # the theme of the entries on the assistant itself (« hors du 92 »…)
 # What a short follow-up asks of the answer just given (``_not_again``): the weight (idf) from
 # which a word is specific enough to look for, the canonical words of synonyms.yaml that say
-# when rather than what, and the words that send back to the sentence before (« il ne peut
-# plus », « Prévoyez aussi »).
+# when rather than what, the words that send back to the sentence before (« il ne peut
+# plus », « Prévoyez aussi »), and the aspects asked with how a sentence gives them.
 _TELLING = 2.0
 _QUALIFIERS = frozenset({"aujourdhui"})
 _POINTING_BACK = frozenset({"il", "elle", "ils", "elles", "son", "sa", "ses", "leur", "leurs",
                             "aussi", "ensuite", "puis", "cela", "ce", "cette", "ces"})
-# what a short follow-up asks of the answer just given, and how a sentence gives it
 _WHEN = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
 _FIGURE = re.compile(r"(?<![°\w])(?!(?:1[89]|20)\d\d\b)\d")  # not a year, nor « n°12 »
 _ASPECTS = {"quand": _WHEN, "date": _WHEN, "dates": _WHEN, "annee": _WHEN, "depuis": _WHEN,

@@ -16,7 +16,7 @@ from bot.engine.reply import ContactCard, Reply, ReplyKind, Suggestion
 from bot.engine.search import SEARCH_TERM
 from bot.engine.smalltalk import SmallTalk
 from bot.engine.turn import Turn
-from bot.knowledge import STAFF_CONTACT_ID, Knowledge
+from bot.knowledge import STAFF_CONTACT_ID, FaqEntry, Knowledge
 
 # Question words that make small talk with extra words a question (« c'est très clair, mais
 # combien ça coûte ? »); not « qui » (« merci à vous qui m'avez aidé ») nor « ou ».
@@ -51,6 +51,7 @@ class ChatterDecisions:
     calibrator: Calibrator
     examples: Callable[[], tuple[Suggestion, ...]]  # the Engine's
     _contacts: Callable[[str | None], tuple[ContactCard, ...]]  # Composer's
+    _related: Callable[[FaqEntry], tuple[Suggestion, ...]]  # Composer's
 
     def _smalltalk_beside(self, turn: Turn, text: str) -> str | None:
         """« merci beaucoup, c'est très clair », « bonjour, j'espère que vous allez bien »:
@@ -123,8 +124,7 @@ class ChatterDecisions:
                          smalltalk_intent="thanks")
         if entry is None or conversation.last_kind is not ReplyKind.ANSWER:
             return None
-        near = tuple(Suggestion(i, self.knowledge.faq[i].question) for i in entry.related
-                     if i in self.knowledge.faq)[:3]
+        near = self._related(entry)[:3]
         return Reply(kind=ReplyKind.SMALLTALK, question=message, smalltalk_intent="thanks",
                      text="Avec plaisir ! Pour aller plus loin sur ce sujet, voici des questions "
                      "liées." if near else "Avec plaisir ! Une autre question ?",
