@@ -6,6 +6,7 @@ decided into a :class:`Reply`; the decision itself lives in :mod:`bot.engine.dec
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 
 from bot.config import ContactConfig
@@ -214,6 +215,20 @@ class Composer:
             question=question,
             place_type=place_type,
             asks_where=True,
+        )
+
+    def _not_sure(self, message: str, ids: Iterable[str],
+                  candidates: tuple[Candidate, ...]) -> Reply:
+        """« Vouliez-vous dire… » with the entries ``ids`` as buttons (the FAQ decision's, and
+        a commune's message judged both with and without the commune)."""
+        faq = self.knowledge.faq
+        return Reply(
+            kind=ReplyKind.CLARIFY,
+            text=NOT_SURE,
+            question=message,
+            score=candidates[0].score if candidates else 0.0,
+            candidates=candidates,
+            suggestions=tuple(Suggestion(i, faq[i].question) for i in ids),
         )
 
     def _ask_for_position(self, message: str, place_type: str | None) -> Reply:

@@ -404,15 +404,7 @@ class Engine(TopicCarryOver, ChatterDecisions, CompoundDecisions, ProjectDecisio
             # the third is not hopeless (« les tiers lieux » still offers the definition)
             close = turn.judged[:2] + [j for j in turn.judged[2:3]
                                        if j.probability >= cal.clarify_at / 10]
-        faq = self.knowledge.faq
-        return Reply(
-            kind=ReplyKind.CLARIFY,
-            text=NOT_SURE,
-            question=message,
-            score=turn.candidates[0].score,
-            candidates=turn.candidates,
-            suggestions=tuple(Suggestion(j.entry_id, faq[j.entry_id].question) for j in close),
-        )
+        return self._not_sure(message, (j.entry_id for j in close), turn.candidates)
 
     # ------------------------------------------------------------------ composition
 

@@ -12,12 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bot.engine.compose import NOT_SURE
 from bot.engine.confidence import Calibrator
 from bot.engine.intents import split_questions
 from bot.engine.places import Directory
 from bot.engine.reading import Reading
-from bot.engine.reply import Reply, ReplyKind, Suggestion
+from bot.engine.reply import Reply
 from bot.engine.turn import Turn
 from bot.knowledge import Knowledge
 
@@ -46,6 +45,7 @@ class NotLooking:
     _faq_decision: Callable[[Turn, str], Reply]
     _fallback: Callable[..., Reply]
     _about_places: Callable[[str], bool]
+    _not_sure: Callable[..., Reply]  # Composer's
 
     def _without_the_commune(self, r: Reading, also: frozenset[str] = frozenset()) -> Turn:
         """The message judged again with its commune (and the words ``also``) left out."""
@@ -76,8 +76,4 @@ class NotLooking:
                                     if j.probability >= level))
         if len(likely) < 2 or len(split_questions(message)) > 1:
             return self._fallback(message, elsewhere)  # several questions: each is offered
-        faq = self.knowledge.faq
-        return Reply(kind=ReplyKind.CLARIFY, text=NOT_SURE, question=message,
-                     score=elsewhere.candidates[0].score if elsewhere.candidates else 0.0,
-                     candidates=elsewhere.candidates,
-                     suggestions=tuple(Suggestion(i, faq[i].question) for i in likely))
+        return self._not_sure(message, likely, elsewhere.candidates)
