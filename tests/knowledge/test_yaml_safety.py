@@ -5,7 +5,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -32,24 +31,23 @@ def problems_of(path: Path) -> list[str]:
     return [str(p) for p in info.value.problems]
 
 
-def test_an_alias_bomb_is_refused_fast_under_a_memory_limit(tmp_path: Path) -> None:
+def test_an_alias_bomb_is_refused_under_a_memory_limit(tmp_path: Path) -> None:
+    # Expanded, the bomb is 9⁹ nodes: it could not fit in 400 MB nor finish within the
+    # subprocess's timeout. Refused before any expansion, it is a plain French problem.
     root = write_knowledge(tmp_path, themes_yaml=BOMB)
     script = textwrap.dedent(f"""\
-        import resource, time
+        import resource
         resource.setrlimit(resource.RLIMIT_AS, (400 * 2**20, 400 * 2**20))
         from bot.knowledge import KnowledgeError, load_knowledge
-        start = time.perf_counter()
         try:
             load_knowledge({str(root)!r})
         except KnowledgeError as exc:
-            print(time.perf_counter() - start)
             print(exc)
         """)
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           timeout=60, cwd=Path(__file__).resolve().parents[2])
     assert done.returncode == 0, done.stderr
-    elapsed, *messages = done.stdout.splitlines()
-    assert float(elapsed) < 0.5
+    messages = done.stdout.splitlines()
     assert any("knowledge/themes.yaml:1:" in m and "alias" in m for m in messages), messages
 
 
@@ -60,14 +58,12 @@ def test_a_single_anchor_is_refused_with_its_line(tmp_path: Path) -> None:
 
 
 def test_deep_nesting_is_refused_without_recursion_error(tmp_path: Path) -> None:
-    start = time.perf_counter()
     deep = "[" * 20_000 + "]" * 20_000 + "\n"
     [problem] = problems_of(write_knowledge(tmp_path, synonyms_yaml=deep))
     assert "imbrication trop profonde" in problem
     block = "".join(" " * i + "- \n" for i in range(0, 200))  # block style, no brackets
     [problem] = problems_of(write_knowledge(tmp_path, smalltalk_yaml=block))
     assert "imbrication trop profonde" in problem
-    assert time.perf_counter() - start < 5
 
 
 def test_a_directory_named_like_a_faq_file_is_a_french_problem(tmp_path: Path) -> None:
