@@ -72,6 +72,12 @@ def test_a_call_asked_now_is_not_answered_by_the_call_of_2011(engine: Engine, me
     assert reply.entry_id == "aides-aujourdhui" and not reply.text.startswith("C'était")
 
 
+def test_the_apostrophe_of_aujourd_hui_typed_as_a_space_is_one(engine: Engine) -> None:
+    """« hui » alone is no word of the knowledge: it counted as an unknown word."""
+    reply = engine.reply("le département aide-t-il les tiers-lieux aujourd hui ?")
+    assert reply.kind == "answer" and reply.entry_id == "aides-aujourdhui"
+
+
 def test_the_telework_frame_says_what_it_says_of_accidents_and_coworking_fees(
         engine: Engine) -> None:
     reply = engine.reply("mon patron doit payer mon coworking si je télétravaille ?")
