@@ -16,6 +16,7 @@ from bot.engine.confidence import Evidence
 from bot.engine.matching import FaqIndex, Match
 from bot.engine.places import Directory
 from bot.engine.second_opinion import OUT_OF_SCOPE, CentroidModel
+from bot.engine.senses import in_their_workspace_sense
 from bot.engine.text import Normaliser, tokenize
 from bot.knowledge import Commune, FaqEntry, Knowledge, Place
 
@@ -192,8 +193,11 @@ def read(m: Matchers, text: str,
     if location is not None and elsewhere is not None and elsewhere(words):
         location = None
     corrected = m.index.vocabulary.correct_all(words)
-    # « cowoking issy » is a coworking: the kind of place read on the corrected words too
-    place_type = m.directory.find_type(words) or m.directory.find_type(corrected)
+    # « cowoking issy » is a coworking: the kind of place read on the corrected words too;
+    # « bureau de vote » names no kind of place
+    kind_words = in_their_workspace_sense(words)
+    kind_corrected = in_their_workspace_sense(words, corrected)
+    place_type = m.directory.find_type(kind_words) or m.directory.find_type(kind_corrected)
     terms = m.normaliser.terms(corrected)
     # A number the knowledge never uses (« en 2026 », « 3 jours ») is no topic: as an unknown
     # word it would weigh as much as the rarest one and sink a plain question.
@@ -207,8 +211,8 @@ def read(m: Matchers, text: str,
         terms=terms,
         location=location,
         place_type=place_type,
-        place_cue=place_type is not None or m.directory.mentions_type(words)
-        or m.directory.mentions_type(corrected),
+        place_cue=place_type is not None or m.directory.mentions_type(kind_words)
+        or m.directory.mentions_type(kind_corrected),
         faq_matches=[x for x in matches if x.entry_id != PLACES_PSEUDO_ENTRY],
         search_score=next((x.score for x in matches if x.entry_id == PLACES_PSEUDO_ENTRY), 0.0),
         named=m.directory.find_places(words, location),

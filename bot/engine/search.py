@@ -21,6 +21,7 @@ from bot.engine.not_looking import FIGURES_ASKED, NOT_LOOKING, NotLooking
 from bot.engine.places import Directory, kinds_words
 from bot.engine.reading import LOCATION_TERM, Reading
 from bot.engine.reply import Reply, ReplyKind, Suggestion, with_places
+from bot.engine.senses import in_their_workspace_sense
 from bot.engine.text import Normaliser
 from bot.engine.turn import DEFINITION_PREFIX, Thresholds, Turn
 from bot.knowledge import STAFF_CONTACT_ID
@@ -58,9 +59,26 @@ _WORK_WORDS = frozenset({
 })
 
 
+def _workspace_words(r: Reading) -> set[str]:
+    """The message's words that look for somewhere to work (not « bureau de vote »)."""
+    return _WORK_WORDS.intersection(in_their_workspace_sense(r.words))
+
+
+def _in_another_sense(r: Reading) -> bool:
+    """A workspace word of the message names something else (« bureau de vote »)."""
+    return len(in_their_workspace_sense(r.words)) < len(r.words)
+
+
+def _something_else_said(r: Reading) -> bool:
+    """« où se trouve mon bureau de vote à Nanterre ? », « je cherche un poste de comptable à
+    Sceaux »: a workspace word in another meaning, and no other workspace word nor kind of
+    place beside it (a search verb alone is none)."""
+    return _in_another_sense(r) and not r.place_cue and _workspace_words(r) <= _SEARCH_VERBS
+
+
 def names_a_workspace(r: Reading) -> bool:
     """« un coworking », « un poste », « un endroit pour bosser »: a place to work is meant."""
-    return r.place_cue or not _WORK_WORDS.isdisjoint(r.words)
+    return r.place_cue or bool(_workspace_words(r))
 
 
 def wants_somewhere(r: Reading, search_level: float) -> bool:
@@ -135,11 +153,11 @@ class SearchDecisions(NotLooking, Composer):
         if turn.sure or (best is not None and best.probability >= self.calibrator.clarify_at
                          and self._on_topic(r, best.entry_id)):
             return False
-        if not WHY_WORDS.isdisjoint(r.words):
+        if not WHY_WORDS.isdisjoint(r.words) or _something_else_said(r):
             return False
         bare = set(r.terms) <= self._search_vocabulary() | SCAFFOLDING  # the commune alone
         # a workspace named, a search verb alone is none (« je cherche un appartement à… »)
-        workspace = r.place_cue or bool(_WORK_WORDS.intersection(r.words) - _SEARCH_VERBS)
+        workspace = r.place_cue or bool(_workspace_words(r) - _SEARCH_VERBS)
         return bare or workspace or not _WANTING.isdisjoint(r.words)
 
     def _all_of_a_kind(self, turn: Turn, message: str) -> Reply | None:
@@ -202,8 +220,10 @@ class SearchDecisions(NotLooking, Composer):
         r, best = turn.reading, turn.best
         if turn.sure and best is not None and best.entry_id == _PREMISES_ENTRY:
             return True
+        if _something_else_said(r):
+            return True
         if r.place_cue or r.place_type is not None or r.search_score >= self.thresholds.sure or (
-                not _WORK_WORDS.intersection(r.words) <= _SEARCH_VERBS):
+                not _workspace_words(r) <= _SEARCH_VERBS):
             return False  # « où poser mon ordi pour la journée à Suresnes ? » is a search
         if self._kind_vocabulary().intersection(r.terms):  # « un atelier avec des machines »
             return False
@@ -222,7 +242,7 @@ class SearchDecisions(NotLooking, Composer):
             return None  # sure with the commune: « pourquoi La Défense s'intéresse… »
         if not _WANTING.isdisjoint(r.words):  # « y a », « existe »; « trouver » is SEARCH_TERM
             return None
-        if not _WORK_WORDS.isdisjoint(set(r.words) - _GENERIC_PLACE_WORDS):
+        if _workspace_words(r) - _GENERIC_PLACE_WORDS:
             return None
         # the commune must only have cost the answer its confidence: the same entry first,
         # at least likely with it (« …passe Navigo si je travaille à La Défense » was unlikely)
@@ -369,7 +389,10 @@ class SearchDecisions(NotLooking, Composer):
             return self.answer(about_there.best.entry_id, message,
                                about_there.candidates[0].score, about_there.candidates)
         asks_why = not WHY_WORDS.isdisjoint(r.words)  # « pourquoi La Défense… » is no search
-        wants_place = (names_a_workspace(r) or r.search_score >= t.answer) and (
+        # « où se trouve mon bureau de vote à Nanterre ? » reads like a search: the words
+        # alone do not make it one when they say something else
+        looks_like_one = r.search_score >= t.answer and not _in_another_sense(r)
+        wants_place = (names_a_workspace(r) or looks_like_one) and (
             not asks_why or r.search_score >= best_faq + t.places_margin
         )
         finding = r.top is not None and r.top.entry_id == _FINDING_ENTRY

@@ -741,6 +741,27 @@ def test_a_commune_does_not_make_any_question_a_search(engine: Engine, message: 
     assert engine.reply(message).kind is not ReplyKind.PLACES, message
 
 
+@pytest.mark.parametrize("message", [
+    "où est le bureau de vote de Colombes ?", "les horaires du bureau de poste de Clamart",
+    "je cherche un poste de serveur à Puteaux", "un poste d'infirmier à Antony ?",
+    "un lieu de culte à Nanterre", "les espaces verts de Meudon",
+    "un local à vélos à Sèvres", "je voudrais travailler comme vendeuse à Issy",
+])
+def test_a_workspace_word_in_another_meaning_is_no_search(engine: Engine, message: str) -> None:
+    # « bureau », « poste », « lieu », « espace », « local », « travailler » beside a commune
+    # listed its coworkings
+    assert engine.reply(message).kind is not ReplyKind.PLACES, message
+
+
+@pytest.mark.parametrize("message", [
+    "je cherche un bureau à Rueil", "un poste de travail à Clamart", "un poste à la journée à Issy",
+    "un lieu de travail partagé à Antony", "travailler comme freelance dans un coworking à Boulogne",
+])
+def test_a_workspace_word_in_its_own_meaning_is_still_a_search(engine: Engine,
+                                                               message: str) -> None:
+    assert engine.reply(message).kind is ReplyKind.PLACES, message
+
+
 def test_premises_for_a_project_are_the_premises_entry_not_a_search(engine: Engine) -> None:
     reply = engine.reply("je cherche un local pour mon tiers-lieu à Nanterre")
     assert (reply.kind, reply.entry_id) == (ReplyKind.ANSWER, "trouver-locaux")
