@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.engine.geofiles import OUTSIDE_FILE, STATIONS_FILE, Spot, read_geography
-from bot.engine.places import Directory, PhraseFinder, distance_km
+from bot.engine.places import Directory, Found, PhraseFinder, distance_km
+from bot.engine.text import STOP_WORDS, tokenize
 from bot.knowledge import Commune, Knowledge
 
 __all__ = ["OUTSIDE_FILE", "STATIONS_FILE", "STATIONS_SOURCE", "Geography", "Located", "Spot"]
@@ -33,6 +34,10 @@ class Located:
 
     commune: Commune | None = None
     spot: Spot | None = None
+
+
+# « -sur- », « -sous- », « -aux- », « -lès- »: a commune's name goes on
+_NAME_GOES_ON = frozenset({"sur", "sous", "aux", "lez", "les"})
 
 
 class Geography:
@@ -87,8 +92,30 @@ class Geography:
             return False
         outside = [f for f in self._outside_finder.find(words, fuzzy=False)
                    if not _is_grand_paris(words, f.start)]
-        return any(o.start <= c.start and c.end <= o.end and o.end - o.start > c.end - c.start
-                   for o in outside for c in communes)
+        if any(o.start <= c.start and c.end <= o.end and o.end - o.start > c.end - c.start
+               for o in outside for c in communes):
+            return True
+        stations = self._station_finder.find(words, fuzzy=False)
+        return any(self._continued_otherwise(words, c) for c in communes
+                   if not any(s.start <= c.start < s.end for s in stations))
+
+    def _continued_otherwise(self, words: Sequence[str], found: Found) -> bool:
+        """« Neuilly-sur-Marne », « Fontenay-sous-Bois », « Châtillon-sur-Seine », « Neuilly-
+        Plaisance »: a commune of the 92 begun (its name or the start of it), then continued as
+        its name does not go on — another commune, which the list of places outside may not
+        know. A word of the knowledge after it (« Neuilly pas cher ») is no continuation."""
+        said = list(words[found.start:found.end])
+        official = tokenize(found.value.name)  # type: ignore[attr-defined]
+        if official[:1] in (["le"], ["la"], ["les"]) and said[:1] != official[:1]:
+            official = official[1:]  # « au Plessis-Trévise »: the article went into « au »
+        if official[:len(said)] != said:
+            return False  # a typo or a short form that is no start of the name
+        rest, after = official[len(said):], list(words[found.end:found.end + 2])
+        if len(after) == 2 and after[0] in _NAME_GOES_ON:
+            return after != rest[:2]
+        return bool(rest) and bool(after) and after[0] not in rest and (
+            after[0] not in self.directory.known_words and after[0] not in STOP_WORDS
+            and not self.directory.location_finder.find(after[:1], fuzzy=False))
 
     def around(self, lat: float, lon: float, within_km: float = 2.0) -> Commune | Spot | None:
         """The commune of the 92, or the commune or arrondissement outside it, whose centre is

@@ -172,6 +172,7 @@ class Directory:
     def __init__(self, knowledge: Knowledge, known_words: frozenset[str] = frozenset(),
                  split: Callable[[str], Sequence[str]] | None = None) -> None:
         self.knowledge = knowledge
+        self.known_words = known_words  # the FAQ's words: no place name is made of them
         self.communes = {c.name: c for c in knowledge.communes}
         self.places = tuple(knowledge.places.values())
         self.location_finder = PhraseFinder(

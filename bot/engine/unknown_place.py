@@ -42,6 +42,12 @@ _ARTICLES = frozenset({"la", "le", "les", "l"})
 _MAX_CHARS = 200  # a place search is short; a long message ending on « à Rouen » is no search
 
 
+def _name_of(found: re.Match[str]) -> str:
+    """The name found, without the « au » of « un tiers-lieu au Plessis-Trévise »."""
+    name = found.group(1).strip(" -'’")
+    return re.sub(r"^(?i:aux?)\s+(?=\w)", "", name)
+
+
 def word_after_a_kind(text: str) -> str | None:
     """« coworking nanter », « je cherche un coworking a nanter »: what follows a kind of place
     or closes the message after « à », in any case. Only ever compared with the communes (a
@@ -50,7 +56,7 @@ def word_after_a_kind(text: str) -> str | None:
     found = _KIND_THEN_NAME.match(text) or _AT_THE_END.search(text)
     if found is None:
         return None
-    name = found.group(1).strip(" -'’")
+    name = _name_of(found)
     return None if fold(name) in _NOT_A_PLACE else name
 
 
@@ -62,7 +68,7 @@ def unknown_place_name(text: str, vocabulary: Vocabulary) -> str | None:
         found = _KIND_THEN_NAME.match(text)
         if found is None or not found.group(1)[0].isupper():
             return None
-    name = found.group(1).strip(" -'’")
+    name = _name_of(found)
     words = [fold(w) for w in re.split(r"[\s'’-]+", name) if w]
     if not words or any(w in _NOT_A_PLACE for w in words):
         return None

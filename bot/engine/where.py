@@ -25,7 +25,7 @@ from bot.engine.places import Directory, Found, kind_words
 from bot.engine.reading import Reading
 from bot.engine.reply import Reply, ReplyKind, SourceRef, Suggestion
 from bot.engine.search import HOME_VERBS, SEARCH_TERM, WHY_WORDS, names_a_workspace
-from bot.engine.text import Normaliser, fold
+from bot.engine.text import Normaliser, fold, tokenize
 from bot.engine.turn import DEFINITION_PREFIX, Thresholds, Turn
 from bot.engine.unknown_place import unknown_place_name, word_after_a_kind
 from bot.engine.visits import about_any_place
@@ -177,7 +177,12 @@ class WhereDecisions(Composer):
         lower_case = name is None  # « coworking nanter »: only ever a commune's typo
         if lower_case:
             name = word_after_a_kind(turn.focus or r.text)
-        close = self.directory.location_finder.closest_name(name) if name else None
+        # « Neuilly-sur-Marne », « Fontenay-sous-Bois »: no typo of a commune of the 92, but
+        # another commune, made of words the knowledge knows
+        another = name is not None and self.geo.names_a_longer_place_outside(tokenize(name))
+        lower_case = lower_case and not another
+        close = self.directory.location_finder.closest_name(name) if name and not another \
+            else None
         if name is None or (close is None and lower_case):
             return None
         if close is not None:

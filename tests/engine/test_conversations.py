@@ -344,6 +344,26 @@ def test_a_name_outside_that_holds_a_commune_of_the_92_is_outside(engine: Engine
     assert engine.reply("un coworking à Clichy").commune == "Clichy"  # the 92's own stays
 
 
+@pytest.mark.parametrize(("message", "name"), [
+    ("un coworking à Neuilly-sur-Marne ?", "Neuilly-sur-Marne"),
+    ("fablab a fontenay sous bois", "fontenay sous bois"),
+    ("Y a-t-il un tiers-lieu à Châtillon-sur-Seine ?", "Châtillon-sur-Seine"),
+    ("coworking à Neuilly-Plaisance", "Neuilly-Plaisance"),
+])
+def test_a_commune_of_the_92_continued_otherwise_is_another_commune(
+        engine: Engine, message: str, name: str) -> None:
+    # each got the places of Neuilly-sur-Seine, Fontenay-aux-Roses or Châtillon, or
+    # « Je pense que vous parlez de Neuilly-sur-Seine »
+    reply = engine.reply(message)
+    assert f"Je ne trouve pas « {name} » parmi les communes des Hauts-de-Seine" in reply.text
+    assert not reply.places and reply.commune is None
+    for ours, commune in (("coworking à Neuilly", "Neuilly-sur-Seine"),
+                          ("un coworking à Neuilly Porte Maillot", "Neuilly-sur-Seine"),
+                          ("fablab à Fontenay", "Fontenay-aux-Roses"),
+                          ("coworking issy moulineaux", "Issy-les-Moulineaux")):
+        assert engine.reply(ours).commune == commune, ours
+
+
 def test_a_bordering_commune_gets_the_nearest_places_of_the_92(engine: Engine) -> None:
     assert engine.reply("un coworking à Versailles ?").places
     assert not engine.reply("Un Fab Lab à Saclay ?").places  # Saclay does not border the 92
