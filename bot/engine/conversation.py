@@ -35,6 +35,8 @@ class Conversation:
     unsure_between: tuple[str, ...] = field(default=())
 
     def remember(self, reply: Reply) -> None:
+        if reply.kind is ReplyKind.SMALLTALK:
+            return  # « merci », « tu parles anglais ? »: then « et l'adresse ? » is the list's
         self.last_kind = reply.kind
         self.unsure_between = ()  # a button pressed answers the choice (the engine sets it anew)
         shown = tuple(p.id for p in reply.places)

@@ -96,7 +96,9 @@ class SmallTalk:
                 continue  # (« a+ » is a goodbye alone, not the « a » of « y a des sous ? »)
             i = _find(rest, tokens)
             while i is not None:
-                intents.append(intent)
+                # « merci pour votre aide »: thanks for the help, no call for it
+                if not (intent == "help" and len(tokens) == 1 and "thanks" in intents):
+                    intents.append(intent)
                 del rest[i : i + len(tokens)]
                 i = _find(rest, tokens)
         if not intents and emoji and not words:

@@ -745,6 +745,27 @@ def test_everyday_reactions_are_small_talk(engine: Engine, message: str, intent:
     assert (reply.kind, reply.smalltalk_intent) == (ReplyKind.SMALLTALK, intent), message
 
 
+def test_thanks_for_the_help_are_thanks_not_a_call_for_help(engine: Engine) -> None:
+    reply = engine.reply("merci beaucoup pour votre aide")
+    assert (reply.kind, reply.smalltalk_intent) == (ReplyKind.SMALLTALK, "thanks")
+    assert engine.reply("j'ai besoin d'aide").smalltalk_intent == "help"
+
+
+def test_asked_which_language_it_speaks_it_says_french(engine: Engine) -> None:
+    for message in ("tu parles anglais ?", "en français svp"):
+        reply = engine.reply(message)
+        assert reply.smalltalk_intent == "language", message
+        assert reply.text.startswith("Je réponds en français uniquement")
+    # the word « anglais » inside a question is no question about the assistant's language
+    assert engine.reply("c'est quoi un tiers-lieu en anglais ?").kind is not ReplyKind.SMALLTALK
+
+
+def test_small_talk_in_between_keeps_the_list_in_view(engine: Engine) -> None:
+    replies = talk(engine, "un coworking à Boulogne", "merci !", "et l'adresse ?")
+    listed, card = replies[0], replies[-1]
+    assert card.kind is ReplyKind.PLACES and card.places[0].id == listed.places[0].id
+
+
 def test_small_talk_followed_by_a_question_is_the_question(engine: Engine) -> None:
     for message in ("très clair, mais combien ça coûte ?",
                     "le projet est intéressant mais comment le financer ?"):
