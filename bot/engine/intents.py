@@ -356,6 +356,9 @@ class VisitDetail:
     asked: re.Pattern[str]
     given: re.Pattern[str]  # over the folded texts of the place and its entry
     general: bool  # asked without a place, is it still this detail? (« le wifi » is a service)
+    # asked with no place in view, still about the places (« y a du wifi ? »); not « comment
+    # adhérer ? » after France Tiers-Lieux
+    placeless: bool = True
 
 
 _DETAILS = (
@@ -380,6 +383,19 @@ _DETAILS = (
                            r"|handicape|handicapes|handicapee|handicapees|handicap)\b"),
                 re.compile(r"\b(?:pmr|fauteuil|mobilite reduite|handicap\w*)\b"),
                 general=False),
+    VisitDetail("d'information sur les salles de réunion",
+                re.compile(r"\bsalles? (?:de )?(?:reunions?|reu|conferences?)\b"),
+                re.compile(r"\bsalles? (?:de )?(?:reunions?|conferences?)\b"), general=False),
+    # « et le tel ? », « son numéro ? » (not « un tel lieu »)
+    VisitDetail("de numéro de téléphone",
+                re.compile(r"\b(?:telephone|(?:le|son|leur|du) (?:tel|num|numero)"
+                           r"|numero de (?:tel|telephone))\b"),
+                re.compile(r"\b0\d(?:[ .]?\d\d){4}\b|\btelephone\b"), general=False),
+    # « faut s'inscrire ? », « il faut être membre ? »
+    VisitDetail("les conditions d'inscription",
+                re.compile(r"\b(?:inscrire|inscription|adherer|adhesion|adherent|membre|membres)\b"),
+                re.compile(r"\b(?:inscription|adhesion|adherents?|membres?)\b"), general=False,
+                placeless=False),
 )
 
 

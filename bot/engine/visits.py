@@ -64,7 +64,7 @@ class VisitDecisions(Composer):
         best = turn.best
         weak = best is None or best.probability < self.calibrator.clarify_at or (
             self._one_loose_word(r, best.entry_id))  # not even a « Vouliez-vous dire… »
-        if not turn.sure and weak and (len(r.words) <= _SHORT_VISIT or (
+        if not turn.sure and weak and detail.placeless and (len(r.words) <= _SHORT_VISIT or (
                 r.place_cue and len(r.words) <= 2 * _SHORT_VISIT)):
             return self._nowhere_given(detail, turn, message)
         return None

@@ -101,6 +101,26 @@ def test_a_visit_detail_asked_of_no_place_is_said_honestly(engine: Engine, messa
     assert "« coworking à Nanterre »" in reply.text
 
 
+@pytest.mark.parametrize(("follow_up", "detail"), [
+    ("salle de réu ?", "d'information sur les salles de réunion"),
+    ("et le tel ?", "de numéro de téléphone"),
+    ("faut s'inscrire ?", "les conditions d'inscription"),
+])
+def test_a_visit_detail_after_a_list_is_said_of_the_place_in_view(
+        engine: Engine, follow_up: str, detail: str) -> None:
+    listed, reply = talk(engine, "un coworking à Montrouge", follow_up)
+    place = listed.places[0]
+    assert reply.text.startswith(f"Mes sources ne donnent pas {detail}")
+    assert place.name in reply.text.split("\n")[0] and reply.places[0].id == place.id
+
+
+def test_joining_a_network_is_no_visit_detail_of_the_places(engine: Engine) -> None:
+    _, reply = talk(engine, "c'est quoi France Tiers-Lieux ?", "comment adhérer ?")
+    assert "conditions d'inscription des lieux" not in reply.text
+    assert not engine.reply("un tel lieu existe à Nanterre ?").text.startswith(
+        "Mes sources ne donnent pas de numéro")
+
+
 def test_services_a_project_offers_are_no_visit_detail(engine: Engine) -> None:
     reply = engine.reply("cest koi le minimum a avoir ds un coworking wifi imprimante ?")
     assert not reply.text.startswith("Mes sources ne donnent pas")
