@@ -52,6 +52,9 @@ _WHEN = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
 _FIGURE = re.compile(r"(?<![°\w])(?!(?:1[89]|20)\d\d\b)\d")  # not a year, nor « n°12 »
 _ASPECTS = {"quand": _WHEN, "date": _WHEN, "dates": _WHEN, "annee": _WHEN, "depuis": _WHEN,
             "combien": _FIGURE, "nombre": _FIGURE, "chiffre": _FIGURE, "chiffres": _FIGURE}
+_NOTHING_MORE = ("Ma réponse précédente dit tout ce que mes sources en savent : je n'ai rien "
+                 "de plus précis sur ce point. Les questions proposées ou le contact ci-dessous "
+                 "peuvent vous aider.")
 # words that point back to the place just shown
 _POINTING = frozenset({"il", "elle", "ils", "elles", "y", "ce", "cet", "cette", "ca", "la",
                        "labas", "leur", "leurs", "son", "sa", "ses", "lieu", "endroit", "on"})
@@ -209,7 +212,17 @@ class TopicCarryOver:
         if entry.place is not None and asked is not _WHEN:
             return reply
         if asked is None and not what_about:
-            return reply
+            if not (again and new) or self._one(message, message, Conversation()).entry_id == (
+                    entry.id):
+                return reply  # asked again in other words (« je cherche les aides du 92 »)
+            # « quel taux de remplissage viser ? », « ils ont acheté le bâtiment ? »: a telling
+            # word the answer just given may say in one sentence; if not, saying so beats
+            # giving the whole answer again, word for word
+            said = self._sentences_giving(entry.answer, own, new, None)
+            text = ("Ce qu'en disent mes sources : " + " ".join(said) if said
+                    else _NOTHING_MORE)
+            return replace(self.answer(entry.id, message, reply.score, reply.candidates),
+                           text=text)
         said = self._sentences_giving(entry.answer, own, new, asked)
         if said:
             text = "Ce qu'en disent mes sources : " + " ".join(said)

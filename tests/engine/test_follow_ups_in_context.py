@@ -251,3 +251,16 @@ def test_since_when_after_a_place_s_answer_is_its_date(engine: Engine) -> None:
     *_, since = talk(engine, "Casaco", "depuis quand ?")
     assert since.entry_id == "casaco" and "2014" in since.text
     assert since.text.startswith("Ce qu'en disent mes sources")
+
+
+def test_a_follow_up_the_answer_just_given_says_nothing_of_is_not_given_it_again(
+        engine: Engine) -> None:
+    """« qui a participé ? » right after the workshop: the same answer word for word says
+    nothing new; that nothing more is known, with the questions and contact beside it, does."""
+    answer, who = talk(engine, "c'était quoi l'atelier du 19 septembre ?", "qui a participé ?")
+    assert who.entry_id == answer.entry_id and who.text != answer.text
+    assert who.text.startswith(("Ma réponse précédente dit tout", "Ce qu'en disent mes sources"))
+    # the same question asked again in other words gets its answer again
+    answer, again = talk(engine, "le département aide-t-il les tiers-lieux aujourd'hui ?",
+                         "je cherche les aides du département 92")
+    assert again.entry_id == answer.entry_id and again.text == answer.text
