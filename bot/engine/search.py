@@ -165,8 +165,9 @@ class SearchDecisions(NotLooking, Composer):
         le 92 »: a kind of place asked of the whole département, when the directory has few of
         them; for a kind of which it has many, the commune is asked."""
         r = turn.reading
-        if turn.sure or r.place_type is None or _THE_DEPARTEMENT.isdisjoint(r.words):
-            return None
+        if (turn.sure and not self._defines_unasked(turn)) or r.place_type is None or (
+                _THE_DEPARTEMENT.isdisjoint(r.words)):
+            return None  # sure of a definition is no answer to « les fab labs du 92 »
         found = self.directory.of_type(r.place_type)
         if not found or len(found) > _ALL_AT_ONCE:
             return None
@@ -186,14 +187,19 @@ class SearchDecisions(NotLooking, Composer):
             contacts=self._contacts(STAFF_CONTACT_ID),
         )
 
+    @staticmethod
+    def _defines_unasked(turn: Turn) -> bool:
+        """The best entry defines a kind of place, and no definition is asked (« je cherche
+        ce qu'est un fablab » asks one)."""
+        return (turn.best is not None and turn.best.entry_id.startswith(DEFINITION_PREFIX)
+                and "definition" not in turn.reading.terms)
+
     def _looks_without_a_commune(self, turn: Turn) -> bool:
         """« je cherche un bureau », « je cherche un fablab »: somewhere to work is looked for,
         in no commune, and no answer is sure. Where is the question to ask back."""
         r = turn.reading
         # sure of a definition is no answer to « je cherche un télécentre » either
-        defines = (turn.best is not None and turn.best.entry_id.startswith(DEFINITION_PREFIX)
-                   and "definition" not in r.terms)  # « je cherche ce qu'est un fablab »
-        if (turn.sure and not defines) or r.named or SEARCH_TERM not in r.terms or (
+        if (turn.sure and not self._defines_unasked(turn)) or r.named or SEARCH_TERM not in r.terms or (
                 not names_a_workspace(r)):
             return False
         content = set(r.terms) - SCAFFOLDING - {SEARCH_TERM}

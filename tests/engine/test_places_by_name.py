@@ -174,6 +174,9 @@ def test_two_communes_with_nothing_known_still_say_so(engine: Engine) -> None:
     "combien de fab labs dans le département",
     "je cherche une imprimante 3D en accès libre dans le 92",
     "les fablabs des hauts-de-seine",
+    # sure of the definition of a fab lab, which names only the one of 2014 at Gennevilliers
+    "les fab labs du 92",
+    "salut, j'ai besoin d'une imprimante 3D pour un projet perso, ya un fablab dans le 92 ?",
 ])
 def test_a_kind_the_directory_has_few_of_is_listed_for_the_whole_departement(
         engine: Engine, message: str) -> None:
@@ -186,6 +189,8 @@ def test_a_kind_the_directory_has_few_of_is_listed_for_the_whole_departement(
 
 def test_a_kind_it_has_many_of_still_asks_for_the_commune(engine: Engine) -> None:
     assert engine.reply("je cherche un coworking dans le 92").kind is not ReplyKind.PLACES
+    # and a definition asked of the 92 is still the definition
+    assert engine.reply("qu'est-ce qu'un fab lab dans le 92 ?").entry_id == "definition-fablab"
 
 
 def test_the_lac_of_sevres_by_its_short_name(engine: Engine) -> None:
