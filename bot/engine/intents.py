@@ -367,6 +367,10 @@ _DETAILS = (
         re.compile(rf"\bhoraires?\b|\bheures? d ouverture\b|\bjours? d ouverture\b"
                    rf"|\b{_OPEN} (?:(?:le|la|les|l|en|pendant|jusqu a|a partir de) )*{_WHEN}\b"
                    r"|\b24 ?h ?24\b|\b7 ?j ?7\b"
+                   # « c'est ouvert quand ? » (not « ça a ouvert quand ? », a date)
+                   # (elisions dropped: « c'est » is « est »)
+                   rf"|\b(?:est|sont)(?: il| elle| ils| elles)?"
+                   rf" {_OPEN} quand\b|\bquand est ce (?:que|qu)(?: il| elle)? est {_OPEN}\b"
                    # « et le dimanche ? » after « c'est ouvert le samedi ? »: the day alone
                    rf"|^(?:et )?(?:le |la |les |l |en |pendant |ce )?{_WHEN}(?: aussi| alors)?$"),
         re.compile(r"\bhoraires?\b|\bouvert (?:du|de|tous)\b|\b\d{1,2} ?h(?: ?\d\d)?\b"),

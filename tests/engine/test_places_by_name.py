@@ -114,6 +114,13 @@ def test_a_visit_detail_after_a_list_is_said_of_the_place_in_view(
     assert place.name in reply.text.split("\n")[0] and reply.places[0].id == place.id
 
 
+def test_open_when_is_the_hours_and_opened_when_a_date(engine: Engine) -> None:
+    _, hours = talk(engine, "un fab lab à Malakoff", "c'est ouvert quand ?")
+    assert hours.text.startswith("Mes sources ne donnent pas les horaires")
+    _, since = talk(engine, "Qu'est-ce que Casaco ?", "ça a ouvert quand ?")
+    assert not since.text.startswith("Mes sources ne donnent pas les horaires")
+
+
 def test_joining_a_network_is_no_visit_detail_of_the_places(engine: Engine) -> None:
     _, reply = talk(engine, "c'est quoi France Tiers-Lieux ?", "comment adhérer ?")
     assert "conditions d'inscription des lieux" not in reply.text
