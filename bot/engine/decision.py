@@ -30,6 +30,7 @@ from bot.engine.intents import (
     rejects_the_reply,
     split_questions,
     visit_detail,
+    wants_a_place_listed,
 )
 from bot.engine.matching import SCAFFOLDING
 from bot.engine.projects import (
@@ -252,7 +253,9 @@ class Engine(TopicCarryOver, ChatterDecisions, CompoundDecisions, ProjectDecisio
             follow = self._follow_up(reading, message, conversation)  # « c'est où ? »
             return follow or self._some_there(reading, message, conversation) or (
                 self._fallback(message))  # « il y en a déjà ? »
-        if claims_an_error(text):  # « l'adresse de Casaco est fausse », even after its card
+        if claims_an_error(text) or wants_a_place_listed(reading.words):
+            # « l'adresse de Casaco est fausse », even after its card; « comment faire ajouter
+            # mon coworking à votre liste ? »
             return self._report_invited(self._turn(reading), message)
         follow = self._follow_up(reading, message, conversation)
         if follow is not None:

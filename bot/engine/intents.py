@@ -269,6 +269,26 @@ def claims_an_error(text: str) -> bool:
     return bool(_WRONG.search(folded)) and not asks_something(text)
 
 
+# « comment faire ajouter mon coworking à votre liste ? », « notre fab lab n'apparaît pas chez
+# vous »: a place's manager asks how to be listed (folded words)
+_A_PLACE = (r"\b(?:mon|notre|ma|un|le|ce|nouveau|notre nouveau) (?:tiers lieux?|coworking|fablab|"
+            r"fab lab|espace|lieu|atelier|telecentre|structure|etablissement)\b")
+_LISTED = r"\b(?:referenc\w*|figur\w*|apparai\w*|apparait|recens\w*|repertori\w*)"
+_ADDED = r"\b(?:ajout\w*|rajout\w*|inscri\w*|integr\w*)"
+_YOUR_LIST = (r"\b(?:liste|listes|annuaire|repertoire|base|carte|vos lieux|vos reponses|"
+              r"votre site|chez vous|dans vos|l assistant|votre assistant|votre bot|le bot)\b")
+_ADD_A_PLACE = re.compile(
+    rf"(?={_A_PLACE})(?=.*{_LISTED})|(?=.*{_A_PLACE})(?=.*{_ADDED})(?=.*{_YOUR_LIST})"
+    r"|\blieux? manquants?\b|\b(?:il|y) manque (?:un|des|mon|notre) (?:lieu|tiers lieu|"
+    r"coworking|fablab|fab lab)\b")
+
+
+def wants_a_place_listed(words: Sequence[str]) -> bool:
+    """A place's manager asks how to get it listed: /signaler is the way in, as for an error
+    pointed out (:func:`claims_an_error`), not a search of its commune."""
+    return bool(_ADD_A_PLACE.search(" ".join(words)))
+
+
 def asks_something(text: str) -> bool:
     """The message asks a question (« J'habite Rueil, faut-il être entrepreneur… »), rather than
     only naming what it looks for (« fab lab a antony pr decouper du bois »)."""

@@ -864,12 +864,17 @@ def test_a_wrong_address_said_after_a_card_is_a_report(engine: Engine) -> None:
     "Il manque mon coworking dans votre liste, il est à Vanves",
     "mon coworking n'est pas dans votre liste", "le site que vous donnez ne marche pas",
     "c'était fermé",
+    # asked how, by the place's manager: the same way in, not a search of Levallois
+    "comment faire ajouter mon coworking à votre liste ?",
+    "j'ai un coworking à Levallois depuis 2017, comment le faire apparaître dans vos réponses ?",
 ])
 def test_a_missing_place_or_a_dead_site_is_a_report(engine: Engine, message: str) -> None:
     reply = engine.reply(message)
     assert reply.smalltalk_intent == "report" and "/signaler" in reply.text, message
     # asked, it stays a question
     assert engine.reply("Casaco a fermé ?").entry_id == "casaco"
+    assert engine.reply("comment ajouter un fab lab à notre tiers-lieu ?").smalltalk_intent != (
+        "report")
 
 
 def test_several_communes_and_paris_read_as_french(engine: Engine) -> None:
