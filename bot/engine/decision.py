@@ -66,6 +66,10 @@ from bot.knowledge import STAFF_CONTACT_ID, Commune, Knowledge, default_knowledg
 # Toulouse a fêté ses deux ans : quel constat tirez-vous… ») is a question, not a search.
 _SEARCH_LENGTH = 8
 _OUTSIDE_LENGTH = 5  # terms of a message about a commune outside the 92 that looks for nothing
+# what such a message says of the assistant's reach (« vous couvrez aussi ? », « ça marche
+# quand même, votre service ? »)
+_COVERAGE = "couvrir couvrez couvre marche fonctionne service zone secteur concerne valable " \
+    "quand même hauts-de-seine département"
 # Two or three questions in one message are taken one by one; more are a list of headings
 # (« Quelle taille ? Quel emplacement ? Quel quartier ? … »), read as one message.
 _MAX_QUESTIONS = 3
@@ -338,6 +342,9 @@ class Engine(TopicCarryOver, ChatterDecisions, CompoundDecisions, ProjectDecisio
             # the 92 and nothing the FAQ is sure of
             outside = (self.geo.outside(r.words) if r.location is None and not turn.sure
                        and len(r.terms) <= _OUTSIDE_LENGTH else None)
+            if outside is not None and len(self._said_besides_a_search(r) - self._terms_of(
+                    [outside.name, _COVERAGE])) > 1:
+                outside = None  # « les Jeux olympiques de Paris », « une nuit d'hôtel à Marseille »
             if outside is not None:
                 return self._grants_outside(outside, turn, message) or self._with_candidates(
                     self._outside(outside, r, message), turn.candidates)

@@ -143,6 +143,11 @@ class SearchDecisions(NotLooking, Composer):
         n = self.normaliser
         return frozenset(term for text in texts for term in n.terms(n.words(text)))
 
+    def _said_besides_a_search(self, r: Reading) -> set[str]:
+        """What a message says besides a search: « les Jeux olympiques de Paris » says two
+        things that are no place, « je suis de Lyon, vous couvrez aussi ? » one at most."""
+        return set(r.terms) - self._search_vocabulary() - SCAFFOLDING - {SEARCH_TERM}
+
     def _nothing_better_there(self, turn: Turn) -> bool:
         """« j'habite Colombes y a un truc pas loin ? », « Bois-Colombes », a long message that
         ends on « je cherche un endroit pas trop loin… »: a commune of the 92, something wanted
@@ -233,7 +238,7 @@ class SearchDecisions(NotLooking, Composer):
             return False  # « où poser mon ordi pour la journée à Suresnes ? » is a search
         if self._kind_vocabulary().intersection(r.terms):  # « un atelier avec des machines »
             return False
-        return bool(set(r.terms) - self._search_vocabulary() - SCAFFOLDING - {SEARCH_TERM})
+        return bool(self._said_besides_a_search(r))
 
     def _question_about_there(self, turn: Turn) -> Turn | None:
         """« je suis élue à Antony, que fait le département pour les tiers lieux ? », « combien

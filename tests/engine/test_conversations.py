@@ -332,6 +332,17 @@ def test_another_departement_is_said_to_be_outside(engine: Engine, message: str,
     assert reply.entry_id == "hors-hauts-de-seine" and not reply.places
 
 
+@pytest.mark.parametrize("message", [
+    "Les Jeux olympiques de Paris 2024", "Combien coûte une nuit d'hôtel à Marseille ?",
+    "le prix d'un café à Paris",
+])
+def test_a_place_outside_named_in_something_else_is_no_question_of_coverage(
+        engine: Engine, message: str) -> None:
+    # each got « Paris n'est pas dans les Hauts-de-Seine… », an answer to no question asked
+    assert engine.reply(message).kind is not ReplyKind.ANSWER, message
+    assert engine.reply("je suis à Lyon, vous couvrez aussi ?").entry_id == "hors-hauts-de-seine"
+
+
 @pytest.mark.parametrize(("message", "name"), [
     ("un coworking à Boulogne sur Mer", "Boulogne-sur-Mer"),
     ("un coworking à Clichy-sous-Bois", "Clichy-sous-Bois"),
