@@ -415,6 +415,14 @@ _DETAILS = (
                 re.compile(r"\b(?:telephone|(?:le|son|leur|du) (?:tel|num|numero)"
                            r"|numero de (?:tel|telephone))\b"),
                 re.compile(r"\b0\d(?:[ .]?\d\d){4}\b|\btelephone\b"), general=False),
+    # « qui dirige l'Electrolab ? », « qui a fondé Casaco ? »: the sources rarely name people
+    VisitDetail("le nom des responsables",
+                re.compile(r"\bqui (?:dirige|gere|anime|a fonde|a cree|l a fonde|l a cree)\b"
+                           r"|\b(?:directeur|directrice|president|presidente|fondateur|fondatrice|"
+                           r"fondateurs|dirigeant|dirigeants|dirigeante|gerant|gerante)\b"),
+                re.compile(r"\b(?:fonde par|fondee par|cree par|creee par|dirige par|dirigee par|"
+                           r"directeur|directrice|president|presidente|fondateur|fondatrice)\b"),
+                general=False, placeless=False),
     # « faut s'inscrire ? », « il faut être membre ? »
     VisitDetail("les conditions d'inscription",
                 re.compile(r"\b(?:inscrire|inscription|adherer|adhesion|adherent|membre|membres)\b"),

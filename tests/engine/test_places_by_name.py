@@ -114,6 +114,13 @@ def test_a_visit_detail_after_a_list_is_said_of_the_place_in_view(
     assert place.name in reply.text.split("\n")[0] and reply.places[0].id == place.id
 
 
+def test_who_runs_a_place_is_said_not_given_with_its_card(engine: Engine) -> None:
+    reply = engine.reply("Qui dirige l'Electrolab ?")
+    assert reply.text.startswith("Mes sources ne donnent pas le nom des responsables de "
+                                 "l'Electrolab")
+    assert reply.places and reply.places[0].name == "Electrolab"
+
+
 def test_open_when_is_the_hours_and_opened_when_a_date(engine: Engine) -> None:
     _, hours = talk(engine, "un fab lab à Malakoff", "c'est ouvert quand ?")
     assert hours.text.startswith("Mes sources ne donnent pas les horaires")
