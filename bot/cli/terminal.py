@@ -96,8 +96,9 @@ class _Session:
         shown = len(self.themes) or len(self.suggestions)
         if shown and number <= 20:  # « 3 » when two were shown: say so, keep them
             listed = numbered(self.suggestions) if self.suggestions else ""
-            self.output.write(f"Il n'y a que {shown} choix : tapez un numéro de 1 à {shown}."
-                              + (f"\n{listed}" if listed else ""))
+            limit = ("Il n'y a qu'un choix : tapez 1." if shown == 1 else
+                     f"Il n'y a que {shown} choix : tapez un numéro de 1 à {shown}.")
+            self.output.write(limit + (f"\n{listed}" if listed else ""))
             return True
         return False
 

@@ -216,9 +216,13 @@ class TopicCarryOver:
                     entry.id):
                 return reply  # asked again in other words (« je cherche les aides du 92 »)
             # « quel taux de remplissage viser ? », « ils ont acheté le bâtiment ? »: a telling
-            # word the answer just given may say in one sentence; if not, saying so beats
-            # giving the whole answer again, word for word
+            # word the answer may say in one sentence; if not, and that answer is the one just
+            # given (not an older topic kept over a fallback), saying so beats giving it again
             said = self._sentences_giving(entry.answer, own, new, None)
+            just_given = conversation.last_kind is ReplyKind.ANSWER and (
+                conversation.last_entry_id == entry.id)
+            if not said and not just_given:
+                return reply
             text = ("Ce qu'en disent mes sources : " + " ".join(said) if said
                     else _NOTHING_MORE)
             return replace(self.answer(entry.id, message, reply.score, reply.candidates),
@@ -249,9 +253,11 @@ class TopicCarryOver:
                 continue
             # « Depuis la loi NOTRe, il ne peut plus… »: the sentence before names « il »
             leads = k > 0 and not _POINTING_BACK.isdisjoint(tokenize(sentence)[:8])
-            said.append((len(own & terms), f"{sentences[k - 1]} {sentence}" if leads else sentence))
+            said.append((len(own & terms), (k - 1, k) if leads else (k,)))
         best = max((score for score, _ in said), default=0)
-        return [sentence for score, sentence in said if score == best]
+        # each sentence once, in the answer's order (a sentence before may be chosen too)
+        chosen = sorted({k for score, ks in said if score == best for k in ks})
+        return [sentences[k] for k in chosen]
 
     def _about_the_place_in_view(self, message: str, reply: Reply,
                                  conversation: Conversation) -> Reply:

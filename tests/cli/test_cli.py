@@ -159,6 +159,9 @@ def test_a_number_beyond_the_suggestions_says_how_many_there_are(engine: Engine)
     out = io.StringIO()
     run_chat(engine, io.StringIO("c'est quoi un tiers-lieu ?\n9\n"), out)
     assert "Il n'y a que 3 choix : tapez un numéro de 1 à 3." in out.getvalue()
+    out = io.StringIO()
+    run_chat(engine, io.StringIO("je cherche un fablab\n9\n"), out)  # one button
+    assert "Il n'y a qu'un choix : tapez 1." in out.getvalue()
 
 
 @pytest.mark.parametrize(

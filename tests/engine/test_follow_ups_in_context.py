@@ -264,3 +264,13 @@ def test_a_follow_up_the_answer_just_given_says_nothing_of_is_not_given_it_again
     answer, again = talk(engine, "le département aide-t-il les tiers-lieux aujourd'hui ?",
                          "je cherche les aides du département 92")
     assert again.entry_id == answer.entry_id and again.text == answer.text
+
+
+def test_a_sentence_and_the_one_it_points_back_to_are_each_said_once(engine: Engine) -> None:
+    """Two chosen sentences, the second pointing back (« il ne peut plus… ») to the first, gave
+    the first twice."""
+    answer, year = talk(engine, "C'est quoi la loi NOTRe et quel rapport avec les tiers-lieux ?",
+                        "en quelle année ?")
+    assert year.entry_id == answer.entry_id and year.text.startswith("Ce qu'en disent mes sources")
+    sentences = [s for s in year.text.removeprefix("Ce qu'en disent mes sources : ").split(". ")]
+    assert len(sentences) == len(set(sentences)), year.text
