@@ -10,13 +10,14 @@ Mixed into :class:`bot.engine.decision.Engine`, like :class:`bot.engine.projects
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from bot.engine.compose import Composer, of
 from bot.engine.confidence import Calibrator
 from bot.engine.conversation import Conversation
 from bot.engine.intents import VisitDetail
+from bot.engine.matching import SCAFFOLDING
 from bot.engine.reading import Reading
 from bot.engine.reply import Candidate, Reply, ReplyKind, Suggestion
 from bot.engine.text import fold, tokenize
@@ -25,6 +26,7 @@ from bot.knowledge import Place
 
 _FINDING_ENTRY = "trouver-tiers-lieu"
 _ANY_PLACE = "tierslieu"  # canonical word of synonyms.yaml for tiers-lieu(x)
+_ACCESS_WORDS = "accessible accessibles accès gratuit gratuite payant disponible possible"
 _SHORT_VISIT = 6  # words (twice as many with a kind of place: « les coworkings sont… »)
 
 
@@ -41,6 +43,8 @@ class VisitDecisions(Composer):
     _place_in_view: Callable[[Reading, Conversation], Place | None]
     _place_details: Callable[..., Reply]
     _one_loose_word: Callable[[Reading, str], bool]
+    _terms_of: Callable[[Iterable[str]], frozenset[str]]  # SearchDecisions'
+    _search_vocabulary: Callable[[], frozenset[str]]  # SearchDecisions'
     calibrator: Calibrator
 
     def _visit(self, detail: VisitDetail, turn: Turn, message: str,
@@ -65,9 +69,16 @@ class VisitDecisions(Composer):
         weak = best is None or best.probability < self.calibrator.clarify_at or (
             self._one_loose_word(r, best.entry_id))  # not even a « Vouliez-vous dire… »
         if not turn.sure and weak and detail.placeless and (len(r.words) <= _SHORT_VISIT or (
-                r.place_cue and len(r.words) <= 2 * _SHORT_VISIT)):
+                r.place_cue and len(r.words) <= 2 * _SHORT_VISIT)) and self._only_the_detail(
+                    detail, r):
             return self._nowhere_given(detail, turn, message)
         return None
+
+    def _only_the_detail(self, detail: VisitDetail, r: Reading) -> bool:
+        """« y a du wifi ? », « accessible en fauteuil roulant ? »: the detail, a search and a
+        word of access, nothing else (not « allocation handicap MDPH 92 »)."""
+        rest = self._terms_of([detail.asked.sub(" ", " ".join(r.words))])
+        return rest <= self._search_vocabulary() | SCAFFOLDING | self._terms_of([_ACCESS_WORDS])
 
     def _detail_of(self, place: Place, detail: VisitDetail, message: str,
                    candidates: tuple[Candidate, ...] = (), others: bool = False) -> Reply | None:

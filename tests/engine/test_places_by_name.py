@@ -135,6 +135,13 @@ def test_joining_a_network_is_no_visit_detail_of_the_places(engine: Engine) -> N
         "Mes sources ne donnent pas de numéro")
 
 
+@pytest.mark.parametrize("message", ["allocation handicap MDPH 92", "transport scolaire handicap"])
+def test_a_word_of_a_visit_detail_in_another_request_is_no_visit_detail(
+        engine: Engine, message: str) -> None:
+    # each got « Mes sources ne donnent pas d'information sur l'accès en fauteuil roulant… »
+    assert not engine.reply(message).text.startswith("Mes sources ne donnent pas"), message
+
+
 def test_services_a_project_offers_are_no_visit_detail(engine: Engine) -> None:
     reply = engine.reply("cest koi le minimum a avoir ds un coworking wifi imprimante ?")
     assert not reply.text.startswith("Mes sources ne donnent pas")
