@@ -58,7 +58,7 @@ from bot.engine.smalltalk import SmallTalk
 from bot.engine.text import tokenize
 from bot.engine.topics import TopicChecks
 from bot.engine.turn import Thresholds, Turn
-from bot.engine.visits import VisitDecisions, noting
+from bot.engine.visits import VisitDecisions
 from bot.engine.where import WhereDecisions, home_first, near_me
 from bot.knowledge import STAFF_CONTACT_ID, Commune, Knowledge, default_knowledge_path
 
@@ -323,7 +323,7 @@ class Engine(TopicCarryOver, ChatterDecisions, CompoundDecisions, ProjectDecisio
         )
         if price_intent(reading.words):  # « courbevoie coworking prix »
             reply = noting_prices(reply)
-        return noting(detail, reply) if detail is not None else reply
+        return self._noting(detail, reply) if detail is not None else reply
 
     def _somewhere(self, turn: Turn, message: str, conversation: Conversation) -> Reply | None:
         """Stations, communes outside the 92, and two communes of the 92 in one message."""

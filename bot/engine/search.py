@@ -51,6 +51,7 @@ _WANTING = frozenset({"ya", "truc", "trucs", "existe", "existent", "conseillez",
                       "recommandez", "recommandes", "idee", "idees", "proposez", "connaissez"})
 # Asking for somewhere to work, with or without a kind of place (« un coin pour bosser à
 # Asnières », « un espace pour travailler à La Garenne-Colombes », « un poste à la journée »).
+_MEETING_ROOM = re.compile(r"\bsalles? (?:de )?(?:reunions?|reu|conferences?)\b")
 _WORK_WORDS = frozenset({
     "travailler", "bosser", "taffer", "bureau", "bureaux", "poste", "postes", "espace",
     "espaces", "endroit", "coin", "local", "locaux", "lieu",
@@ -60,8 +61,10 @@ _WORK_WORDS = frozenset({
 
 
 def _workspace_words(r: Reading) -> set[str]:
-    """The message's words that look for somewhere to work (not « bureau de vote »)."""
-    return _WORK_WORDS.intersection(in_their_workspace_sense(r.words))
+    """The message's words that look for somewhere to work (not « bureau de vote »); a
+    meeting room is somewhere to work too (« salle de réunion à Issy »)."""
+    found = _WORK_WORDS.intersection(in_their_workspace_sense(r.words))
+    return found | {"salle"} if _MEETING_ROOM.search(" ".join(r.words)) else found
 
 
 def _in_another_sense(r: Reading) -> bool:

@@ -80,12 +80,32 @@ class VisitDecisions(Composer):
         rest = self._terms_of([detail.asked.sub(" ", " ".join(r.words))])
         return rest <= self._search_vocabulary() | SCAFFOLDING | self._terms_of([_ACCESS_WORDS])
 
+    def _gives(self, place: Place, detail: VisitDetail) -> bool:
+        """The place's texts (its description, services and entry) give the detail."""
+        entry = self.knowledge.faq.get(place.faq or "")
+        texts = (place.description or "", *place.services, entry.answer if entry else "")
+        return any(detail.given.search(" ".join(fold(t).split())) for t in texts)
+
+    def _noting(self, detail: VisitDetail, reply: Reply) -> Reply:
+        """A list of places asked with a detail (« horaires des coworkings à Boulogne »,
+        « coworking avec salle de réunion à Malakoff »): what the sources do not give, and the
+        places whose texts do give it."""
+        if reply.kind is not ReplyKind.PLACES or not reply.places:
+            return reply
+        given = [c.name for c in reply.places
+                 if c.id in self.knowledge.places and self._gives(self.knowledge.places[c.id],
+                                                                  detail)]
+        but = f", sauf pour {' et '.join(given)} (voyez sa fiche)" if len(given) == 1 else (
+            f", sauf pour {', '.join(given[:-1])} et {given[-1]} (voyez leur fiche)"
+            if given else "")
+        return replace(reply, text=f"Mes sources ne donnent pas {detail.label} de ces lieux{but}"
+                       f" : vérifiez sur leur site ou auprès d'eux.\n{reply.text}")
+
     def _detail_of(self, place: Place, detail: VisitDetail, message: str,
                    candidates: tuple[Candidate, ...] = (), others: bool = False) -> Reply | None:
         """None when the place's texts give the detail: its entry answers as usual."""
         entry = self.knowledge.faq.get(place.faq or "")
-        texts = (place.description or "", *place.services, entry.answer if entry else "")
-        if any(detail.given.search(" ".join(fold(t).split())) for t in texts):
+        if self._gives(place, detail):
             return None
         site = f"voyez son site ({place.website}) ou " if place.website else ""
         intro = (f"Mes sources ne donnent pas {detail.label} {of(place.name)} : {site}"
@@ -116,11 +136,3 @@ class VisitDecisions(Composer):
             candidates=turn.candidates,
             suggestions=(Suggestion(entry.id, entry.question),) if entry else (),
         )
-
-
-def noting(detail: VisitDetail, reply: Reply) -> Reply:
-    """A list of places asked with a detail (« horaires des coworkings à Boulogne »)."""
-    if reply.kind is not ReplyKind.PLACES or not reply.places:
-        return reply
-    return replace(reply, text=f"Mes sources ne donnent pas {detail.label} de ces lieux : "
-                   f"vérifiez-les sur leur site ou auprès d'eux.\n{reply.text}")

@@ -121,6 +121,16 @@ def test_who_runs_a_place_is_said_not_given_with_its_card(engine: Engine) -> Non
     assert reply.places and reply.places[0].name == "Electrolab"
 
 
+def test_a_meeting_room_in_a_commune_is_a_search_naming_the_places_that_have_one(
+        engine: Engine) -> None:
+    reply = engine.reply("salle de reunion a issy")  # fell back: no workspace word
+    assert reply.kind is ReplyKind.PLACES and reply.commune == "Issy-les-Moulineaux"
+    malakoff = engine.reply("coworking avec salle de réunion à Malakoff")
+    first = malakoff.text.split("\n")[0]  # Casaco's entry speaks of its meeting rooms
+    assert first.startswith("Mes sources ne donnent pas d'information sur les salles de réunion")
+    assert "sauf pour Casaco" in first
+
+
 def test_open_when_is_the_hours_and_opened_when_a_date(engine: Engine) -> None:
     _, hours = talk(engine, "un fab lab à Malakoff", "c'est ouvert quand ?")
     assert hours.text.startswith("Mes sources ne donnent pas les horaires")
