@@ -21,7 +21,7 @@ from bot.engine.not_looking import FIGURES_ASKED, NOT_LOOKING, NotLooking
 from bot.engine.places import Directory, kinds_words
 from bot.engine.reading import LOCATION_TERM, Reading
 from bot.engine.reply import Reply, ReplyKind, Suggestion, with_places
-from bot.engine.senses import in_their_workspace_sense
+from bot.engine.senses import in_another_sense, workspace_words
 from bot.engine.text import Normaliser
 from bot.engine.turn import DEFINITION_PREFIX, Thresholds, Turn
 from bot.knowledge import STAFF_CONTACT_ID
@@ -49,39 +49,23 @@ _SEARCH_VERBS = frozenset({"cherche", "trouver", "louer", "adresse", "proche", "
 # conseillez quoi à Rueil ? »)
 _WANTING = frozenset({"ya", "truc", "trucs", "existe", "existent", "conseillez", "conseilles",
                       "recommandez", "recommandes", "idee", "idees", "proposez", "connaissez"})
-# Asking for somewhere to work, with or without a kind of place (« un coin pour bosser à
-# Asnières », « un espace pour travailler à La Garenne-Colombes », « un poste à la journée »).
-_MEETING_ROOM = re.compile(r"\bsalles? (?:de )?(?:reunions?|reu|conferences?)\b")
-_WORK_WORDS = frozenset({
-    "travailler", "bosser", "taffer", "bureau", "bureaux", "poste", "postes", "espace",
-    "espaces", "endroit", "coin", "local", "locaux", "lieu",
-    "lieux", "teletravailler", "teletravail", "louer", "coworking", "coworkings", "fablab",
-    "cherche", "trouver", "adresse", "proche", "pres", "cote",
-})
-
-
-def _workspace_words(r: Reading) -> set[str]:
-    """The message's words that look for somewhere to work (not « bureau de vote »); a
-    meeting room is somewhere to work too (« salle de réunion à Issy »)."""
-    found = _WORK_WORDS.intersection(in_their_workspace_sense(r.words))
-    return found | {"salle"} if _MEETING_ROOM.search(" ".join(r.words)) else found
-
-
-def _in_another_sense(r: Reading) -> bool:
-    """A workspace word of the message names something else (« bureau de vote »)."""
-    return len(in_their_workspace_sense(r.words)) < len(r.words)
+def _where_asked(r: Reading) -> bool:
+    """« où … ? » (not « où en est… »), « y a-t-il… », « je cherche… »: somewhere is asked."""
+    said = " ".join(r.words)
+    return bool(re.search(r"\bou\b(?! en\b)|\by a(?: t il)? (?:un|une|des|du|quelque)\b",
+                          said)) or SEARCH_TERM in r.terms or not _WANTING.isdisjoint(r.words)
 
 
 def _something_else_said(r: Reading) -> bool:
     """« où se trouve mon bureau de vote à Nanterre ? », « je cherche un poste de comptable à
     Sceaux »: a workspace word in another meaning, and no other workspace word nor kind of
     place beside it (a search verb alone is none)."""
-    return _in_another_sense(r) and not r.place_cue and _workspace_words(r) <= _SEARCH_VERBS
+    return in_another_sense(r.words) and not r.place_cue and workspace_words(r.words) <= _SEARCH_VERBS
 
 
 def names_a_workspace(r: Reading) -> bool:
     """« un coworking », « un poste », « un endroit pour bosser »: a place to work is meant."""
-    return r.place_cue or bool(_workspace_words(r))
+    return r.place_cue or bool(workspace_words(r.words))
 
 
 def wants_somewhere(r: Reading, search_level: float) -> bool:
@@ -165,7 +149,7 @@ class SearchDecisions(NotLooking, Composer):
             return False
         bare = set(r.terms) <= self._search_vocabulary() | SCAFFOLDING  # the commune alone
         # a workspace named, a search verb alone is none (« je cherche un appartement à… »)
-        workspace = r.place_cue or bool(_workspace_words(r) - _SEARCH_VERBS)
+        workspace = r.place_cue or bool(workspace_words(r.words) - _SEARCH_VERBS)
         return bare or workspace or not _WANTING.isdisjoint(r.words)
 
     def _all_of_a_kind(self, turn: Turn, message: str) -> Reply | None:
@@ -237,7 +221,7 @@ class SearchDecisions(NotLooking, Composer):
         if _something_else_said(r):
             return True
         if r.place_cue or r.place_type is not None or r.search_score >= self.thresholds.sure or (
-                not _workspace_words(r) <= _SEARCH_VERBS):
+                not workspace_words(r.words) <= _SEARCH_VERBS):
             return False  # « où poser mon ordi pour la journée à Suresnes ? » is a search
         if self._kind_vocabulary().intersection(r.terms):  # « un atelier avec des machines »
             return False
@@ -256,7 +240,7 @@ class SearchDecisions(NotLooking, Composer):
             return None  # sure with the commune: « pourquoi La Défense s'intéresse… »
         if not _WANTING.isdisjoint(r.words):  # « y a », « existe »; « trouver » is SEARCH_TERM
             return None
-        if _workspace_words(r) - _GENERIC_PLACE_WORDS:
+        if workspace_words(r.words) - _GENERIC_PLACE_WORDS:
             return None
         # the commune must only have cost the answer its confidence: the same entry first,
         # at least likely with it (« …passe Navigo si je travaille à La Défense » was unlikely)
@@ -405,7 +389,7 @@ class SearchDecisions(NotLooking, Composer):
         asks_why = not WHY_WORDS.isdisjoint(r.words)  # « pourquoi La Défense… » is no search
         # « où se trouve mon bureau de vote à Nanterre ? » reads like a search: the words
         # alone do not make it one when they say something else
-        looks_like_one = r.search_score >= t.answer and not _in_another_sense(r)
+        looks_like_one = r.search_score >= t.answer and not in_another_sense(r.words)
         wants_place = (names_a_workspace(r) or looks_like_one) and (
             not asks_why or r.search_score >= best_faq + t.places_margin
         )
@@ -426,6 +410,11 @@ class SearchDecisions(NotLooking, Composer):
                 answer = self.answer(also, message, turn.candidates[0].score, turn.candidates)
                 return with_places(answer, found)
             return self._with_candidates(found, turn.candidates)
+        if wants_place and turn.sure and not r.named and turn.best is not None and (
+                self._about_the_commune(turn.best.entry_id, r)) and _where_asked(r):
+            # « où travailler au calme à la Défense ? », « je travaille à la Défense… y a un
+            # coworking ? »: its places, not what the entry on the area says of it
+            return self._with_candidates(self.places(r.location, kind, message), turn.candidates)
         if wants_place and turn.sure and not r.named:
             # « je travaille chez moi à Clamart mais je me sens seule, existe-t-il des lieux où
             # travailler avec d'autres ? »: the sure answer, and the places where the user is

@@ -1,5 +1,6 @@
-"""Workspace words in their other meanings: « bureau de vote », « poste de police », « lieu de
-culte », « espaces verts », « un poste de comptable ».
+"""Workspace words: those that look for somewhere to work (« un coin pour bosser », « une salle
+de réunion »), and the same words in their other meanings: « bureau de vote », « poste de
+police », « lieu de culte », « espaces verts », « un poste de comptable ».
 
 « bureau », « poste », « lieu », « espace », « local » and « travailler » say that somewhere to
 work is looked for (« un bureau à Nanterre », « un poste à la journée »), and a commune beside
@@ -64,3 +65,26 @@ def in_their_workspace_sense(words: Sequence[str],
             out.append(same)
         at += len(word) + 1
     return out
+
+
+# Asking for somewhere to work, with or without a kind of place (« un coin pour bosser à
+# Asnières », « un espace pour travailler à La Garenne-Colombes », « un poste à la journée »).
+_MEETING_ROOM = re.compile(r"\bsalles? (?:de )?(?:reunions?|reu|conferences?)\b")
+_WORK_WORDS = frozenset({
+    "travailler", "bosser", "taffer", "bureau", "bureaux", "poste", "postes", "espace",
+    "espaces", "endroit", "coin", "local", "locaux", "lieu",
+    "lieux", "teletravailler", "teletravail", "louer", "coworking", "coworkings", "fablab",
+    "cherche", "trouver", "adresse", "proche", "pres", "cote",
+})
+
+
+def workspace_words(words: Sequence[str]) -> set[str]:
+    """The message's words that look for somewhere to work (not « bureau de vote »); a
+    meeting room is somewhere to work too (« salle de réunion à Issy »)."""
+    found = _WORK_WORDS.intersection(in_their_workspace_sense(words))
+    return found | {"salle"} if _MEETING_ROOM.search(" ".join(words)) else found
+
+
+def in_another_sense(words: Sequence[str]) -> bool:
+    """A workspace word of the message names something else (« bureau de vote »)."""
+    return len(in_their_workspace_sense(words)) < len(words)

@@ -814,6 +814,19 @@ def test_a_workspace_word_in_its_own_meaning_is_still_a_search(engine: Engine,
     assert engine.reply(message).kind is ReplyKind.PLACES, message
 
 
+@pytest.mark.parametrize("message", [
+    "ou travailler au calme a la defense entre deux reunions",
+    "je travaille a la defense et j'habite a Chatou, y a un coworking entre les deux ?",
+])
+def test_where_to_work_in_an_area_with_its_own_entry_is_its_places(engine: Engine,
+                                                                   message: str) -> None:
+    # each got La Défense's entry, its figures of 2014
+    reply = engine.reply(message)
+    assert reply.kind is ReplyKind.PLACES and reply.commune == "La Défense", message
+    assert engine.reply("pourquoi La Défense s'intéresse aux coworkings ?").entry_id == (
+        "la-defense")
+
+
 def test_premises_for_a_project_are_the_premises_entry_not_a_search(engine: Engine) -> None:
     reply = engine.reply("je cherche un local pour mon tiers-lieu à Nanterre")
     assert (reply.kind, reply.entry_id) == (ReplyKind.ANSWER, "trouver-locaux")
