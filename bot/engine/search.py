@@ -161,7 +161,9 @@ class SearchDecisions(NotLooking, Composer):
                 _THE_DEPARTEMENT.isdisjoint(r.words)):
             return None  # sure of a definition is no answer to « les fab labs du 92 »
         found = self.directory.of_type(r.place_type)
-        if not found or len(found) > _ALL_AT_ONCE:
+        if not found:
+            return self._none_of_a_kind(turn, message)  # « ya til un telecentre dans le 92 »
+        if len(found) > _ALL_AT_ONCE:
             return None
         years = sorted({p.facts_date[:4] for p in found if p.facts_date})
         span = f" (sources de {years[0]} à {years[-1]})" if len(years) > 1 else ""
@@ -178,6 +180,19 @@ class SearchDecisions(NotLooking, Composer):
             place_type=r.place_type,
             contacts=self._contacts(STAFF_CONTACT_ID),
         )
+
+    def _none_of_a_kind(self, turn: Turn, message: str) -> Reply | None:
+        """A kind asked of the whole département that the directory has none of: said, then
+        what that kind of place is (its definition's entry)."""
+        kind = turn.reading.place_type
+        entry = next((e for e in self.knowledge.faq.values() if e.id.startswith(
+            DEFINITION_PREFIX) and self.directory.find_type(self.normaliser.words(e.question))
+            == kind), None)
+        if entry is None or kind is None:
+            return None
+        reply = self.answer(entry.id, message, turn.confidence_in(entry.id), turn.candidates)
+        return replace(reply, text=f"Mes sources ne citent pas de {kinds_words(kind)} en "
+                       f"activité dans les Hauts-de-Seine.\n\n{reply.text}")
 
     @staticmethod
     def _defines_unasked(turn: Turn) -> bool:

@@ -218,6 +218,13 @@ def test_a_kind_the_directory_has_few_of_is_listed_for_the_whole_departement(
                                  "Hauts-de-Seine")
 
 
+def test_a_kind_it_has_none_of_in_the_92_is_said_with_what_it_is(engine: Engine) -> None:
+    reply = engine.reply("ya til un telecentre dans le 92")  # the definition alone, as if some
+    assert reply.entry_id == "definition-telecentre"
+    assert reply.text.startswith("Mes sources ne citent pas de télécentres en activité dans les "
+                                 "Hauts-de-Seine.")
+
+
 def test_a_kind_it_has_many_of_still_asks_for_the_commune(engine: Engine) -> None:
     assert engine.reply("je cherche un coworking dans le 92").kind is not ReplyKind.PLACES
     # and a definition asked of the 92 is still the definition
