@@ -613,6 +613,8 @@ def test_an_english_word_french_uses_too_is_left_alone_in_french(engine: Engine)
     # « la réponse est fausse » with a clarification about the sources
     "la réponse est fausse", "c'est faux", "vous vous trompez", "mauvaise réponse",
     "ta réponse ne m'aide pas du tout", "ce n'est pas ça",
+    # the reply's form: « c'est pas clair » fell back, « trop longue » got a menu
+    "c'est pas clair ta reponse", "ta réponse est trop longue",
 ])
 def test_a_complaint_gets_an_apology_and_the_way_to_report(engine: Engine, message: str) -> None:
     reply = engine.reply(message)
