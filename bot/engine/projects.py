@@ -84,6 +84,8 @@ _GRANT_DETAILS = (
 _GRANT_THEMES = frozenset({"departement", "porteurs"})  # where grants and calls are
 _FIGURES = re.compile(r"(?<![°\w])(?!(?:1[89]|20)\d\d\b)\d[\d\s\u202f]*(?:,\d+)?\s?(?:%|millions?|personnes|salariés|lieux|tiers-lieux)")  # not a year
 _EUROS = re.compile(r"\d[\d\s\u202f]*(?:,\d+)?\s?(?:€|euros?\b)|millions? d'euros")
+# « c'est combien le montant max ? »: which amount, not of what
+_WHICH_AMOUNT = "max maxi maximum maximal plafond minimum mini total exact"
 
 
 class ProjectDecisions(Composer):
@@ -177,7 +179,9 @@ class ProjectDecisions(Composer):
         (« jusqu'à 40 % … 200 000 € »), not the price of a desk. Only a bare price question,
         and only when that answer states amounts."""
         entry = self.knowledge.faq.get(entry_id or "")
-        if entry is None or entry.id == PRICE_ENTRY or len(turn.reading.terms) > 2:
+        # « c'est combien le montant max ? »: « max » says which amount, not of what
+        said = set(turn.reading.terms) - self._terms_of([_WHICH_AMOUNT])
+        if entry is None or entry.id == PRICE_ENTRY or len(said) > 2:
             return None
         # amounts are in euros (« 51 % des tiers-lieux sont des associations » is a share)
         amounts = [s for s in whole_sentences(entry.answer) if _EUROS.search(s)]

@@ -83,6 +83,9 @@ def test_how_much_after_a_grant_gives_its_amounts_not_a_desk_price(engine: Engin
     assert amounts.text.startswith("Les montants que donnent mes sources")
     desk = talk(engine, "qu'est-ce qu'un tiers-lieu ?", "c'est combien ?")[1]
     assert desk.entry_id == "tarifs"
+    # « max » says which amount (it fell back)
+    most = talk(engine, "la Région aide les tiers-lieux ?", "c'est combien le montant max ?")[1]
+    assert most.entry_id == "aide-region" and "200 000 €" in most.text
 
 
 def test_two_communes_with_no_place_get_the_nearest(engine: Engine) -> None:
