@@ -368,6 +368,10 @@ _WHEN = (r"(?:lundis?|mardis?|mercredis?|jeudis?|vendredis?|samedis?|dimanches?|
 _OPEN = r"(?:ouvert|ouverte|ouverts|ouvertes|ouvre|ouvrent|ferme|fermee|fermes|fermees|ferment)"
 
 
+# « salle de réu ? », « une salle de réunion à Issy » (a detail of a visit, and a workspace)
+MEETING_ROOM = re.compile(r"\bsalles? (?:de )?(?:reunions?|reu|conferences?)\b")
+
+
 @dataclass(frozen=True, slots=True)
 class VisitDetail:
     """One practical detail: how it is asked, and how a source that gives it would say it."""
@@ -407,8 +411,7 @@ _DETAILS = (
                            r"|handicape|handicapes|handicapee|handicapees|handicap)\b"),
                 re.compile(r"\b(?:pmr|fauteuil|mobilite reduite|handicap\w*)\b"),
                 general=False),
-    VisitDetail("d'information sur les salles de réunion",
-                re.compile(r"\bsalles? (?:de )?(?:reunions?|reu|conferences?)\b"),
+    VisitDetail("d'information sur les salles de réunion", MEETING_ROOM,
                 re.compile(r"\bsalles? (?:de )?(?:reunions?|conferences?)\b"), general=False),
     # « et le tel ? », « son numéro ? » (not « un tel lieu »)
     VisitDetail("de numéro de téléphone",

@@ -49,6 +49,8 @@ _SEARCH_VERBS = frozenset({"cherche", "trouver", "louer", "adresse", "proche", "
 # conseillez quoi à Rueil ? »)
 _WANTING = frozenset({"ya", "truc", "trucs", "existe", "existent", "conseillez", "conseilles",
                       "recommandez", "recommandes", "idee", "idees", "proposez", "connaissez"})
+
+
 def _where_asked(r: Reading) -> bool:
     """« où … ? » (not « où en est… »), « y a-t-il… », « je cherche… »: somewhere is asked."""
     said = " ".join(r.words)
@@ -60,7 +62,8 @@ def _something_else_said(r: Reading) -> bool:
     """« où se trouve mon bureau de vote à Nanterre ? », « je cherche un poste de comptable à
     Sceaux »: a workspace word in another meaning, and no other workspace word nor kind of
     place beside it (a search verb alone is none)."""
-    return in_another_sense(r.words) and not r.place_cue and workspace_words(r.words) <= _SEARCH_VERBS
+    return (in_another_sense(r.words) and not r.place_cue
+            and workspace_words(r.words) <= _SEARCH_VERBS)
 
 
 def names_a_workspace(r: Reading) -> bool:
@@ -206,8 +209,8 @@ class SearchDecisions(NotLooking, Composer):
         in no commune, and no answer is sure. Where is the question to ask back."""
         r = turn.reading
         # sure of a definition is no answer to « je cherche un télécentre » either
-        if (turn.sure and not self._defines_unasked(turn)) or r.named or SEARCH_TERM not in r.terms or (
-                not names_a_workspace(r)):
+        if (turn.sure and not self._defines_unasked(turn)) or r.named or (
+                SEARCH_TERM not in r.terms or not names_a_workspace(r)):
             return False
         content = set(r.terms) - SCAFFOLDING - {SEARCH_TERM}
         return len(content) <= 2 and WHY_WORDS.isdisjoint(r.words)

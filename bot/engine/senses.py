@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from bot.engine.intents import MEETING_ROOM
+
 # On folded words (no accents, elisions dropped: « bureau d'études » is « bureau etudes »).
 _FOLLOWED_BY = r"(?:(?:de|des|du|a|au|aux|pour) (?:la |le |les |l )?)?"
 _OTHER_MEANINGS = re.compile(
@@ -69,7 +71,6 @@ def in_their_workspace_sense(words: Sequence[str],
 
 # Asking for somewhere to work, with or without a kind of place (« un coin pour bosser à
 # Asnières », « un espace pour travailler à La Garenne-Colombes », « un poste à la journée »).
-_MEETING_ROOM = re.compile(r"\bsalles? (?:de )?(?:reunions?|reu|conferences?)\b")
 _WORK_WORDS = frozenset({
     "travailler", "bosser", "taffer", "bureau", "bureaux", "poste", "postes", "espace",
     "espaces", "endroit", "coin", "local", "locaux", "lieu",
@@ -82,7 +83,7 @@ def workspace_words(words: Sequence[str]) -> set[str]:
     """The message's words that look for somewhere to work (not « bureau de vote »); a
     meeting room is somewhere to work too (« salle de réunion à Issy »)."""
     found = _WORK_WORDS.intersection(in_their_workspace_sense(words))
-    return found | {"salle"} if _MEETING_ROOM.search(" ".join(words)) else found
+    return found | {"salle"} if MEETING_ROOM.search(" ".join(words)) else found
 
 
 def in_another_sense(words: Sequence[str]) -> bool:
