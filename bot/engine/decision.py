@@ -286,7 +286,8 @@ class Engine(TopicCarryOver, ChatterDecisions, CompoundDecisions, ProjectDecisio
             amounts = of_the_topic(self._amounts_of)
             if amounts is not None:  # the amounts of the answer just given, before any hub
                 return amounts
-        hub = self._grants_hub(turn, message) or self._now_not_then(turn, message) or (
+        hub = self._grant_of_the_place(turn, message, conversation) or self._grants_hub(
+            turn, message) or self._now_not_then(turn, message) or (
             self._contact_for_a_project(turn, topic, message))
         # « quelles aides ? », « un appel à projets en ce moment ? », « qui contacter ? »
         if hub is None and not turn.sure:

@@ -428,7 +428,9 @@ _DETAILS = (
                 general=False, placeless=False),
     # « faut s'inscrire ? », « il faut être membre ? »
     VisitDetail("les conditions d'inscription",
-                re.compile(r"\b(?:inscrire|inscription|adherer|adhesion|adherent|membre|membres)\b"),
+                # (« combien de membres ? » asks a figure, not how to join)
+                re.compile(r"\b(?:inscrire|inscription|adherer|adhesion|adherent)\b"
+                           r"|(?<!combien de )(?<!nombre de )\bmembres?\b"),
                 re.compile(r"\b(?:inscription|adhesion|adherents?|membres?)\b"), general=False,
                 placeless=False),
 )

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from bot.engine.compose import Composer, at
 from bot.engine.confidence import Calibrator
+from bot.engine.conversation import Conversation
 from bot.engine.geofiles import Spot
 from bot.engine.intents import EMPLOYERS, is_price_or_grammar, whole_sentences
 from bot.engine.matching import SCAFFOLDING
@@ -20,9 +21,10 @@ from bot.engine.places import Directory
 from bot.engine.reading import Reading
 from bot.engine.reply import Reply, ReplyKind, Suggestion
 from bot.engine.search import names_a_workspace
-from bot.engine.text import tokenize
+from bot.engine.text import fold, tokenize
 from bot.engine.turn import DEFINITION_PREFIX, Turn
 from bot.engine.where import PRICE_ENTRY
+from bot.knowledge import Place
 
 PROJECT_ENTRY = "creer-tiers-lieu"
 _COST_OF_A_PROJECT = ("modele-economique", "aides-aujourdhui", "creer-tiers-lieu")
@@ -84,6 +86,9 @@ _GRANT_DETAILS = (
 _GRANT_THEMES = frozenset({"departement", "porteurs"})  # where grants and calls are
 _FIGURES = re.compile(r"(?<![°\w])(?!(?:1[89]|20)\d\d\b)\d[\d\s\u202f]*(?:,\d+)?\s?(?:%|millions?|personnes|salariés|lieux|tiers-lieux)")  # not a year
 _EUROS = re.compile(r"\d[\d\s\u202f]*(?:,\d+)?\s?(?:€|euros?\b)|millions? d'euros")
+# the place just discussed, pointed back to (« combien ils ont eu de subvention ? »)
+_THEY = frozenset({"il", "ils", "elle", "elles", "leur", "leurs", "y", "lieu"})
+_A_GRANT = re.compile(r"\b(?:subvention|aide|financ|soutenu|laureat|dotation)")
 # « c'est combien le montant max ? »: which amount, not of what
 _WHICH_AMOUNT = "max maxi maximum maximal plafond minimum mini total exact"
 
@@ -97,6 +102,7 @@ class ProjectDecisions(Composer):
     _read: Callable[[str], Reading]  # the Engine's
     _turn: Callable[[Reading], Turn]  # the Engine's
     _terms_of: Callable[[Iterable[str]], frozenset[str]]  # SearchDecisions'
+    _place_in_view: Callable[[Reading, Conversation], Place | None]  # WhereDecisions'
 
     def _faq_decision(self, turn: Turn, message: str) -> Reply:
         raise NotImplementedError
@@ -200,6 +206,24 @@ class ProjectDecisions(Composer):
             return self.answer(entry.id, message, 100.0, turn.candidates) if figures else None
         reply = self.answer(entry.id, message, 100.0, turn.candidates)
         return replace(reply, text="Les montants que donnent mes sources : " + " ".join(amounts))
+
+    def _grant_of_the_place(self, turn: Turn, message: str,
+                            conversation: Conversation) -> Reply | None:
+        """« combien ils ont eu de subvention ? » right after Casaco: the grant its entry gives
+        (67 000 € in 2014), not the Département's grants of today."""
+        r = turn.reading
+        if r.location is not None or len(r.words) > 10 or _ABOUT_GRANTS.isdisjoint(r.words):
+            return None
+        place = self._place_in_view(r, conversation)
+        if place is None or (not r.named and _THEY.isdisjoint(r.words)):
+            return None
+        entry = self.knowledge.faq.get(place.faq or "")
+        said = [s for s in whole_sentences(entry.answer) if _EUROS.search(s)
+                and _A_GRANT.search(fold(s))] if entry is not None else []
+        if entry is None or not said:
+            return None
+        reply = self.answer(entry.id, message, 100.0, turn.candidates)
+        return replace(reply, text="Ce qu'en disent mes sources : " + " ".join(said))
 
     def _grants_hub(self, turn: Turn, message: str) -> Reply | None:
         """« quelles aides ? », « subventions ? », « aides du département ? », « subvention fab

@@ -274,3 +274,12 @@ def test_a_sentence_and_the_one_it_points_back_to_are_each_said_once(engine: Eng
     assert year.entry_id == answer.entry_id and year.text.startswith("Ce qu'en disent mes sources")
     sentences = [s for s in year.text.removeprefix("Ce qu'en disent mes sources : ").split(". ")]
     assert len(sentences) == len(set(sentences)), year.text
+
+
+def test_a_grant_asked_of_the_place_just_shown_is_its_grant(engine: Engine) -> None:
+    """« combien ils ont eu de subvention ? » after Casaco got « Les sources ne décrivent aucune
+    subvention du Département… », against the 67 000 € just given."""
+    _, grant, members = talk(engine, "Qu'est-ce que Casaco ?", "combien ils ont eu de subvention ?",
+                             "et combien de membres ?")
+    assert grant.entry_id == "casaco" and "67 000 €" in grant.text
+    assert "conditions d'inscription" not in members.text  # a figure asked, not how to join
