@@ -283,7 +283,10 @@ class Engine(TopicCarryOver, ChatterDecisions, CompoundDecisions, ProjectDecisio
                          if t and (found := find(t, turn, message)) is not None), None)
 
         if reading.location is None and asks_amounts(reading.words):  # « et le budget ? »
-            amounts = of_the_topic(self._amounts_of)
+            # « et le budget de l'État ? »: the funder named, not the topic
+            funder = self._funder_entry(reading)
+            amounts = self._amounts_of(funder, turn, message) if funder else of_the_topic(
+                self._amounts_of)
             if amounts is not None:  # the amounts of the answer just given, before any hub
                 return amounts
         hub = self._grant_of_the_place(turn, message, conversation) or self._grants_hub(

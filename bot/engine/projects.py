@@ -225,6 +225,12 @@ class ProjectDecisions(Composer):
         reply = self.answer(entry.id, message, 100.0, turn.candidates)
         return replace(reply, text="Ce qu'en disent mes sources : " + " ".join(said))
 
+    def _funder_entry(self, r: Reading) -> str | None:
+        """The entry on the grants of the Région or the State, when a message names one."""
+        entry_id = (_REGION_ENTRY if "region" in r.terms else _STATE_ENTRY if "etat" in r.terms
+                    else None)
+        return entry_id if entry_id in self.knowledge.faq else None
+
     def _grants_hub(self, turn: Turn, message: str) -> Reply | None:
         """« quelles aides ? », « subventions ? », « aides du département ? », « subvention fab
         lab »: a short message that says only « grants » (and of what or whose) is about the
@@ -241,8 +247,7 @@ class ProjectDecisions(Composer):
         content = set(r.terms) - SCAFFOLDING
         if not content <= grant_terms | whose | self._kind_vocabulary():
             return None
-        entry_id = (_REGION_ENTRY if "region" in content else _STATE_ENTRY
-                    if "etat" in content and _STATE_ENTRY in self.knowledge.faq else _GRANTS_ENTRY)
+        entry_id = self._funder_entry(r) or _GRANTS_ENTRY
         if entry_id not in self.knowledge.faq:
             return None
         return self.answer(entry_id, message, turn.confidence_in(entry_id), turn.candidates)

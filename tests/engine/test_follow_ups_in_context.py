@@ -283,3 +283,11 @@ def test_a_grant_asked_of_the_place_just_shown_is_its_grant(engine: Engine) -> N
                              "et combien de membres ?")
     assert grant.entry_id == "casaco" and "67 000 €" in grant.text
     assert "conditions d'inscription" not in members.text  # a figure asked, not how to join
+
+
+def test_the_budget_of_a_funder_named_is_that_funder_s_amounts(engine: Engine) -> None:
+    """« et le budget de l'État ? » after figures on the 92 said « pas de montant », while the
+    State's 110 and 130 millions are known."""
+    *_, budget = talk(engine, "c'est quoi les Fabriques de territoire ?",
+                      "combien dans les Hauts-de-Seine ?", "et le budget de l'état ?")
+    assert budget.entry_id == "politique-nationale" and "110 millions d'euros" in budget.text
