@@ -29,7 +29,6 @@ from bot.engine.intents import (
     price_intent,
     rejects_the_reply,
     split_questions,
-    visit_detail,
     wants_a_place_listed,
 )
 from bot.engine.matching import SCAFFOLDING
@@ -58,6 +57,7 @@ from bot.engine.smalltalk import SmallTalk
 from bot.engine.text import tokenize
 from bot.engine.topics import TopicChecks
 from bot.engine.turn import Thresholds, Turn
+from bot.engine.visit_details import visit_detail
 from bot.engine.visits import VisitDecisions
 from bot.engine.where import WhereDecisions, home_first, near_me
 from bot.knowledge import STAFF_CONTACT_ID, Commune, Knowledge, default_knowledge_path

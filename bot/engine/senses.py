@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bot.engine.intents import MEETING_ROOM
+from bot.engine.visit_details import MEETING_ROOM
 
 # On folded words (no accents, elisions dropped: « bureau d'études » is « bureau etudes »).
 _FOLLOWED_BY = r"(?:(?:de|des|du|a|au|aux|pour) (?:la |le |les |l )?)?"

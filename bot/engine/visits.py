@@ -16,12 +16,12 @@ from dataclasses import replace
 from bot.engine.compose import Composer, of
 from bot.engine.confidence import Calibrator
 from bot.engine.conversation import Conversation
-from bot.engine.intents import VisitDetail
 from bot.engine.matching import SCAFFOLDING
 from bot.engine.reading import Reading
 from bot.engine.reply import Candidate, Reply, ReplyKind, Suggestion
 from bot.engine.text import fold, tokenize
 from bot.engine.turn import Turn
+from bot.engine.visit_details import VisitDetail
 from bot.knowledge import Place
 
 _FINDING_ENTRY = "trouver-tiers-lieu"

@@ -14,12 +14,7 @@ from bot.engine.compose import Composer, at, for_name, of
 from bot.engine.confidence import Calibrator
 from bot.engine.conversation import Conversation
 from bot.engine.geo import STATIONS_SOURCE, Geography, Spot
-from bot.engine.intents import (
-    MORE_DETAILS,
-    gives_a_price,
-    price_intent,
-    visit_detail,
-)
+from bot.engine.intents import MORE_DETAILS, gives_a_price, price_intent
 from bot.engine.matching import SCAFFOLDING, FaqIndex
 from bot.engine.places import Directory, Found, kind_words
 from bot.engine.reading import Reading
@@ -28,6 +23,7 @@ from bot.engine.search import HOME_VERBS, SEARCH_TERM, WHY_WORDS, names_a_worksp
 from bot.engine.text import Normaliser, fold, tokenize
 from bot.engine.turn import DEFINITION_PREFIX, Thresholds, Turn
 from bot.engine.unknown_place import unknown_place_name, word_after_a_kind
+from bot.engine.visit_details import visit_detail
 from bot.engine.visits import about_any_place
 from bot.knowledge import STAFF_CONTACT_ID, Commune, Place
 
