@@ -29,7 +29,8 @@ _NOT_PROJECT = frozenset({"compte", "porte", "portes", "session", "dossier", "ab
 _PRICE = frozenset({
     "prix", "tarif", "tarifs", "cout", "coute", "coutent", "couter", "cher", "chere", "chers",
     "payer", "paie", "paye", "abonnement", "abonnements", "euros", "euro", "eur", "€",
-    "gratuit", "gratuite", "forfait", "payant", "payante", "payants", "payantes",
+    "gratuit", "gratuite", "gratuits", "gratuites", "gratuitement", "forfait", "payant",
+    "payante", "payants", "payantes",
 })
 _A_PRICE = re.compile(
     r"(?:co[uû]t\w*|tarif\w*|adh[ée]sion|abonnement)[^.;]{0,50}?\d[\d\s\u202f]*(?:,\d+)?\s?€"

@@ -114,3 +114,11 @@ def test_figures_asked_of_a_kind_in_a_commune_are_no_search(engine: Engine) -> N
     reply = engine.reply("je fais un mémoire sur le coworking à La Défense, il y a des chiffres ?")
     assert reply.kind is not ReplyKind.PLACES
     assert {"la-defense", "chiffres-tiers-lieux"} <= {s.id for s in reply.suggestions}
+
+
+@pytest.mark.parametrize("message", ["Les fab labs sont-ils gratuits ?",
+                                     "les coworkings sont ils gratuits"])
+def test_free_in_the_plural_is_a_price_question(engine: Engine, message: str) -> None:
+    # « gratuits » fell back where « c'est gratuit ? » got the prices (the FacLab free)
+    reply = engine.reply(message)
+    assert reply.entry_id == "tarifs" and "gratuit" in reply.text, message
