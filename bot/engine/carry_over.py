@@ -33,6 +33,9 @@ _FOR_ANOTHER = re.compile(
 _AND_SINCE = re.compile(r"^\W*(?:et\s+)?(?:apr[eè]s|aujourd'hui|aujourd hui|maintenant|depuis|"
                         r"ensuite|la suite|apr[eè]s 201[4-5])(?:\s+(?:201[4-9]|20[2-3]\d))?"
                         r"(?:\s+il s'est pass[ée] quoi|\s+c'est quoi)?\W*$", re.IGNORECASE)
+# « et aujourd'hui ? » alone: now, of the topic just answered
+_NOW = re.compile(r"^\W*(?:et\s+)?(?:aujourd'hui|aujourd hui|maintenant|actuellement|"
+                  r"de nos jours|en ce moment)\W*$", re.IGNORECASE)
 # « c'est toujours d'actualité ? », « est-ce encore valable aujourd'hui ? » (folded words)
 _STILL_SO = re.compile(r"^(?:et )?(?:(?:est|ca|est ce|est ce que est|est ce que ca) )?"
                        r"(?:toujours|encore) (?:actualite|actu|valable|le cas|vrai|en place|"
@@ -102,6 +105,12 @@ class TopicCarryOver:
     def _follow_up(self, r: Reading, message: str, conversation: Conversation) -> Reply | None:
         """« plus de détails », « source ? » after an answer (its sources); « l'adresse ? »,
         « et le deuxième ? » after a list (that place)."""
+        if _NOW.match(message) and conversation.last_kind is ReplyKind.ANSWER:
+            since = self._what_came_after(message, conversation)
+            latest = since if since is not None and since.kind is ReplyKind.ANSWER else (
+                self._latest_of_the_topic(message, conversation))
+            if latest is not None:
+                return latest
         more = asks_more_details(r.words)
         if more and conversation.last_kind is ReplyKind.ANSWER and (
                 conversation.last_entry_id in self.knowledge.faq):
@@ -113,6 +122,22 @@ class TopicCarryOver:
         if more and conversation.last_entry_id in self.knowledge.faq:
             return self._more_details(conversation.last_entry_id, message)
         return None
+
+    def _latest_of_the_topic(self, message: str, conversation: Conversation) -> Reply | None:
+        """« et aujourd'hui ? » right after Casaco, the Wic or the counts of tiers-lieux: the
+        sentences of that answer with its most recent year, not today's grants (which a bare
+        « aujourd'hui » matched, whatever the topic)."""
+        entry = self.knowledge.faq.get(conversation.topic_entry or "")
+        if entry is None or entry.theme == _ABOUT_ME:
+            return None
+        sentences = whole_sentences(entry.answer)
+        years = [max(map(int, _WHEN.findall(s)), default=0) for s in sentences]
+        latest = max(years, default=0)
+        if not latest:
+            return None
+        said = [s for s, year in zip(sentences, years, strict=True) if year == latest]
+        reply = self.answer(entry.id, message, 100.0, ())
+        return replace(reply, text="Le plus récent que donnent mes sources : " + " ".join(said))
 
     def _for_another_kind(self, message: str, conversation: Conversation) -> Reply | None:
         """« Quel modèle économique pour un tiers-lieu ? » then « et pour un fab lab ? »: the

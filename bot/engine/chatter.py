@@ -102,8 +102,8 @@ class ChatterDecisions:
             return None  # « le numéro de la CAF », « adresse de Casaco »: something else
         return Reply(
             kind=ReplyKind.SMALLTALK,
-            text="Je ne donne ni numéro de téléphone ni adresse e-mail : le site officiel du "
-            "Département présente ses services et la façon de les joindre. Pour une question "
+            text="Je ne donne ni numéro de téléphone ni adresse, postale ou e-mail : le site "
+            "officiel du Département présente ses services et la façon de les joindre. Pour une question "
             "sur les tiers-lieux, écrivez-la ici, ou signalez un manque avec /signaler.",
             question=message,
             smalltalk_intent="contact",

@@ -219,7 +219,7 @@ def test_thanks_that_say_what_was_meant_are_that_question(engine: Engine) -> Non
 def test_a_phone_or_a_person_asked_for_gets_the_contact_card(engine: Engine,
                                                              message: str) -> None:
     reply = engine.reply(message)
-    assert reply.text.startswith("Je ne donne ni numéro de téléphone ni adresse e-mail")
+    assert reply.text.startswith("Je ne donne ni numéro de téléphone ni adresse, postale ou e-mail")
     assert reply.contacts
     assert engine.reply("Quel est le numéro de téléphone de la CAF ?").kind is ReplyKind.FALLBACK
 

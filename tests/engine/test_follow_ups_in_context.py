@@ -291,3 +291,16 @@ def test_the_budget_of_a_funder_named_is_that_funder_s_amounts(engine: Engine) -
     *_, budget = talk(engine, "c'est quoi les Fabriques de territoire ?",
                       "combien dans les Hauts-de-Seine ?", "et le budget de l'état ?")
     assert budget.entry_id == "politique-nationale" and "110 millions d'euros" in budget.text
+
+
+def test_and_today_after_an_answer_is_the_latest_it_gives_not_today_s_grants(
+        engine: Engine) -> None:
+    """« et aujourd'hui ? » got « Les sources ne décrivent aucune subvention du Département… »
+    after Casaco, the Wic or the counts, whatever the topic."""
+    for first in ("combien y a-t-il de tiers-lieux en France ?", "c'était quoi le Wic ?"):
+        answer, now = talk(engine, first, "et aujourd'hui ?")
+        assert now.entry_id == answer.entry_id, first
+        assert now.text.startswith("Le plus récent que donnent mes sources : ")
+    # an answer about 2014 is followed by what came after 2015, as before
+    *_, after = talk(engine, "c'était quoi l'expérimentation de 2014 ?", "et aujourd'hui ?")
+    assert after.entry_id == "politique-apres-2015"
