@@ -218,12 +218,16 @@ class ProjectDecisions(Composer):
         if place is None or (not r.named and _THEY.isdisjoint(r.words)):
             return None
         entry = self.knowledge.faq.get(place.faq or "")
-        said = [s for s in whole_sentences(entry.answer) if _EUROS.search(s)
-                and _A_GRANT.search(fold(s))] if entry is not None else []
-        if entry is None or not said:
+        if entry is None:
             return None
-        reply = self.answer(entry.id, message, 100.0, turn.candidates)
-        return replace(reply, text="Ce qu'en disent mes sources : " + " ".join(said))
+        grants = [s for s in whole_sentences(entry.answer) if _A_GRANT.search(fold(s))]
+        amounts = [s for s in grants if _EUROS.search(s)]
+        if not grants:
+            return None
+        text = "Ce qu'en disent mes sources : " + " ".join(amounts or grants)
+        if not amounts:  # « le Département l'a subventionné » (Sceaux Smart), no sum given
+            text += " Elles n'en donnent pas le montant."
+        return replace(self.answer(entry.id, message, 100.0, turn.candidates), text=text)
 
     def _funder_entry(self, r: Reading) -> str | None:
         """The entry on the grants of the Région or the State, when a message names one."""

@@ -283,6 +283,10 @@ def test_a_grant_asked_of_the_place_just_shown_is_its_grant(engine: Engine) -> N
                              "et combien de membres ?")
     assert grant.entry_id == "casaco" and "67 000 €" in grant.text
     assert "conditions d'inscription" not in members.text  # a figure asked, not how to join
+    # a grant its entry gives without a sum: said so, not today's grants of the Département
+    *_, sceaux = talk(engine, "Qu'est-ce que Sceaux Smart ?", "ils ont eu combien de subvention ?")
+    assert sceaux.entry_id == "sceaux-smart" and sceaux.text.endswith(
+        "Elles n'en donnent pas le montant.")
 
 
 def test_the_budget_of_a_funder_named_is_that_funder_s_amounts(engine: Engine) -> None:
