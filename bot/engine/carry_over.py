@@ -52,7 +52,10 @@ _QUALIFIERS = frozenset({"aujourdhui"})
 _POINTING_BACK = frozenset({"il", "elle", "ils", "elles", "son", "sa", "ses", "leur", "leurs",
                             "aussi", "ensuite", "puis", "cela", "ce", "cette", "ces"})
 _WHEN = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
-_FIGURE = re.compile(r"(?<![°\w])(?!(?:1[89]|20)\d\d\b)\d")  # not a year, nor « n°12 »
+# a figure: a digit that is no year nor « n°12 », or « une quarantaine », « des milliers »
+_FIGURE = re.compile(r"(?<![°\w])(?!(?:1[89]|20)\d\d\b)\d|\b(?:dizaine|douzaine|quinzaine|"
+                     r"vingtaine|trentaine|quarantaine|cinquantaine|soixantaine|centaine|"
+                     r"milliers?)\b")
 _ASPECTS = {"quand": _WHEN, "date": _WHEN, "dates": _WHEN, "annee": _WHEN, "depuis": _WHEN,
             "combien": _FIGURE, "nombre": _FIGURE, "chiffre": _FIGURE, "chiffres": _FIGURE}
 _NOTHING_MORE = ("Ma réponse précédente dit tout ce que mes sources en savent : je n'ai rien "

@@ -44,7 +44,8 @@ _DETAILS = (
                    rf" {_OPEN} quand\b|\bquand est ce (?:que|qu)(?: il| elle)? est {_OPEN}\b"
                    # « et le dimanche ? » after « c'est ouvert le samedi ? »: the day alone
                    rf"|^(?:et )?(?:le |la |les |l |en |pendant |ce )?{_WHEN}(?: aussi| alors)?$"),
-        re.compile(r"\bhoraires?\b|\bouvert (?:du|de|tous)\b|\b\d{1,2} ?h(?: ?\d\d)?\b"),
+        re.compile(r"\bhoraires?\b|\bouverte?s? (?:du|de|tous|en semaine)\b|\bheures de bureau\b"
+                   r"|\b\d{1,2} ?h(?: ?\d\d)?\b"),
         general=True,
     ),
     VisitDetail("d'information sur le wifi",

@@ -308,3 +308,11 @@ def test_and_today_after_an_answer_is_the_latest_it_gives_not_today_s_grants(
     # an answer about 2014 is followed by what came after 2015, as before
     *_, after = talk(engine, "c'était quoi l'expérimentation de 2014 ?", "et aujourd'hui ?")
     assert after.entry_id == "politique-apres-2015"
+
+
+def test_a_figure_in_words_is_a_figure(engine: Engine) -> None:
+    """« une quarantaine de lieux »: « combien de lieux ? » got « Ma réponse précédente ne donne
+    pas de chiffre à ce sujet »."""
+    *_, count = talk(engine, "je suis journaliste, que s'est-il passé en 2014 avec les "
+                     "tiers-lieux dans les Hauts-de-Seine ?", "combien de lieux ?")
+    assert "quarantaine" in count.text and "ne donne pas de chiffre" not in count.text

@@ -134,6 +134,9 @@ def test_a_meeting_room_in_a_commune_is_a_search_naming_the_places_that_have_one
 def test_open_when_is_the_hours_and_opened_when_a_date(engine: Engine) -> None:
     _, hours = talk(engine, "un fab lab à Malakoff", "c'est ouvert quand ?")
     assert hours.text.startswith("Mes sources ne donnent pas les horaires")
+    # the LAC's card says « ouvert en semaine aux heures de bureau »: no « pas les horaires »
+    _, lac = talk(engine, "c'est quoi le LAC à Sèvres ?", "c'est ouvert quand ?")
+    assert not lac.text.startswith("Mes sources ne donnent pas les horaires")
     _, since = talk(engine, "Qu'est-ce que Casaco ?", "ça a ouvert quand ?")
     assert not since.text.startswith("Mes sources ne donnent pas les horaires")
 
