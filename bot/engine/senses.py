@@ -28,7 +28,10 @@ _OTHER_MEANINGS = re.compile(
     # d'infirmière » (the elision dropped), « La Poste »
     r"|postes? (?=(?:de|d) (?!travail\b|coworking\b|cotravail\b|bureau\b)[a-z]+)"
     r"|postes? (?=[a-z]*(?:ier|iere|eur|euse|ien|ienne|iste|ante?)\b)"
-    r"|(?<=\bla )poste\b"
+    r"|(?<=\bla )poste\b|(?<=\bbureau de )poste\b|(?<=\bbureaux de )poste\b"
+    # « impôts locaux », « élus locaux », « produits locaux »: « local » the adjective
+    r"|(?<=\bimpots )locaux\b|(?<=\belus )locaux\b|(?<=\bproduits )locaux\b"
+    r"|(?<=\bacteurs )locaux\b|(?<=\bcommerces )locaux\b|(?<=\bmedias )locaux\b"
     rf"|lieux? (?={_FOLLOWED_BY}(?:culte|naissance|deces|vacances|residence|memoire|"
     r"spectacles?|fetes?|mariage|reception|stockage|stage|rendez vous|tournage|"
     r"pelerinage|priere|detention|consommation|depot|baignade)\b)"

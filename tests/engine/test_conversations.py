@@ -800,6 +800,7 @@ def test_a_commune_does_not_make_any_question_a_search(engine: Engine, message: 
     "je cherche un poste de serveur à Puteaux", "un poste d'infirmier à Antony ?",
     "un lieu de culte à Nanterre", "les espaces verts de Meudon",
     "un local à vélos à Sèvres", "je voudrais travailler comme vendeuse à Issy",
+    "bureau de poste à Clamart", "impôts locaux Courbevoie",
 ])
 def test_a_workspace_word_in_another_meaning_is_no_search(engine: Engine, message: str) -> None:
     # « bureau », « poste », « lieu », « espace », « local », « travailler » beside a commune
