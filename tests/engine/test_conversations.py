@@ -375,6 +375,12 @@ def test_a_commune_of_the_92_continued_otherwise_is_another_commune(
         assert engine.reply(ours).commune == commune, ours
 
 
+def test_a_paris_station_named_after_a_city_is_paris(engine: Engine) -> None:
+    # « gare de Lyon » was Lyon (Rhône)
+    assert engine.reply("coworking près de la gare de Lyon").text.startswith(
+        "Paris n'est pas dans les Hauts-de-Seine.")
+
+
 def test_a_bordering_commune_gets_the_nearest_places_of_the_92(engine: Engine) -> None:
     assert engine.reply("un coworking à Versailles ?").places
     assert not engine.reply("Un Fab Lab à Saclay ?").places  # Saclay does not border the 92
