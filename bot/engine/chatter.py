@@ -103,8 +103,8 @@ class ChatterDecisions:
         return Reply(
             kind=ReplyKind.SMALLTALK,
             text="Je ne donne ni numéro de téléphone ni adresse, postale ou e-mail : le site "
-            "officiel du Département présente ses services et la façon de les joindre. Pour une question "
-            "sur les tiers-lieux, écrivez-la ici, ou signalez un manque avec /signaler.",
+            "officiel du Département présente ses services et la façon de les joindre. Pour une "
+            "question sur les tiers-lieux, écrivez-la ici, ou signalez un manque avec /signaler.",
             question=message,
             smalltalk_intent="contact",
             candidates=turn.candidates,
