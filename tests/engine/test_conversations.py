@@ -375,6 +375,14 @@ def test_a_commune_of_the_92_continued_otherwise_is_another_commune(
         assert engine.reply(ours).commune == commune, ours
 
 
+def test_the_station_named_like_an_area_gives_the_area_s_places_addressed_first(
+        engine: Engine) -> None:
+    # four 2014 business centres with no address, at the area's centre, came first
+    reply = engine.reply("y a quoi pres de la station la defense grande arche")
+    assert reply.kind is ReplyKind.PLACES and reply.commune == "La Défense"
+    assert reply.places[0].address
+
+
 def test_a_paris_station_named_after_a_city_is_paris(engine: Engine) -> None:
     # « gare de Lyon » was Lyon (Rhône)
     assert engine.reply("coworking près de la gare de Lyon").text.startswith(
