@@ -121,7 +121,7 @@ class WhereDecisions(Composer):
                 fold(r.location.name) == fold(station.name)):
             # « près de la gare de La Défense »: the area's places, those with an address
             # first (its 2014 business centres, known by name only, sat at its very centre)
-            return self.places(r.location.name, r.place_type, message)
+            return self.places(r.location, r.place_type, message)
         found = self.directory.nearest(station.lat, station.lon, place_type=r.place_type)
         what = f"{station.name} ({lines_text(station.lines)})" if station.lines else station.name
         cards = tuple(self._card(p, d) for p, d in found)
