@@ -36,6 +36,10 @@ class Located:
     spot: Spot | None = None
 
 
+# « la mairie de Montrouge », « le parc de Sceaux », « le stade de Colombes »: a building or a
+# park of the commune named, which a station happens to be named after
+_BUILDINGS = frozenset({"mairie", "parc", "stade", "hopital", "musee", "eglise"})
+
 # « -sur- », « -sous- », « -aux- », « -lès- »: a commune's name goes on
 _NAME_GOES_ON = frozenset({"sur", "sous", "aux", "lez", "les"})
 
@@ -66,7 +70,8 @@ class Geography:
             # « La Défense » alone is the area, and « Clamart » alone the commune
             longer = f.end - f.start >= 2 and not any(
                 c.start <= f.start and f.end <= c.end for c, kind in found if kind == "commune")
-            if keyword or longer:
+            building = self._names_a_building(f) and any(k == "commune" for _, k in found)
+            if keyword or (longer and not building):
                 found.append((f, "station" if keyword else "station-name"))
         if not found:
             return None
@@ -76,6 +81,13 @@ class Geography:
         if kind == "commune":
             return Located(commune=best.value)  # type: ignore[arg-type]
         return Located(spot=best.value)  # type: ignore[arg-type]
+
+    @staticmethod
+    def _names_a_building(found: Found) -> bool:
+        """« Mairie de Montrouge », « Le Stade »: a station named after a building; said
+        without « métro » or « gare » beside a commune, it is the building."""
+        name = [w for w in tokenize(found.value.name) if w != "le"]  # type: ignore[attr-defined]
+        return bool(name) and name[0] in _BUILDINGS
 
     def outside(self, words: Sequence[str]) -> Spot | None:
         """The commune, arrondissement or département outside the 92 that :meth:`locate` finds

@@ -231,6 +231,21 @@ def test_a_station_is_in_the_commune_whose_centre_is_near(engine: Engine) -> Non
     assert (reply.kind, reply.commune) == (ReplyKind.PLACES, "Nanterre")
 
 
+@pytest.mark.parametrize("message", [
+    "horaires de la mairie de Montrouge", "le stade de Colombes est il ouvert",
+    "c'est où la mairie de Montrouge ?",
+])
+def test_a_town_hall_named_like_a_station_is_the_town_hall(engine: Engine, message: str) -> None:
+    # « Mairie de Montrouge » is a station too; no list of places near it answers this
+    assert engine.reply(message).kind is ReplyKind.FALLBACK
+
+
+def test_near_a_town_hall_named_like_a_station_is_its_communes_places(engine: Engine) -> None:
+    assert engine.reply("coworking près de la mairie de Montrouge").commune == "Montrouge"
+    station = engine.reply("coworking près du métro Mairie d'Issy")
+    assert station.kind is ReplyKind.PLACES and "station Mairie d'Issy" in station.text
+
+
 def test_a_station_in_paris_is_said_to_be_outside(engine: Engine) -> None:
     reply = engine.reply("coworking près de la gare Saint-Lazare")
     assert reply.kind is ReplyKind.PLACES and reply.places
