@@ -382,7 +382,9 @@ class Engine(TopicCarryOver, ChatterDecisions, CompoundDecisions, ProjectDecisio
         return None
 
     def _read(self, text: str) -> Reading:
-        return read(self.matchers, text, self.geo.names_a_longer_place_outside)
+        geo = self.geo
+        return read(self.matchers, text, lambda words: geo.names_a_longer_place_outside(words)
+                    or geo.hyphenates_another_name(text))
 
     def judge(self, r: Reading) -> list[Judgement]:
         """The FAQ candidates of a message, each with the probability that it is right."""

@@ -11,12 +11,13 @@ nearest places of the 92 when it borders it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.engine.geofiles import OUTSIDE_FILE, STATIONS_FILE, Spot, read_geography
 from bot.engine.places import Directory, Found, PhraseFinder, distance_km
-from bot.engine.text import STOP_WORDS, tokenize
+from bot.engine.text import STOP_WORDS, fold, tokenize
 from bot.knowledge import Commune, Knowledge
 
 __all__ = ["OUTSIDE_FILE", "STATIONS_FILE", "STATIONS_SOURCE", "Geography", "Located", "Spot"]
@@ -42,6 +43,8 @@ _BUILDINGS = frozenset({"mairie", "parc", "stade", "hopital", "musee", "eglise"}
 
 # « -sur- », « -sous- », « -aux- », « -lès- »: a commune's name goes on
 _NAME_GOES_ON = frozenset({"sur", "sous", "aux", "lez", "les"})
+# « Fontenay-le-Fleury », « Issy-l'Évêque »: words joined by hyphens, one name (on folded text)
+_HYPHENATED = re.compile(r"[a-z]+(?:-[a-z]+(?:'[a-z]+)?)+")
 
 
 class Geography:
@@ -110,6 +113,26 @@ class Geography:
         stations = self._station_finder.find(words, fuzzy=False)
         return any(self._continued_otherwise(words, c) for c in communes
                    if not any(s.start <= c.start < s.end for s in stations))
+
+    def hyphenates_another_name(self, text: str) -> bool:
+        """« Fontenay-le-Fleury », « Colombey-les-Deux-Églises », « Sceaux-du-Gâtinais »: a
+        commune of the 92 (or a typo of one) begins a hyphenated name that goes on beyond it:
+        another commune. Hyphens say what words cannot (« Colombes le samedi » is Colombes)."""
+        if "-" not in text:
+            return False
+        finder = self.directory.location_finder
+        for chain in _HYPHENATED.findall(fold(text)):
+            words = tokenize(chain)
+            first = finder.find(words)[:1]
+            if not first or first[0].start or first[0].end == len(words):
+                continue
+            rest = words[first[0].end:]
+            station = self._station_finder.find(words, fuzzy=False)[:1]
+            if finder.find(rest[:1], fuzzy=False) or (
+                    station and (station[0].start, station[0].end) == (0, len(words))):
+                continue  # « Issy-Boulogne », « Nanterre-Préfecture »
+            return True
+        return False
 
     def _continued_otherwise(self, words: Sequence[str], found: Found) -> bool:
         """« Neuilly-sur-Marne », « Fontenay-sous-Bois », « Châtillon-sur-Seine », « Neuilly-

@@ -375,6 +375,9 @@ def test_a_name_outside_that_holds_a_commune_of_the_92_is_outside(engine: Engine
     ("fablab a fontenay sous bois", "fontenay sous bois"),
     ("Y a-t-il un tiers-lieu à Châtillon-sur-Seine ?", "Châtillon-sur-Seine"),
     ("coworking à Neuilly-Plaisance", "Neuilly-Plaisance"),
+    ("un coworking à Fontenay-le-Fleury ?", "Fontenay-le-Fleury"),  # Yvelines
+    ("un fablab à Colombey-les-Deux-Églises ?", "Colombey-les-Deux-Églises"),  # « Colombes »
+    ("un coworking à Issy-l'Évêque ?", "Issy-l'Évêque"),
 ])
 def test_a_commune_of_the_92_continued_otherwise_is_another_commune(
         engine: Engine, message: str, name: str) -> None:
@@ -386,7 +389,10 @@ def test_a_commune_of_the_92_continued_otherwise_is_another_commune(
     for ours, commune in (("coworking à Neuilly", "Neuilly-sur-Seine"),
                           ("un coworking à Neuilly Porte Maillot", "Neuilly-sur-Seine"),
                           ("fablab à Fontenay", "Fontenay-aux-Roses"),
-                          ("coworking issy moulineaux", "Issy-les-Moulineaux")):
+                          ("coworking issy moulineaux", "Issy-les-Moulineaux"),
+                          ("coworking à Clichy-la-Garenne", "Clichy"),
+                          ("coworking à Meudon-la-Forêt", "Meudon"),
+                          ("coworking Colombes le samedi", "Colombes")):
         assert engine.reply(ours).commune == commune, ours
 
 
