@@ -13,7 +13,7 @@ from bot.engine.conversation import Conversation
 from bot.engine.geo import Geography
 from bot.engine.projects import about_money
 from bot.engine.reply import ContactCard, Reply, ReplyKind, Suggestion
-from bot.engine.search import SEARCH_TERM
+from bot.engine.search_cues import SEARCH_TERM
 from bot.engine.smalltalk import SmallTalk
 from bot.engine.turn import Turn
 from bot.knowledge import STAFF_CONTACT_ID, FaqEntry, Knowledge

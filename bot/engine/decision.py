@@ -52,7 +52,8 @@ from bot.engine.reply import (
     ReplyKind,
     Suggestion,
 )
-from bot.engine.search import SEARCH_TERM, SearchDecisions, wants_somewhere
+from bot.engine.search import SearchDecisions
+from bot.engine.search_cues import SEARCH_TERM, wants_somewhere
 from bot.engine.smalltalk import SmallTalk
 from bot.engine.text import tokenize
 from bot.engine.topics import TopicChecks

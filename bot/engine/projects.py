@@ -20,7 +20,7 @@ from bot.engine.matching import SCAFFOLDING
 from bot.engine.places import Directory
 from bot.engine.reading import Reading
 from bot.engine.reply import Reply, ReplyKind, Suggestion
-from bot.engine.search import names_a_workspace
+from bot.engine.search_cues import names_a_workspace
 from bot.engine.text import fold, tokenize
 from bot.engine.turn import DEFINITION_PREFIX, Turn
 from bot.engine.where import PRICE_ENTRY

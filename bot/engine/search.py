@@ -21,18 +21,25 @@ from bot.engine.not_looking import FIGURES_ASKED, NOT_LOOKING, NotLooking
 from bot.engine.places import Directory, kinds_words
 from bot.engine.reading import LOCATION_TERM, Reading
 from bot.engine.reply import Reply, ReplyKind, Suggestion, with_places
+from bot.engine.search_cues import (
+    HOME_VERBS,
+    SEARCH_TERM,
+    SEARCH_VERBS,
+    WANTING,
+    WHY_WORDS,
+    introduces_oneself,
+    names_a_workspace,
+    something_else_said,
+    where_asked,
+)
 from bot.engine.senses import in_another_sense, workspace_words
 from bot.engine.text import Normaliser
 from bot.engine.turn import DEFINITION_PREFIX, Thresholds, Turn
 from bot.knowledge import STAFF_CONTACT_ID
 
-SEARCH_TERM = "chercher"  # canonical word of synonyms.yaml for chercher / trouver / dénicher…
-WHY_WORDS = frozenset({"pourquoi", "raison", "raisons", "qui", "quand", "interet", "role"})
 _EXISTENCE_WORDS = "existe existent y a ya il y a avoir trouve endroit lieu espace coin"
 _NEAR_WORDS = ("vers pres proche proches cote autour alentours environs "  # « vers la Défense »
                "gare station metro rer")  # « gare de Rueil », when no station has that name
-# « j'habite à Vanves »: where to look
-HOME_VERBS = frozenset({"habite", "habitons", "vis", "vivons", "reside", "domicile"})
 _FINDING_ENTRY = "trouver-tiers-lieu"  # « how do I find one »: with a commune, the directory
 _PREMISES_ENTRY = "trouver-locaux"  # premises for a project: no workspace is looked for
 # « tiers-lieu » names the subject of a policy question as often as somewhere to go
@@ -44,36 +51,6 @@ _AND_THERE = frozenset({"et", "a", "au", "aux", "sur", "dans", "vers", "pres", "
 _A_NAME_THERE = re.compile(r"(?i:\b(?:y a[- ]t[- ]il|il y a|existe[- ]t[- ]il|connaissez[- ]vous|"
                            r"vous connaissez)\s+(?:un|une|des)\s+)[A-Z]")  # a capital: a name
 _SOME_OF_THEM = re.compile(r"\b(?:y en a|ya en a|en existe|en trouver|en trouve)\b")
-_SEARCH_VERBS = frozenset({"cherche", "trouver", "louer", "adresse", "proche", "pres", "cote"})
-# asking for something somewhere without a workspace word (« y a un truc ? », « vous
-# conseillez quoi à Rueil ? »)
-_WANTING = frozenset({"ya", "truc", "trucs", "existe", "existent", "conseillez", "conseilles",
-                      "recommandez", "recommandes", "idee", "idees", "proposez", "connaissez"})
-
-
-def _where_asked(r: Reading) -> bool:
-    """« où … ? » (not « où en est… »), « y a-t-il… », « je cherche… »: somewhere is asked."""
-    said = " ".join(r.words)
-    return bool(re.search(r"\bou\b(?! en\b)|\by a(?: t il)? (?:un|une|des|du|quelque)\b",
-                          said)) or SEARCH_TERM in r.terms or not _WANTING.isdisjoint(r.words)
-
-
-def _something_else_said(r: Reading) -> bool:
-    """« où se trouve mon bureau de vote à Nanterre ? », « je cherche un poste de comptable à
-    Sceaux »: a workspace word in another meaning, and no other workspace word nor kind of
-    place beside it (a search verb alone is none)."""
-    return (in_another_sense(r.words) and not r.place_cue
-            and workspace_words(r.words) <= _SEARCH_VERBS)
-
-
-def names_a_workspace(r: Reading) -> bool:
-    """« un coworking », « un poste », « un endroit pour bosser »: a place to work is meant."""
-    return r.place_cue or bool(workspace_words(r.words))
-
-
-def wants_somewhere(r: Reading, search_level: float) -> bool:
-    """The message looks for somewhere to work or make, not for an explanation."""
-    return names_a_workspace(r) or r.search_score >= search_level
 
 
 _THE_DEPARTEMENT = frozenset({"92", "departement", "seine", "departemental"})
@@ -148,12 +125,12 @@ class SearchDecisions(NotLooking, Composer):
         if turn.sure or (best is not None and best.probability >= self.calibrator.clarify_at
                          and self._on_topic(r, best.entry_id)):
             return False
-        if not WHY_WORDS.isdisjoint(r.words) or _something_else_said(r):
+        if not WHY_WORDS.isdisjoint(r.words) or something_else_said(r):
             return False
         bare = set(r.terms) <= self._search_vocabulary() | SCAFFOLDING  # the commune alone
         # a workspace named, a search verb alone is none (« je cherche un appartement à… »)
-        workspace = r.place_cue or bool(workspace_words(r.words) - _SEARCH_VERBS)
-        return bare or workspace or not _WANTING.isdisjoint(r.words)
+        workspace = r.place_cue or bool(workspace_words(r.words) - SEARCH_VERBS)
+        return bare or workspace or not WANTING.isdisjoint(r.words) or introduces_oneself(r)
 
     def _all_of_a_kind(self, turn: Turn, message: str) -> Reply | None:
         """« combien de fab labs dans le département ? », « imprimante 3D en accès libre dans
@@ -236,10 +213,10 @@ class SearchDecisions(NotLooking, Composer):
         r, best = turn.reading, turn.best
         if turn.sure and best is not None and best.entry_id == _PREMISES_ENTRY:
             return True
-        if _something_else_said(r):
+        if something_else_said(r):
             return True
         if r.place_cue or r.place_type is not None or r.search_score >= self.thresholds.sure or (
-                not workspace_words(r.words) <= _SEARCH_VERBS):
+                not workspace_words(r.words) <= SEARCH_VERBS):
             return False  # « où poser mon ordi pour la journée à Suresnes ? » is a search
         if self._kind_vocabulary().intersection(r.terms):  # « un atelier avec des machines »
             return False
@@ -256,7 +233,7 @@ class SearchDecisions(NotLooking, Composer):
         if turn.sure or r.location is None or r.named or SEARCH_TERM in r.terms or (
                 r.place_type is not None):
             return None  # sure with the commune: « pourquoi La Défense s'intéresse… »
-        if not _WANTING.isdisjoint(r.words):  # « y a », « existe »; « trouver » is SEARCH_TERM
+        if not WANTING.isdisjoint(r.words):  # « y a », « existe »; « trouver » is SEARCH_TERM
             return None
         if workspace_words(r.words) - _GENERIC_PLACE_WORDS:
             return None
@@ -429,7 +406,7 @@ class SearchDecisions(NotLooking, Composer):
                 return with_places(answer, found)
             return self._with_candidates(found, turn.candidates)
         if wants_place and turn.sure and not r.named and turn.best is not None and (
-                self._about_the_commune(turn.best.entry_id, r)) and _where_asked(r):
+                self._about_the_commune(turn.best.entry_id, r)) and where_asked(r):
             # « où travailler au calme à la Défense ? », « je travaille à la Défense… y a un
             # coworking ? »: its places, not what the entry on the area says of it
             return self._with_candidates(self.places(r.location, kind, message), turn.candidates)

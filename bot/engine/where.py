@@ -19,7 +19,7 @@ from bot.engine.matching import SCAFFOLDING, FaqIndex
 from bot.engine.places import Directory, Found, kind_words
 from bot.engine.reading import Reading
 from bot.engine.reply import Reply, ReplyKind, SourceRef, Suggestion
-from bot.engine.search import HOME_VERBS, SEARCH_TERM, WHY_WORDS, names_a_workspace
+from bot.engine.search_cues import HOME_VERBS, SEARCH_TERM, WHY_WORDS, names_a_workspace
 from bot.engine.text import Normaliser, fold, tokenize
 from bot.engine.turn import DEFINITION_PREFIX, Thresholds, Turn
 from bot.engine.unknown_place import unknown_place_name, word_after_a_kind

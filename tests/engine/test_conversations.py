@@ -257,6 +257,22 @@ def test_rer_la_defense_lists_places_not_its_history(engine: Engine) -> None:
     assert reply.kind is ReplyKind.PLACES and reply.places
 
 
+@pytest.mark.parametrize(("message", "commune"), [
+    ("je suis freelance a boulogne", "Boulogne-Billancourt"),
+    ("je suis salarie et je teletravaille a clamart", "Clamart"),
+    ("bonjour je suis graphiste freelance a colombes je bosse chez moi et jen ai marre",
+     "Colombes"),
+])
+def test_who_and_where_one_is_gets_the_communes_places(engine: Engine, message: str,
+                                                       commune: str) -> None:
+    # « Je n'ai pas de réponse sûre à cette question » answered nothing that was said
+    reply = engine.reply(message)
+    assert (reply.kind, reply.commune) == (ReplyKind.PLACES, commune)
+    # a question after the introduction is still that question
+    assert engine.reply("je suis à Boulogne, c'est quoi un fablab ?").kind is not \
+        ReplyKind.FALLBACK
+
+
 def test_home_and_work_search_around_both(engine: Engine) -> None:
     reply = engine.reply("je travaille à La Défense et j'habite à Colombes, y a un endroit "
                          "pour bosser ?")
