@@ -38,6 +38,12 @@ _BESIDE_THE_DEPARTEMENT = frozenset({"qui", "au", "il", "faut", "dois", "doit", 
                                      "services"})
 
 
+def _without_quand_meme(words: list[str]) -> list[str]:
+    """« merci quand même »: no « quand » that asks when."""
+    return [w for i, w in enumerate(words)
+            if not (w == "quand" and words[i + 1 : i + 2] == ["meme"])]
+
+
 _POLITE = frozenset({"ok", "thanks", "greeting", "goodbye"})
 REJECTION = "rejection"  # « non pas ça »: the reply's intent, so that no topic is lent to it
 
@@ -62,7 +68,7 @@ class ChatterDecisions:
         intent, topical = self.smalltalk.detect_within(text)
         if intent is not None and self.geo.locate(r.words) is not None:
             return None  # « je suis de l'Essonne, ça marche quand même ? » is about where
-        if intent is None or not _ASKS.isdisjoint(r.words):
+        if intent is None or not _ASKS.isdisjoint(_without_quand_meme(r.words)):
             return None  # « très clair, mais combien ça coûte ? » asks
         if intent == "greeting" and (r.place_cue or SEARCH_TERM in r.terms
                                      or "definition" in r.terms):

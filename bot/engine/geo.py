@@ -167,8 +167,15 @@ class Geography:
         return ranked[0][3] if ranked and ranked[0][0] <= within_km else None
 
 
+# « à l'ouest de Paris », « la banlieue de Paris », « aux portes de Paris »: around the city
+_AROUND = frozenset({"ouest", "nord", "sud", "est", "banlieue", "portes", "environs",
+                     "alentours", "peripherie", "couronne"})
+
+
 def _is_grand_paris(words: Sequence[str], start: int) -> bool:
-    """« Grand Paris », « Paris La Défense », « Paris-Saclay »: not the city."""
+    """« Grand Paris », « Paris La Défense », « Paris-Saclay », « l'ouest de Paris »: not the
+    city."""
     before = words[start - 1] if start else ""
     after = " ".join(words[start + 1 : start + 3])
-    return before == "grand" or after.startswith(("la defense", "saclay")) or before == "region"
+    around = before in ("de", "du") and start >= 2 and words[start - 2] in _AROUND
+    return before in ("grand", "region") or around or after.startswith(("la defense", "saclay"))

@@ -280,7 +280,13 @@ _YOUR_LIST = (r"\b(?:liste|listes|annuaire|repertoire|base|carte|vos lieux|vos r
 _ADD_A_PLACE = re.compile(
     rf"(?={_A_PLACE})(?=.*{_LISTED})|(?=.*{_A_PLACE})(?=.*{_ADDED})(?=.*{_YOUR_LIST})"
     r"|\blieux? manquants?\b|\b(?:il|y) manque (?:un|des|mon|notre) (?:lieu|tiers lieu|"
-    r"coworking|fablab|fab lab)\b")
+    r"coworking|fablab|fab lab)\b"
+    # « nous voudrions figurer dans votre liste », « comment signaler un lieu que vous ne
+    # connaissez pas ? »
+    rf"|\b(?:nous|je|on) (?:voudrions|voudrais|voudrait|voulons|veux|souhaitons|souhaite|"
+    rf"souhaiterions|souhaiterais|aimerions|aimerais) (?:bien )?(?:etre |y )?{_LISTED}"
+    r"|\bsignaler (?:un|une|des|mon|notre|ce|cet|nouveau) (?:nouveau )?(?:lieu|lieux|tiers lieux?|"
+    r"coworking|fablab|fab lab|espace|endroit)\b")
 
 
 def wants_a_place_listed(words: Sequence[str]) -> bool:

@@ -815,6 +815,22 @@ def test_thanks_for_the_help_are_thanks_not_a_call_for_help(engine: Engine) -> N
     assert engine.reply("j'ai besoin d'aide").smalltalk_intent == "help"
 
 
+@pytest.mark.parametrize("message", [
+    "Merci quand même, bonne soirée.", "Bon, merci quand même.",
+    "Merci quand même, même si ce n'est pas très à jour.",
+])
+def test_thanks_all_the_same_is_small_talk(engine: Engine, message: str) -> None:
+    # « quand » of « quand même » asked when: « Je n'ai pas de réponse sûre… »
+    assert engine.reply(message).kind is ReplyKind.SMALLTALK
+
+
+def test_the_west_of_paris_is_no_search_in_paris(engine: Engine) -> None:
+    # « Paris n'est pas dans les Hauts-de-Seine » to someone looking west of Paris, in the 92
+    reply = engine.reply("Je cherche un lieu dans le quartier des tours, à l'ouest de Paris.")
+    assert "Paris n'est pas dans les Hauts-de-Seine" not in reply.text
+    assert "Paris n'est pas dans" in engine.reply("coworking près de Paris").text
+
+
 def test_asked_which_language_it_speaks_it_says_french(engine: Engine) -> None:
     for message in ("tu parles anglais ?", "en français svp"):
         reply = engine.reply(message)
@@ -945,6 +961,8 @@ def test_a_wrong_address_said_after_a_card_is_a_report(engine: Engine) -> None:
     # asked how, by the place's manager: the same way in, not a search of Levallois
     "comment faire ajouter mon coworking à votre liste ?",
     "j'ai un coworking à Levallois depuis 2017, comment le faire apparaître dans vos réponses ?",
+    "Nous voudrions figurer dans votre liste de lieux. Comment pouvons-nous faire ?",
+    "Bon, comment signaler un lieu que vous ne connaissez pas ?",
 ])
 def test_a_missing_place_or_a_dead_site_is_a_report(engine: Engine, message: str) -> None:
     reply = engine.reply(message)
@@ -953,6 +971,8 @@ def test_a_missing_place_or_a_dead_site_is_a_report(engine: Engine, message: str
     assert engine.reply("Casaco a fermé ?").entry_id == "casaco"
     assert engine.reply("comment ajouter un fab lab à notre tiers-lieu ?").smalltalk_intent != (
         "report")
+    assert engine.reply("je voudrais savoir quels coworkings sont recensés à Nanterre").kind is (
+        ReplyKind.PLACES)
 
 
 def test_several_communes_and_paris_read_as_french(engine: Engine) -> None:
