@@ -35,7 +35,9 @@ _PRICE = frozenset({
 _A_PRICE = re.compile(
     r"(?:co[uû]t\w*|tarif\w*|adh[ée]sion|abonnement)[^.;]{0,50}?\d[\d\s\u202f]*(?:,\d+)?\s?€"
     r"|\d[\d\s\u202f]*(?:,\d+)?\s?€(?:\s?HT)?\s?(?:par|/)\s?(?:mois|jour|an|heure|semaine)"
+    r"|\d[\d\s\u202f]*(?:,\d+)?\s?€(?:\s?HT)?\s?(?:le|du|par)\s?m[²2]"  # « 12 € le m² »
 )
+_FREE = re.compile(r"\bgratuit\w*")
 _COUNT_NOUNS = re.compile(r"\bcombien (?:de|d|y a|il y a|existe)\b")
 _ENGLISH = frozenset({
     "the", "is", "what", "where", "how", "can", "you", "are", "there", "any", "near", "my",
@@ -57,7 +59,7 @@ _QUESTION_START = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"(?<=[?!.;])\s+|\n+")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀÂÉÈÊÎÔÛÇ«])")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-ZÀÂÉÈÊÎÔÛÇ«])")
 QUESTION_WORDS = frozenset({
     "quoi", "comment", "pourquoi", "combien", "quand", "ou", "qui", "quel", "quelle", "quels",
     "quelles", "kesako", "lequel", "laquelle", "est-ce",
@@ -198,6 +200,12 @@ def is_price_or_grammar(word: str) -> bool:
 def gives_a_price(answer: str) -> bool:
     """An answer that states a price (« un poste coûtait 250 € HT par mois »), not a grant."""
     return bool(_A_PRICE.search(answer))
+
+
+def price_sentences(text: str) -> list[str]:
+    """The sentences of a text that give a price or say it is free (« 12 € le m² par mois »,
+    « gratuit, ouvert à tous »): what a price question about that place is answered with."""
+    return [s for s in whole_sentences(text) if _A_PRICE.search(s) or _FREE.search(fold(s))]
 
 
 def looks_english(words: Sequence[str]) -> bool:

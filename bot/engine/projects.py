@@ -23,7 +23,7 @@ from bot.engine.reply import Reply, ReplyKind, Suggestion
 from bot.engine.search_cues import names_a_workspace
 from bot.engine.text import fold, tokenize
 from bot.engine.turn import DEFINITION_PREFIX, Turn
-from bot.engine.where import PRICE_ENTRY
+from bot.engine.visits import PRICE_ENTRY
 from bot.knowledge import Place
 
 PROJECT_ENTRY = "creer-tiers-lieu"

@@ -12,7 +12,7 @@ from bot.engine.intents import creation_intent
 from bot.engine.matching import SCAFFOLDING, FaqIndex
 from bot.engine.reading import Reading
 from bot.engine.text import Normaliser
-from bot.engine.where import PRICE_ENTRY
+from bot.engine.visits import PRICE_ENTRY
 
 # A lone word is what an entry is about when this share of its phrasings use it (« statut »:
 # 8 of 40); a word of one or two phrasings is a coincidence (« bizarre », « wifi »: 1 of ~38).

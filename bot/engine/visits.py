@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
-from bot.engine.compose import Composer, of
+from bot.engine.compose import Composer, for_name, of
 from bot.engine.confidence import Calibrator
 from bot.engine.conversation import Conversation
+from bot.engine.intents import price_sentences
 from bot.engine.matching import SCAFFOLDING
 from bot.engine.reading import Reading
 from bot.engine.reply import Candidate, Reply, ReplyKind, Suggestion
@@ -25,6 +26,7 @@ from bot.engine.visit_details import VisitDetail
 from bot.knowledge import Place
 
 _FINDING_ENTRY = "trouver-tiers-lieu"
+PRICE_ENTRY = "tarifs"
 _ANY_PLACE = "tierslieu"  # canonical word of synonyms.yaml for tiers-lieu(x)
 _ACCESS_WORDS = "accessible accessibles accès gratuit gratuite payant disponible possible"
 _SHORT_VISIT = 6  # words (twice as many with a kind of place: « les coworkings sont… »)
@@ -42,6 +44,7 @@ class VisitDecisions(Composer):
     # from WhereDecisions (annotated, not defined: a definition here would hide theirs)
     _place_in_view: Callable[[Reading, Conversation], Place | None]
     _place_details: Callable[..., Reply]
+    _fallback: Callable[..., Reply]  # the Engine's
     _one_loose_word: Callable[[Reading, str], bool]
     _terms_of: Callable[[Iterable[str]], frozenset[str]]  # SearchDecisions'
     _search_vocabulary: Callable[[], frozenset[str]]  # SearchDecisions'
@@ -136,3 +139,27 @@ class VisitDecisions(Composer):
             candidates=turn.candidates,
             suggestions=(Suggestion(entry.id, entry.question),) if entry else (),
         )
+
+    def _price_of(self, place: Place | None, message: str) -> Reply:
+        """The price question: the general entry, saying what the sources give for a place."""
+        own = self.knowledge.faq.get(place.faq or "") if place else None
+        # its entry or its card gives a dated price, or says it is free (the FacLab): that
+        # first, not « no price given » nor the whole description again
+        said = price_sentences(own.answer) if own is not None else []
+        if own is not None and said:
+            return replace(self.answer(own.id, message, 100.0), text=(
+                f"Ce que mes sources disent des prix {of(place.name)} : {' '.join(said)}"))
+        entry = self.knowledge.faq.get(PRICE_ENTRY)
+        if entry is None:
+            return self._fallback(message)  # type: ignore[attr-defined]
+        reply = self.answer(entry.id, message, 100.0)
+        if place is None:
+            return reply
+        if card := price_sentences(place.description or ""):
+            return replace(self._place_details(place, message), text=(
+                f"Ce que mes sources disent des prix {of(place.name)} : {' '.join(card)}"))
+        intro = (f"Mes sources ne donnent pas de tarif pour {for_name(place.name)} : renseignez-vous "
+                 "directement auprès du lieu"
+                 + (f" ({place.website})." if place.website else ".")
+                 + " Voici ce qu'elles disent des prix en général :")
+        return replace(reply, text=f"{intro}\n{reply.text}", places=(self._card(place),))

@@ -10,11 +10,11 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from bot.engine.compose import Composer, at, for_name, of
+from bot.engine.compose import Composer, at, of
 from bot.engine.confidence import Calibrator
 from bot.engine.conversation import Conversation
 from bot.engine.geo import STATIONS_SOURCE, Geography, Spot
-from bot.engine.intents import MORE_DETAILS, gives_a_price, price_intent
+from bot.engine.intents import MORE_DETAILS, price_intent
 from bot.engine.matching import SCAFFOLDING, FaqIndex
 from bot.engine.places import Directory, Found, kind_words
 from bot.engine.reading import Reading
@@ -28,7 +28,6 @@ from bot.engine.visits import about_any_place
 from bot.knowledge import STAFF_CONTACT_ID, Commune, Place
 
 OUTSIDE_ENTRY = "hors-hauts-de-seine"
-PRICE_ENTRY = "tarifs"
 _ORDINALS = {
     "premier": 0, "premiere": 0, "1er": 0, "1ere": 0, "deuxieme": 1, "second": 1, "seconde": 1,
     "2e": 1, "2eme": 1, "troisieme": 2, "3e": 2, "3eme": 2, "quatrieme": 3, "4e": 3,
@@ -115,6 +114,7 @@ class WhereDecisions(Composer):
     index: FaqIndex
     _place_entries: set[str]
     _detail_of: Callable[..., Reply | None]  # from VisitDecisions
+    _price_of: Callable[[Place | None, str], Reply]  # from VisitDecisions
 
     def _near_station(self, station: Spot, r: Reading, message: str) -> Reply:
         if r.location is not None and r.location.is_area and (
@@ -379,24 +379,6 @@ class WhereDecisions(Composer):
             facts_date=place.facts_date,
             suggestions=(Suggestion(entry.id, entry.question),) if entry else (),
         )
-
-    def _price_of(self, place: Place | None, message: str) -> Reply:
-        """The price question: the general entry, saying what the sources give for a place."""
-        own = self.knowledge.faq.get(place.faq or "") if place else None
-        # its entry gives a dated price, or says it is free (the FacLab): no « no price given »
-        if own is not None and (gives_a_price(own.answer) or "gratuit" in fold(own.answer)):
-            return self.answer(own.id, message, 100.0)
-        entry = self.knowledge.faq.get(PRICE_ENTRY)
-        if entry is None:
-            return self._fallback(message)  # type: ignore[attr-defined]
-        reply = self.answer(entry.id, message, 100.0)
-        if place is None:
-            return reply
-        intro = (f"Mes sources ne donnent pas de tarif pour {for_name(place.name)} : renseignez-vous "
-                 "directement auprès du lieu"
-                 + (f" ({place.website})." if place.website else ".")
-                 + " Voici ce qu'elles disent des prix en général :")
-        return replace(reply, text=f"{intro}\n{reply.text}", places=(self._card(place),))
 
     def _place_in_view(self, r: Reading, conversation: Conversation) -> Place | None:
         """The place a price question is about: named now, or the one just discussed."""

@@ -139,6 +139,23 @@ def test_is_it_free_after_the_faclab_says_what_its_entry_says(engine: Engine) ->
     reply = talk(engine, "fablab a gennevilliers", "c'est gratuit ?")[1]
     assert reply.entry_id == "faclab-gennevilliers"
     assert "ne donnent pas de tarif" not in reply.text
+    assert reply.text.startswith("Ce que mes sources disent des prix du FacLab") and (
+        "gratuit" in reply.text)
+
+
+def test_the_price_of_a_place_is_said_first_not_buried_in_its_description(
+        engine: Engine) -> None:
+    # after Malakoff's list, Casaco's whole description came back, its price in sentence six
+    price = talk(engine, "tiers lieu malakoff", "c combien")[1]
+    assert price.entry_id == "casaco" and "250 € HT par mois" in price.text
+    assert "67 000 €" not in price.text  # a grant is no price
+
+
+def test_a_price_on_a_places_card_is_not_denied(engine: Engine) -> None:
+    # « Mes sources ne donnent pas de tarif pour le Toboggan », its card saying 12 € le m²
+    price = talk(engine, "le Toboggan", "Combien coûte un espace là-bas ?")[1]
+    assert "12 € le m² par mois" in price.text and "ne donnent pas de tarif" not in price.text
+    assert [p.id for p in price.places] == ["le-toboggan-malakoff"]
 
 
 def test_names_that_open_on_a_common_noun_take_its_article() -> None:
