@@ -36,7 +36,6 @@ from bot.engine.projects import (
     ProjectDecisions,
     asks_amounts,
     grant_detail_asked,
-    noting_prices,
     starting_costs,
 )
 from bot.engine.reading import (
@@ -304,7 +303,7 @@ class Engine(TopicCarryOver, ChatterDecisions, CompoundDecisions, ProjectDecisio
         detail = of_the_topic(self._grant_detail) if grant_detail_asked(reading.words) else None
         if detail is not None:  # « jusqu'à quand ? », « c'est cumulable ? » after a grant
             return detail
-        if reading.location is None and price_intent(reading.words):
+        if (reading.location is None or reading.named) and price_intent(reading.words):
             employer = self._employer_pays(turn, message)  # « mon patron peut me payer… ? »
             if employer is not None:
                 return employer
@@ -327,7 +326,7 @@ class Engine(TopicCarryOver, ChatterDecisions, CompoundDecisions, ProjectDecisio
             or self._faq_decision(turn, message)
         )
         if price_intent(reading.words):  # « courbevoie coworking prix »
-            reply = noting_prices(reply)
+            reply = self._noting_prices(reply)
         return self._noting(detail, reply) if detail is not None else reply
 
     def _somewhere(self, turn: Turn, message: str, conversation: Conversation) -> Reply | None:

@@ -419,16 +419,3 @@ def grant_detail_asked(words: list[str]) -> GrantDetail | None:
         return None
     text = " ".join(words)
     return next((d for d in _GRANT_DETAILS if d.asked.search(text)), None)
-
-
-def noting_prices(reply: Reply) -> Reply:
-    """A list of places asked with a price (« courbevoie coworking prix »): what the sources do
-    not give, and the dated examples first among the buttons."""
-    if reply.kind is not ReplyKind.PLACES or not reply.places:
-        return reply
-    first = tuple(s for s in reply.suggestions if s.id == PRICE_ENTRY)
-    rest = tuple(s for s in reply.suggestions if s.id != PRICE_ENTRY)
-    return replace(reply, suggestions=first + rest, text=(
-        "Mes sources ne donnent pas les tarifs actuels de ces lieux : demandez-les sur leur site. "
-        "Des exemples de prix datés sont dans la réponse sur les tarifs (bouton ci-dessous)."
-        f"\n{reply.text}") if first else reply.text)

@@ -104,6 +104,29 @@ class VisitDecisions(Composer):
         return replace(reply, text=f"Mes sources ne donnent pas {detail.label} de ces lieux{but}"
                        f" : vérifiez sur leur site ou auprès d'eux.\n{reply.text}")
 
+    def _noting_prices(self, reply: Reply) -> Reply:
+        """A list of places asked with a price (« courbevoie coworking prix »): what the sources
+        do not give, the places whose entry or card does give one (« c gratuit le fablab de
+        gennevilliers ? »: the FacLab is free), and the dated examples first among the buttons."""
+        first = tuple(s for s in reply.suggestions if s.id == PRICE_ENTRY)
+        if reply.kind is not ReplyKind.PLACES or not reply.places or not first:
+            return reply
+        rest = tuple(s for s in reply.suggestions if s.id != PRICE_ENTRY)
+        given = [c.name for c in reply.places if self._priced(c.id)]
+        named = [for_name(n) for n in given]
+        names = " et ".join(named) if len(named) <= 2 else f"{', '.join(named[:-1])} et {named[-1]}"
+        but = f", sauf pour {names} (écrivez par exemple « prix {of(given[0])} »)" if given else ""
+        return replace(reply, suggestions=first + rest, text=(
+            f"Mes sources ne donnent pas les tarifs actuels de ces lieux{but} : demandez-les sur "
+            "leur site. Des exemples de prix datés sont dans la réponse sur les tarifs (bouton "
+            f"ci-dessous).\n{reply.text}"))
+
+    def _priced(self, place_id: str) -> bool:
+        place = self.knowledge.places.get(place_id)
+        entry = self.knowledge.faq.get(place.faq or "") if place else None
+        return place is not None and bool(price_sentences(place.description or "") or (
+            entry is not None and price_sentences(entry.answer)))
+
     def _detail_of(self, place: Place, detail: VisitDetail, message: str,
                    candidates: tuple[Candidate, ...] = (), others: bool = False) -> Reply | None:
         """None when the place's texts give the detail: its entry answers as usual."""

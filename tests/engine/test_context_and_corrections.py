@@ -151,6 +151,14 @@ def test_the_price_of_a_place_is_said_first_not_buried_in_its_description(
     assert "67 000 €" not in price.text  # a grant is no price
 
 
+def test_a_list_asked_with_a_price_names_the_places_whose_sources_give_one(
+        engine: Engine) -> None:
+    # « ne donnent pas les tarifs actuels de ces lieux » above the FacLab's « gratuit »
+    reply = engine.reply("c gratuit le fablab de gennevilliers ?")
+    assert "sauf pour le FacLab de Gennevilliers" in reply.text
+    assert "prix du FacLab" in engine.reply("prix du FacLab de Gennevilliers").text
+
+
 def test_a_price_on_a_places_card_is_not_denied(engine: Engine) -> None:
     # « Mes sources ne donnent pas de tarif pour le Toboggan », its card saying 12 € le m²
     price = talk(engine, "le Toboggan", "Combien coûte un espace là-bas ?")[1]
