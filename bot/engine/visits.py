@@ -16,13 +16,13 @@ from dataclasses import replace
 from bot.engine.compose import Composer, for_name, of
 from bot.engine.confidence import Calibrator
 from bot.engine.conversation import Conversation
-from bot.engine.intents import price_sentences
+from bot.engine.intents import price_sentences, whole_sentences
 from bot.engine.matching import SCAFFOLDING
 from bot.engine.reading import Reading
 from bot.engine.reply import Candidate, Reply, ReplyKind, Suggestion
 from bot.engine.text import fold, tokenize
 from bot.engine.turn import Turn
-from bot.engine.visit_details import VisitDetail
+from bot.engine.visit_details import RUNS, STILL_THERE, VisitDetail
 from bot.knowledge import Place
 
 _FINDING_ENTRY = "trouver-tiers-lieu"
@@ -129,10 +129,28 @@ class VisitDecisions(Composer):
 
     def _detail_of(self, place: Place, detail: VisitDetail, message: str,
                    candidates: tuple[Candidate, ...] = (), others: bool = False) -> Reply | None:
-        """None when the place's texts give the detail: its entry answers as usual."""
+        """What the sources say of the detail, said first: the place's status or operator,
+        the sentences of its texts that give it (None when none stands alone: its entry
+        answers as usual), else that they do not give it."""
         entry = self.knowledge.faq.get(place.faq or "")
-        if self._gives(place, detail):
-            return None
+        gives = self._gives(place, detail)
+        # a longer message asks more than the detail: its entry answers it all, as before
+        short = len(tokenize(message)) <= _SHORT_VISIT + 2
+        known = self._status_of(place) if detail is STILL_THERE else (
+            f"Mes sources ne donnent pas {RUNS.label} {of(place.name)}, mais disent qui gère "
+            f"ce lieu : {place.operator}."
+            if detail is RUNS and place.operator and short and not gives else None)
+        if gives:
+            said = [s for s in whole_sentences(entry.answer if entry else place.description or "")
+                    if detail.given.search(" ".join(fold(s).split()))
+                    and not s.startswith(("Vérifiez", "Renseignez"))]  # advice, not a fact
+            if not said or not short:
+                return None
+            known = "Ce qu'en disent mes sources : " + " ".join(said)
+        if known is not None:
+            base = self.answer(entry.id, message, 100.0, candidates) if entry else (
+                self._place_details(place, message, others=others))
+            return replace(base, text=known, places=(self._card(place),), candidates=candidates)
         site = f"voyez son site ({place.website}) ou " if place.website else ""
         intro = (f"Mes sources ne donnent pas {detail.label} {of(place.name)} : {site}"
                  "renseignez-vous auprès du lieu avant de venir.")
@@ -144,6 +162,21 @@ class VisitDecisions(Composer):
             return replace(reply, text=f"{intro}\n\n{reply.text}", places=(self._card(place),))
         reply = self._place_details(place, message, others=others)
         return replace(reply, text=f"{intro}\n\n{reply.text}", candidates=candidates)
+
+    @staticmethod
+    def _status_of(place: Place) -> str:
+        """« ça existe encore ? »: the card's status, dated, and what it cannot tell."""
+        year = f" de {place.facts_date[:4]}" if place.facts_date else ""
+        site = f" : vérifiez sur son site ({place.website})" if place.website else (
+            " : renseignez-vous avant de vous déplacer")
+        return {
+            "ouvert": f"D'après mes sources{year}, ce lieu était ouvert ; il a pu fermer depuis"
+                      f"{site}.",
+            "ferme": f"D'après mes sources{year}, ce lieu a fermé.",
+            "projet": f"Dans mes sources{year}, ce lieu était un projet ; je ne sais pas s'il a "
+                      f"ouvert depuis{site}.",
+            "renomme": f"D'après mes sources{year}, ce lieu a changé de nom : voyez sa fiche.",
+        }.get(place.status, f"Mes sources ne disent pas si ce lieu est toujours ouvert{site}.")
 
     def _speaks_of(self, detail: VisitDetail, entry_id: str) -> bool:
         return any(detail.asked.search(" ".join(tokenize(p)))

@@ -316,3 +316,27 @@ def test_a_figure_in_words_is_a_figure(engine: Engine) -> None:
     *_, count = talk(engine, "je suis journaliste, que s'est-il passé en 2014 avec les "
                      "tiers-lieux dans les Hauts-de-Seine ?", "combien de lieux ?")
     assert "quarantaine" in count.text and "ne donne pas de chiffre" not in count.text
+
+
+def test_who_runs_the_place_just_shown_is_its_operator(engine: Engine) -> None:
+    """« Qui s'en occupe ? » after the FacLab fell back; the card names its university."""
+    *_, who = talk(engine, "Qu'est-ce que le FacLab de Gennevilliers ?", "Qui s'en occupe ?")
+    assert who.entry_id == "faclab-gennevilliers" and "Université de Cergy-Pontoise" in who.text
+    *_, runs = talk(engine, "le Toboggan", "qui le gère ?")
+    assert runs.text == ("Mes sources ne donnent pas le nom des responsables du Toboggan, mais "
+                         "disent qui gère ce lieu : La Tréso, pour la Ville de Malakoff.")
+
+
+def test_is_it_still_there_is_the_places_dated_status(engine: Engine) -> None:
+    """« ça existe encore ? » after Casaco gave its whole description again."""
+    *_, still = talk(engine, "Qu'est-ce que Casaco ?", "ça existe encore ?")
+    assert still.entry_id == "casaco"
+    assert still.text.startswith("D'après mes sources de 2019, ce lieu était ouvert ; il a pu "
+                                 "fermer depuis")
+    *_, listed = talk(engine, "fab lab à Malakoff", "Ça existe encore ?")
+    assert len(listed.places) == 1 and "ce lieu était ouvert" in listed.text  # the first listed
+
+
+def test_a_detail_its_entry_gives_is_that_sentence_not_the_whole_entry(engine: Engine) -> None:
+    reply = engine.reply("combien coute l'adhesion a l'electrolab")
+    assert reply.text.startswith("Ce qu'en disent mes sources : En 2018, l'adhésion coûtait")
