@@ -139,6 +139,15 @@ _COMPLAINT_THEN = re.compile(
     r"(?=(?:\S+\s+)+\S*\?\s*$)", re.IGNORECASE)
 
 
+# « je veux un coworking », « jveu un fablab »: nothing more than a place wanted, as « je
+# cherche un coworking » (not « je veux créer un coworking »)
+_WANTS_A_PLACE = re.compile(
+    r"^\W*(?:(?:je |j'|moi je )?(?:veux|voudrais|aimerais|souhaite|souhaiterais)|jveux?|"
+    r"jvoudrais)\s+"
+    r"(?=(?:un|une|des)\s+(?:espaces? de )?(?:co-?workings?|bureaux? partag\w*|fab\s?-?labs?|"
+    r"t[ée]l[ée]-?centres?|tiers[- ]lieux?)\s*[?!.…]*$)", re.IGNORECASE)
+
+
 def opened_follow_up(text: str) -> str:
     """The follow-up a thank-you or a correction opens: « merci, et pour financer ? » → « et
     pour financer ? », « non je voulais dire Clamart » → « et Clamart ». Any other text as it
@@ -149,6 +158,9 @@ def opened_follow_up(text: str) -> str:
     correction = _CORRECTION.match(text)
     if correction:
         return f"et {text[correction.end():]}"
+    wanted = _WANTS_A_PLACE.match(text)
+    if wanted:
+        return f"je cherche {text[wanted.end():]}"
     # « non pardon à Genevilliers je voulais dire Levallois »: what follows the last « je
     # voulais dire » is what was meant
     meant = _MEANT_LATER.match(text)

@@ -50,7 +50,7 @@ _AND_THERE = frozenset({"et", "a", "au", "aux", "sur", "dans", "vers", "pres", "
 # « y a-t-il un Stop & Work à… », « existe-t-il un Regus à… »: some place, by its name
 _A_NAME_THERE = re.compile(r"(?i:\b(?:y a[- ]t[- ]il|il y a|existe[- ]t[- ]il|connaissez[- ]vous|"
                            r"vous connaissez)\s+(?:un|une|des)\s+)[A-Z]")  # a capital: a name
-_SOME_OF_THEM = re.compile(r"\b(?:y en a|ya en a|en existe|en trouver|en trouve)\b")
+_SOME_OF_THEM = re.compile(r"\b(?:y en a|ya en a|y a en|ya en|en existe|en trouver|en trouve)\b")
 
 
 _THE_DEPARTEMENT = frozenset({"92", "departement", "seine", "departemental"})
@@ -132,22 +132,32 @@ class SearchDecisions(NotLooking, Composer):
         workspace = r.place_cue or bool(workspace_words(r.words) - SEARCH_VERBS)
         return bare or workspace or not WANTING.isdisjoint(r.words) or introduces_oneself(r)
 
-    def _all_of_a_kind(self, turn: Turn, message: str) -> Reply | None:
+    def _all_of_a_kind(self, turn: Turn, message: str,
+                       conversation: Conversation) -> Reply | None:
         """« combien de fab labs dans le département ? », « imprimante 3D en accès libre dans
-        le 92 »: a kind of place asked of the whole département, when the directory has few of
-        them; for a kind of which it has many, the commune is asked."""
+        le 92 », « il y en a dans le 92 ? » after what a fab lab is: a kind of place asked of
+        the whole département, when the directory has few of them; for a kind of which it
+        has many, the commune is asked."""
         r = turn.reading
-        if (turn.sure and not self._defines_unasked(turn)) or r.place_type is None or (
+        kind = r.place_type or (self._kind_of_last_answer(conversation)
+                                if self._asks_where_some_are(r, conversation) else None)
+        if (turn.sure and not self._defines_unasked(turn)) or kind is None or (
                 _THE_DEPARTEMENT.isdisjoint(r.words)):
             return None  # sure of a definition is no answer to « les fab labs du 92 »
-        found = self.directory.of_type(r.place_type)
+        found = self.directory.of_type(kind)
+        if not found and r.place_type is None:  # its definition was just given
+            asked = self._ask_for_commune(message, "coworking")
+            return replace(asked, candidates=turn.candidates, text=(
+                f"Mes sources ne citent pas de {kinds_words(kind)} en activité dans les "
+                f"Hauts-de-Seine. Pour un autre lieu où travailler : {asked.text[:1].lower()}"
+                f"{asked.text[1:]}"))
         if not found:
             return self._none_of_a_kind(turn, message)  # « ya til un telecentre dans le 92 »
         if len(found) > _ALL_AT_ONCE:
             return None
         years = sorted({p.facts_date[:4] for p in found if p.facts_date})
         span = f" (sources de {years[0]} à {years[-1]})" if len(years) > 1 else ""
-        kinds = kinds_words(r.place_type)
+        kinds = kinds_words(kind)
         return Reply(
             kind=ReplyKind.PLACES,
             listing=True,
@@ -157,7 +167,7 @@ class SearchDecisions(NotLooking, Composer):
             question=message,
             candidates=turn.candidates,
             places=tuple(self._card(p) for p in found),
-            place_type=r.place_type,
+            place_type=kind,
             contacts=self._contacts(STAFF_CONTACT_ID),
         )
 
@@ -337,7 +347,7 @@ class SearchDecisions(NotLooking, Composer):
                 # search, not what a coworking is; the commune is still to come
                 asked = self._ask_for_commune(message, r.place_type)
                 return replace(asked, text=f"C'est noté. {asked.text}", candidates=turn.candidates)
-            everywhere = self._all_of_a_kind(turn, message)  # « les fab labs du 92 »
+            everywhere = self._all_of_a_kind(turn, message, conversation)  # « les fab labs du 92 »
             if everywhere is not None:
                 return everywhere
             if self._looks_without_a_commune(turn) or self._asks_where_some_are(r, conversation):

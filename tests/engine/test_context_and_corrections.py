@@ -175,11 +175,12 @@ def test_names_that_open_on_a_common_noun_take_its_article() -> None:
     assert for_name("La Tréso") == "La Tréso"
 
 
-def test_are_there_some_after_a_definition_asks_where_for_that_kind(engine: Engine) -> None:
-    _, asked, found = talk(engine, "c'est quoi un télécentre ?", "et il y en a dans le 92 ?",
-                           "Boulogne")
-    assert asked.kind is ReplyKind.CLARIFY and "« télécentre à Nanterre »" in asked.text
-    assert found.kind is ReplyKind.PLACES and found.place_type == "telecentre"
+def test_are_there_some_after_a_definition_of_a_kind_none_of_which_is_listed(engine: Engine) -> None:
+    # of the département, a kind none of which is listed: said, and another place offered
+    _, none, other = talk(engine, "c'est quoi un télécentre ?", "et il y en a dans le 92 ?",
+                          "Boulogne")
+    assert none.text.startswith("Mes sources ne citent pas de télécentres en activité")
+    assert other.kind is ReplyKind.PLACES and other.commune == "Boulogne-Billancourt"
 
 
 def test_a_formal_request_without_question_mark_is_judged_on_the_request(engine: Engine) -> None:

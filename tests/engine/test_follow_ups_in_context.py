@@ -340,3 +340,30 @@ def test_is_it_still_there_is_the_places_dated_status(engine: Engine) -> None:
 def test_a_detail_its_entry_gives_is_that_sentence_not_the_whole_entry(engine: Engine) -> None:
     reply = engine.reply("combien coute l'adhesion a l'electrolab")
     assert reply.text.startswith("Ce qu'en disent mes sources : En 2018, l'adhésion coûtait")
+
+
+@pytest.mark.parametrize("definition", ["qu'est-ce qu'un télécentre ?", "c koi un telecentre"])
+def test_some_in_the_92_after_a_kind_none_of_which_is_listed(engine: Engine,
+                                                             definition: str) -> None:
+    """« Il y en a dans le 92 ? » after what a télécentre is asked for a commune, or gave a
+    menu; « telecentre 92 » alone said there is none."""
+    for follow_up in ("Il y en a dans le 92 ?", "ya en dans le 92 ?"):
+        *_, reply = talk(engine, definition, follow_up)
+        assert reply.text.startswith("Mes sources ne citent pas de télécentres en activité dans "
+                                     "les Hauts-de-Seine.")
+    *_, fablabs = talk(engine, "qu'est-ce qu'un fab lab ?", "il y en a dans le département ?")
+    assert fablabs.kind is ReplyKind.PLACES and fablabs.text.startswith("Mes sources citent 7")
+
+
+@pytest.mark.parametrize("message", ["je veux un coworking", "jveu un coworking"])
+def test_a_place_wanted_is_a_place_looked_for(engine: Engine, message: str) -> None:
+    # a menu on the difference with a business centre and on big companies' doubts
+    assert engine.reply(message).entry_id == engine.reply("je cherche un coworking").entry_id
+    assert engine.reply("je veux créer un coworking").entry_id == "creer-tiers-lieu"
+
+
+def test_home_is_where_to_look_in_sms_too(engine: Engine) -> None:
+    reply = engine.reply("salut je suis salariee dans une banque a la defense jhabite a antony "
+                         "et je fais 1h de transport jaimerais teletravailler plus pres de chez "
+                         "moi ya quoi")
+    assert reply.kind is ReplyKind.PLACES and "Antony" in reply.text.split("\n")[0]
