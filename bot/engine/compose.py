@@ -236,7 +236,8 @@ class Composer:
             kind=ReplyKind.CLARIFY,
             text="Pour trouver les lieux les plus proches de vous, partagez votre position "
             "(trombone 📎 puis « Position » dans Telegram) ou écrivez votre commune, par "
-            "exemple « coworking à Nanterre » ou « près du métro Pont de Sèvres ».",
+            f"exemple « {kind_words(place_type, 'coworking')} à Nanterre » ou « près du métro "
+            "Pont de Sèvres ».",
             question=message,
             place_type=place_type,
         )

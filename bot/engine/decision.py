@@ -339,8 +339,9 @@ class Engine(TopicCarryOver, ChatterDecisions, CompoundDecisions, ProjectDecisio
             if where:  # or « j'habite Rueil » said before
                 return self._with_candidates(self.places(where, r.place_type, message),
                                              turn.candidates)
-            if r.location is None:
-                return self._ask_for_position(message, r.place_type)
+            if r.location is None:  # « il y en a près de chez moi ? » after a fab lab's answer
+                kind = r.place_type or self._kind_of_last_answer(conversation)
+                return self._ask_for_position(message, kind)
         if not wants_somewhere(r, self.thresholds.clarify):
             # « je suis à Lyon, vous couvrez aussi ? »: a short message about a commune outside
             # the 92 and nothing the FAQ is sure of
@@ -382,9 +383,7 @@ class Engine(TopicCarryOver, ChatterDecisions, CompoundDecisions, ProjectDecisio
         return None
 
     def _read(self, text: str) -> Reading:
-        geo = self.geo
-        return read(self.matchers, text, lambda words: geo.names_a_longer_place_outside(words)
-                    or geo.hyphenates_another_name(text))
+        return read(self.matchers, text, lambda words: self.geo.names_another_place(words, text))
 
     def judge(self, r: Reading) -> list[Judgement]:
         """The FAQ candidates of a message, each with the probability that it is right."""

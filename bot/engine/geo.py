@@ -114,6 +114,11 @@ class Geography:
         return any(self._continued_otherwise(words, c) for c in communes
                    if not any(s.start <= c.start < s.end for s in stations))
 
+    def names_another_place(self, words: Sequence[str], text: str) -> bool:
+        """A place outside the 92 whose name begins like a commune of the 92: no commune of the
+        92 is read in the message (« Boulogne-sur-Mer », « Fontenay-le-Fleury »)."""
+        return self.names_a_longer_place_outside(words) or self.hyphenates_another_name(text)
+
     def hyphenates_another_name(self, text: str) -> bool:
         """« Fontenay-le-Fleury », « Colombey-les-Deux-Églises », « Sceaux-du-Gâtinais »: a
         commune of the 92 (or a typo of one) begins a hyphenated name that goes on beyond it:

@@ -180,8 +180,7 @@ class WhereDecisions(Composer):
             name = word_after_a_kind(turn.focus or r.text)
         # « Neuilly-sur-Marne », « Fontenay-sous-Bois »: no typo of a commune of the 92, but
         # another commune, made of words the knowledge knows
-        another = name is not None and (self.geo.names_a_longer_place_outside(tokenize(name))
-                                        or self.geo.hyphenates_another_name(name))
+        another = name is not None and self.geo.names_another_place(tokenize(name), name)
         lower_case = lower_case and not another
         close = self.directory.location_finder.closest_name(name) if name and not another \
             else None

@@ -367,3 +367,12 @@ def test_home_is_where_to_look_in_sms_too(engine: Engine) -> None:
                          "et je fais 1h de transport jaimerais teletravailler plus pres de chez "
                          "moi ya quoi")
     assert reply.kind is ReplyKind.PLACES and "Antony" in reply.text.split("\n")[0]
+
+
+def test_near_me_after_a_kind_keeps_the_kind_for_the_commune_given(engine: Engine) -> None:
+    """« il y en a près de chez moi ? » after what a fab lab is, then « Boulogne »: all of
+    Boulogne's places, coworkings first, were listed."""
+    _, asked, found = talk(engine, "c'est quoi un fab lab ?", "et il y en a près de chez moi ?",
+                           "Boulogne")
+    assert "« fab lab à Nanterre »" in asked.text
+    assert found.place_type == "fablab" and found.commune == "Boulogne-Billancourt"
