@@ -244,10 +244,9 @@ class Engine(TopicCarryOver, ChatterDecisions, CompoundDecisions, ProjectDecisio
     def _one(self, text: str, message: str, conversation: Conversation) -> Reply:
         """One question: follow-ups, small talk, intent, where, then the FAQ."""
         reading = self._read(text)
-        if len(reading.named) > 1 and conversation.last_commune:
-            # « Morning Coworking » after Puteaux's list: the branch there
-            here = [p for p in reading.named if conversation.last_commune in (p.commune, p.area)]
-            reading = replace(reading, named=here) if here else reading
+        if reading.named and (conversation.last_commune or conversation.last_places):
+            reading = replace(reading, named=self.directory.branches_in_view(
+                reading.named, reading.words, conversation.last_places, conversation.last_commune))
         if not reading.words and "help" in self.smalltalk.intents:
             return self._smalltalk("help", message)  # « ? », « ... »: how to ask, not « no answer »
         if all(term in SCAFFOLDING for term in reading.terms) and not reading.named:  # « quoi ? »

@@ -221,6 +221,21 @@ class Directory:
             matches = here or matches
         return matches
 
+    def branches_in_view(self, named: list[Place], words: Sequence[str], listed: Sequence[str],
+                         commune: str | None) -> list[Place]:
+        """« Morning Coworking » after Puteaux's list: the branch there; « et kwerk » after La
+        Défense's list: the Kwerk listed (Kwerk Tour First), not the one « Kwerk » names —
+        unless the message says which (« Kwerk Boulogne »)."""
+        if len(named) > 1 and commune:
+            here = [p for p in named if commune in (p.commune, p.area)]
+            named = here or named
+        brand, *rest = tokenize(named[0].name) if len(named) == 1 else [""]
+        if brand not in ("", "le", "la", "les", "l") and named[0].id not in listed and not (
+                set(rest) & set(words)):
+            shown = [p for p in self.places if p.id in listed and tokenize(p.name)[:1] == [brand]]
+            named = shown[:1] or named
+        return named
+
     def without_place_names(self, words: Sequence[str]) -> list[str]:
         """The words outside the places' names (« The Sun Project courbevoie » is no English)."""
         found = self.place_finder.find(words, fuzzy=False)

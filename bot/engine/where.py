@@ -14,7 +14,7 @@ from bot.engine.compose import Composer, at, of
 from bot.engine.confidence import Calibrator
 from bot.engine.conversation import Conversation
 from bot.engine.geo import STATIONS_SOURCE, Geography, Spot
-from bot.engine.intents import MORE_DETAILS, price_intent
+from bot.engine.intents import EMPLOYERS, MORE_DETAILS, price_intent
 from bot.engine.matching import SCAFFOLDING, FaqIndex
 from bot.engine.places import Directory, Found, kind_words
 from bot.engine.reading import Reading
@@ -313,8 +313,8 @@ class WhereDecisions(Composer):
             # fab labs: « c'est combien ? » is about the first fab lab
             asked = [p for p in places if p.type == conversation.last_type]
             chosen = asked[0] if asked else places[0]
-        if price_intent(r.words):
-            return self._price_of(chosen, message)
+        if price_intent(r.words):  # « mon employeur doit payer ? » is the frame of telework
+            return None if EMPLOYERS.intersection(r.words) else self._price_of(chosen, message)
         detail = visit_detail(r.words)  # « il ouvre le dimanche ? », « y a un parking ? »
         if detail is not None:
             if about_any_place(r):

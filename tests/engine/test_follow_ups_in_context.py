@@ -376,3 +376,18 @@ def test_near_me_after_a_kind_keeps_the_kind_for_the_commune_given(engine: Engin
                            "Boulogne")
     assert "« fab lab à Nanterre »" in asked.text
     assert found.place_type == "fablab" and found.commune == "Boulogne-Billancourt"
+
+
+def test_a_brand_after_a_list_is_the_branch_listed(engine: Engine) -> None:
+    """« et kwerk » after La Défense's list gave Kwerk Boulogne-Billancourt, whose alias is
+    « Kwerk »; said with its commune, it is that one."""
+    *_, listed = talk(engine, "coworking à La Défense", "et kwerk")
+    assert [p.name for p in listed.places] == ["Kwerk Tour First"]
+    *_, said = talk(engine, "coworking à La Défense", "kwerk boulogne")
+    assert [p.name for p in said.places] == ["Kwerk Boulogne-Billancourt"]
+
+
+def test_who_pays_after_a_place_is_the_frame_of_telework(engine: Engine) -> None:
+    """« Mon employeur doit-il payer ? » after Sceaux Smart got its (missing) prices."""
+    *_, pays = talk(engine, "Sceaux Smart", "Mon employeur doit-il payer ?")
+    assert pays.entry_id == "teletravail-cadre"
