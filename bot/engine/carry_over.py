@@ -33,6 +33,12 @@ _FOR_ANOTHER = re.compile(
 _AND_SINCE = re.compile(r"^\W*(?:et\s+)?(?:apr[eè]s|aujourd'hui|aujourd hui|maintenant|depuis|"
                         r"ensuite|la suite|apr[eè]s 201[4-5])(?:\s+(?:201[4-9]|20[2-3]\d))?"
                         r"(?:\s+il s'est pass[ée] quoi|\s+c'est quoi)?\W*$", re.IGNORECASE)
+# « et en 2014 ? », « et avant ? », « Et en 2014, il le faisait ? »: the past, of the topic
+_BEFORE = re.compile(r"^\W*(?:et\s+)?(?P<when>avant|auparavant|à l'époque|a l'epoque|"
+                     r"en (?P<year>20[01]\d))\s*,?(?:\s+(?:il|elle|ils|on|ça|ca|c'était)\b"
+                     r"[^?.!]{0,30})?\W*$", re.IGNORECASE)
+_NOW_WORDS = re.compile(r"\b(?:aujourd'hui|aujourd hui|actuellement|maintenant|encore|"
+                        r"toujours|depuis 2015|après 2015)\b", re.IGNORECASE)
 # « et aujourd'hui ? » alone: now, of the topic just answered
 _NOW = re.compile(r"^\W*(?:et\s+)?(?:aujourd'hui|aujourd hui|maintenant|actuellement|"
                   r"de nos jours|en ce moment)\W*$", re.IGNORECASE)
@@ -114,6 +120,10 @@ class TopicCarryOver:
                 self._latest_of_the_topic(message, conversation))
             if latest is not None:
                 return latest
+        if conversation.last_kind is ReplyKind.ANSWER:
+            before = self._what_came_before(message, conversation)
+            if before is not None:
+                return before
         more = asks_more_details(r.words)
         if more and conversation.last_kind is ReplyKind.ANSWER and (
                 conversation.last_entry_id in self.knowledge.faq):
@@ -163,6 +173,26 @@ class TopicCarryOver:
             title += ["pour", *kind_words]
         again = self._one(" ".join(title), message, Conversation())
         return again if again.kind is ReplyKind.ANSWER else None
+
+    def _what_came_before(self, message: str, conversation: Conversation) -> Reply | None:
+        """« Le Département peut-il m'aider ? » then « Et en 2014, il le faisait ? »: the topic
+        asked of that year (« avant »: of 2014), when another, older entry answers it."""
+        asked = _BEFORE.match(message)
+        entry = self.knowledge.faq.get(conversation.topic_entry or "")
+        if asked is None or entry is None or entry.place is not None or not entry.facts_date:
+            return None
+        year = asked.group("year") or "2014"
+        again = self._one(f"{_NOW_WORDS.sub(' ', entry.question).rstrip(' ?')} en {year} ?",
+                          message, Conversation())
+        # the first candidate older than the topic's facts, and related to it either way
+        # (« Le Département a-t-il financé… » and today's grants; PROGR'ESS and the ESS call)
+        for candidate in again.candidates[:3]:
+            older = self.knowledge.faq.get(candidate.id)
+            if older is not None and older.id != entry.id and older.facts_date and (
+                    older.facts_date[:4] < entry.facts_date[:4]) and (
+                    older.id in entry.related or entry.id in older.related):
+                return self.answer(older.id, message, candidate.score, again.candidates)
+        return None
 
     def _what_came_after(self, message: str, conversation: Conversation) -> Reply | None:
         """« c'était quoi l'expérimentation de 2014 ? » then « et après ? »: the Département's

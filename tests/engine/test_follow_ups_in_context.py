@@ -391,3 +391,12 @@ def test_who_pays_after_a_place_is_the_frame_of_telework(engine: Engine) -> None
     """« Mon employeur doit-il payer ? » after Sceaux Smart got its (missing) prices."""
     *_, pays = talk(engine, "Sceaux Smart", "Mon employeur doit-il payer ?")
     assert pays.entry_id == "teletravail-cadre"
+
+
+def test_and_in_2014_after_today_s_grants_is_the_grants_of_then(engine: Engine) -> None:
+    """« Et en 2014, il le faisait ? » after « Le Département peut-il m'aider ? » gave a menu
+    without the Département's past grants; « et avant ? » after PROGR'ESS fell back."""
+    *_, then = talk(engine, "Le Département peut-il m'aider ?", "Et en 2014, il le faisait ?")
+    assert then.entry_id == "financement-departement"
+    *_, before = talk(engine, "qu'est-ce que PROGR'ESS ?", "et avant ?")
+    assert before.entry_id == "appel-projets-ess"
