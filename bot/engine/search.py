@@ -120,6 +120,8 @@ class SearchDecisions(NotLooking, Composer):
         ends on « je cherche un endroit pas trop loin… »: a commune of the 92, something wanted
         there, and no FAQ entry even likely. Its places help more than « je ne sais pas »."""
         r, best = turn.reading, turn.best
+        if not turn.sure and self._asked_where_after_context(turn):
+            return True
         # a place's entry that shares only the commune (« chatenay malabry tiers lieu » and
         # Sceaux Smart) is no better answer
         if turn.sure or (best is not None and best.probability >= self.calibrator.clarify_at
@@ -131,6 +133,17 @@ class SearchDecisions(NotLooking, Composer):
         # a workspace named, a search verb alone is none (« je cherche un appartement à… »)
         workspace = r.place_cue or bool(workspace_words(r.words) - SEARCH_VERBS)
         return bare or workspace or not WANTING.isdisjoint(r.words) or introduces_oneself(r)
+
+    def _asked_where_after_context(self, turn: Turn) -> bool:
+        """« Je dirige une agence à Boulogne-Billancourt… Nous voudrions partager un espace…
+        Quelles solutions existent à Boulogne ? »: the context names the commune and looks for
+        somewhere to work, the question asks where or what there is."""
+        r = turn.reading
+        if not turn.focus or turn.focus == r.text or not WHY_WORDS.isdisjoint(r.words) or (
+                something_else_said(r)):
+            return False
+        return (names_a_workspace(r) or SEARCH_TERM in r.terms) and where_asked(
+            self._read(turn.focus))
 
     def _all_of_a_kind(self, turn: Turn, message: str,
                        conversation: Conversation) -> Reply | None:

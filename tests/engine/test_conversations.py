@@ -273,6 +273,22 @@ def test_who_and_where_one_is_gets_the_communes_places(engine: Engine, message: 
         ReplyKind.FALLBACK
 
 
+@pytest.mark.parametrize(("message", "commune"), [
+    ("Je dirige une petite agence de communication de quatre personnes à Boulogne-Billancourt. "
+     "Notre bail se termine dans six mois et nous hésitons à reprendre des bureaux classiques. "
+     "Nous voudrions plutôt partager un espace avec d'autres entreprises. Quelles solutions "
+     "existent à Boulogne ?", "Boulogne-Billancourt"),
+    ("Je suis développeur freelance et je déménage bientôt à Clamart. Je n'ai besoin que d'un "
+     "bureau, d'une bonne connexion et d'un café, deux ou trois jours par semaine. Y a-t-il "
+     "quelque chose dans le sud du département ?", "Clamart"),
+])
+def test_where_asked_after_a_context_naming_the_commune_is_a_search(
+        engine: Engine, message: str, commune: str) -> None:
+    # both got « Vouliez-vous dire… » on the département's needs or its coverage
+    reply = engine.reply(message)
+    assert (reply.kind, reply.commune) == (ReplyKind.PLACES, commune)
+
+
 def test_home_and_work_search_around_both(engine: Engine) -> None:
     reply = engine.reply("je travaille à La Défense et j'habite à Colombes, y a un endroit "
                          "pour bosser ?")
