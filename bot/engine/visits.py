@@ -130,8 +130,8 @@ class VisitDecisions(Composer):
     def _detail_of(self, place: Place, detail: VisitDetail, message: str,
                    candidates: tuple[Candidate, ...] = (), others: bool = False) -> Reply | None:
         """What the sources say of the detail, said first: the place's status or operator,
-        the sentences of its texts that give it (None when none stands alone: its entry
-        answers as usual), else that they do not give it."""
+        the sentences of its texts that give it (to a longer message, its whole entry; None
+        when it has none), else that they do not give it (advice to check is no fact)."""
         entry = self.knowledge.faq.get(place.faq or "")
         gives = self._gives(place, detail)
         # a longer message asks more than the detail: its entry answers it all, as before
@@ -144,9 +144,10 @@ class VisitDecisions(Composer):
             said = [s for s in whole_sentences(entry.answer if entry else place.description or "")
                     if detail.given.search(" ".join(fold(s).split()))
                     and not s.startswith(("Vérifiez", "Renseignez"))]  # advice, not a fact
-            if not said or not short:
-                return None
-            known = "Ce qu'en disent mes sources : " + " ".join(said)
+            if said and not short:  # the place's whole entry, which gives it
+                return self.answer(entry.id, message, 100.0, candidates) if entry else None
+            if said:
+                known = "Ce qu'en disent mes sources : " + " ".join(said)
         if known is not None:
             base = self.answer(entry.id, message, 100.0, candidates) if entry else (
                 self._place_details(place, message, others=others))

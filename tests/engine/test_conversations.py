@@ -722,10 +722,12 @@ def test_an_entry_about_hours_still_answers(engine: Engine) -> None:
     assert not reply.text.startswith("Mes sources ne donnent pas")
 
 
-def test_a_place_whose_entry_speaks_of_its_hours_is_answered_as_usual(engine: Engine) -> None:
+def test_a_place_whose_entry_only_says_to_check_its_hours_gives_none(engine: Engine) -> None:
+    # its entry says « Vérifiez ses horaires… »: no hours, said first, then the entry (access)
     reply = engine.reply("FacLab Gennevilliers horaires et accès")
     assert reply.entry_id == "faclab-gennevilliers"
-    assert not reply.text.startswith("Mes sources ne donnent pas")
+    assert reply.text.startswith("Mes sources ne donnent pas les horaires du FacLab")
+    assert "ouvert à tous" in reply.text
 
 
 def test_when_a_place_opened_is_no_question_of_hours(engine: Engine) -> None:

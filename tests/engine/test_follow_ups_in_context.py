@@ -400,3 +400,13 @@ def test_and_in_2014_after_today_s_grants_is_the_grants_of_then(engine: Engine) 
     assert then.entry_id == "financement-departement"
     *_, before = talk(engine, "qu'est-ce que PROGR'ESS ?", "et avant ?")
     assert before.entry_id == "appel-projets-ess"
+
+
+def test_a_long_message_on_a_detail_its_place_s_entry_gives_gets_that_whole_entry(
+        engine: Engine) -> None:
+    """A 30-word question on who founded a place whose entry says who runs it fell to the FAQ
+    and got « how to open a tiers-lieu » (a held-out real question, seen as counts only)."""
+    reply = engine.reply("Je voudrais contacter le président de Sceaux Smart pour organiser un "
+                         "atelier avec des indépendants de la ville, comment faire ?")
+    assert reply.entry_id == "sceaux-smart"
+    assert reply.text == engine.knowledge.faq["sceaux-smart"].answer
