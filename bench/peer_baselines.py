@@ -34,7 +34,7 @@ from bot.engine.training import labelled_items
 from bot.knowledge import default_knowledge_path
 
 HELD_OUT = ("blind-2026-c-256.yaml", "blind-2026-d-264.yaml", "real-questions-d-143.yaml",
-            "real-questions-e-40.yaml", "real-questions-f-99.yaml")
+            "real-questions-e-40.yaml", "real-questions-f-99.yaml", "real-questions-g-64.yaml")
 
 
 def decision(predicted: list[str | None], expected: list[str | None]) -> tuple[float, float]:
