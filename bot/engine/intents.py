@@ -105,7 +105,8 @@ _THANKS_THEN = re.compile(
 # mairie »: thanks or a complaint that only open the question meant
 _CORRECTION = re.compile(
     r"^\W*(?:(?:non|nan|pardon|oups|d[ée]sol[ée]e?|en fait|merci|ok|d'accord|mais|"
-    r"c'est faux|c est faux|faux|pas [çc]a)[\s,!.…]*)*"
+    r"c'est faux|c est faux|faux|pas [çc]a|vous n'avez pas (?:bien )?compris(?: ma question)?|"
+    r"tu n'as pas (?:bien )?compris(?: ma question)?|vous avez mal compris)[\s,!.…]*)*"
     r"(?:je voulais dire|je veux dire|je voulais|je parlais d[eu']?|plut[ôo]t|je demandais|"
     r"je demande|ma question (?:[ée]tait|portait sur|porte sur|c'est))\s+(?=\w)",
     re.IGNORECASE,

@@ -410,3 +410,18 @@ def test_a_long_message_on_a_detail_its_place_s_entry_gives_gets_that_whole_entr
                          "atelier avec des indépendants de la ville, comment faire ?")
     assert reply.entry_id == "sceaux-smart"
     assert reply.text == engine.knowledge.faq["sceaux-smart"].answer
+
+
+def test_a_reply_doubted_says_where_it_comes_from(engine: Engine) -> None:
+    """« Vous êtes sûr ? Ça me paraît peu. » after the count fell back."""
+    *_, doubt = talk(engine, "combien de tiers-lieux dans le 92 ?",
+                     "Vous êtes sûr ? Ça me paraît peu.")
+    assert doubt.smalltalk_intent == "doubt" and "/signaler" in doubt.text
+    assert engine.reply("vous êtes sûr que Casaco est à Malakoff ?").entry_id == "casaco"
+
+
+def test_not_understood_then_what_was_meant_is_what_was_meant(engine: Engine) -> None:
+    """« Vous n'avez pas compris ma question, je voulais les horaires. » got « D'accord ! »."""
+    *_, hours = talk(engine, "Casaco", "Vous n'avez pas compris ma question, je voulais les "
+                     "horaires.")
+    assert hours.text.startswith("Mes sources ne donnent pas les horaires de Casaco")
