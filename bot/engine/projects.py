@@ -42,6 +42,9 @@ class GrantDetail:
     asked: re.Pattern[str]  # over the folded words of a short follow-up
     given: re.Pattern[str]  # over the answer's sentences
     missing: str
+    # a sentence saying it ended (« suspendu après la loi NOTRe »): then it, and what followed,
+    # are the answer — not « l'appel était ouvert toute l'année » of 2014
+    ended: re.Pattern[str] | None = None
 
 
 _GRANT_DETAILS = (
@@ -68,12 +71,15 @@ _GRANT_DETAILS = (
         "financeur, sur les pages citées ci-dessous."),
     GrantDetail(  # « c'est encore ouvert ? », « toujours d'actualité ? »
         re.compile(r"\b(?:(?:encore|toujours|deja) (?:ouvert|ouverte|en cours|d actualite|"
-                   r"possible|valable)|(?:c est|c etait) (?:fini|termine|clos|ferme)|"
+                   r"possible|valable|postuler|candidater|deposer)|"
+                   r"(?:c est|c etait) (?:fini|termine|clos|ferme)|"
                    r"ca existe (?:encore|toujours)|(?:est il|est elle) (?:ouvert|ouverte))\b"),
         # whether it is open now (not « son ancien appel… a été suspendu », about another one)
         re.compile(r"\bouvert|session|en cours|ne dit pas si|ne disent pas si", re.I),
         "Mes sources ne disent pas si c'est ouvert aujourd'hui : vérifiez sur les pages citées "
-        "ci-dessous."),
+        "ci-dessous.",
+        re.compile(r"\b(?:suspendu|suspendue|supprimée?|arrêtée?|clos|close|a pris fin|"
+                   r"n'existe plus|pris le relais)\b", re.I)),
     GrantDetail(  # « j'y ai droit ? », « et pour une asso ? », « qui peut candidater ? »
         re.compile(r"\b(?:eligible\w*|droit|qui peut|qui peuvent|pour (?:une|les) "
                    r"(?:asso|associations?|entreprises?|sas|sarl|communes?|collectivites?)|"
@@ -320,7 +326,11 @@ class ProjectDecisions(Composer):
         if entry is None or detail is None or entry.place is not None or (
                 entry.theme not in _GRANT_THEMES or not _EUROS.search(entry.answer)):
             return None  # no grant, no call (a place, the prices): nothing to apply for
-        said = [s for s in whole_sentences(entry.answer) if detail.given.search(s)]
+        sentences = whole_sentences(entry.answer)
+        end = next((i for i, s in enumerate(sentences) if detail.ended and detail.ended.search(s)
+                    and "ancien" not in s), None)  # « son ancien appel… » is another one
+        said = sentences[end:] if end is not None else [
+            s for s in sentences if detail.given.search(s)]
         reply = self.answer(entry.id, message, 100.0, turn.candidates)
         return replace(reply, text=("Ce que disent mes sources : " + " ".join(said)) if said
                        else detail.missing)

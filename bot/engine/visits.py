@@ -10,6 +10,7 @@ Mixed into :class:`bot.engine.decision.Engine`, like :class:`bot.engine.projects
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
@@ -29,6 +30,8 @@ _FINDING_ENTRY = "trouver-tiers-lieu"
 PRICE_ENTRY = "tarifs"
 _ANY_PLACE = "tierslieu"  # canonical word of synonyms.yaml for tiers-lieu(x)
 _ACCESS_WORDS = "accessible accessibles accès gratuit gratuite payant disponible possible"
+_CLOSING = re.compile(r"\b(?:menac\w*|fermeture|fermé|fermée|a fermé|déménag\w*|renomm\w*|"
+                      r"liquidation|disparu)", re.I)
 _SHORT_VISIT = 6  # words (twice as many with a kind of place: « les coworkings sont… »)
 
 
@@ -136,7 +139,8 @@ class VisitDecisions(Composer):
         gives = self._gives(place, detail)
         # a longer message asks more than the detail: its entry answers it all, as before
         short = len(tokenize(message)) <= _SHORT_VISIT + 2
-        known = self._status_of(place) if detail is STILL_THERE else (
+        known = self._status_of(place, entry.answer if entry else place.description or "") if (
+            detail is STILL_THERE) else (
             f"Mes sources ne donnent pas {RUNS.label} {of(place.name)}, mais disent qui gère "
             f"ce lieu : {place.operator}."
             if detail is RUNS and place.operator and short and not gives else None)
@@ -165,11 +169,19 @@ class VisitDecisions(Composer):
         return replace(reply, text=f"{intro}\n\n{reply.text}", candidates=candidates)
 
     @staticmethod
-    def _status_of(place: Place) -> str:
-        """« ça existe encore ? »: the card's status, dated, and what it cannot tell."""
+    def _status_of(place: Place, text: str) -> str:
+        """« ça existe encore ? »: the card's status, dated, what its texts say of a closure or
+        a move (the Electrolab threatened in 2024), and what it cannot tell."""
+        news = " ".join(s for s in whole_sentences(text)  # not « il a pu fermer… depuis »
+                        if _CLOSING.search(s) and " a pu " not in s)
+        return f"{VisitDecisions._status_alone(place, site=not news)} {news}".strip()
+
+    @staticmethod
+    def _status_alone(place: Place, site: bool) -> str:
         year = f" de {place.facts_date[:4]}" if place.facts_date else ""
-        site = f" : vérifiez sur son site ({place.website})" if place.website else (
+        check = f" : vérifiez sur son site ({place.website})" if place.website else (
             " : renseignez-vous avant de vous déplacer")
+        site = check if site else ""
         return {
             "ouvert": f"D'après mes sources{year}, ce lieu était ouvert ; il a pu fermer depuis"
                       f"{site}.",

@@ -425,3 +425,20 @@ def test_not_understood_then_what_was_meant_is_what_was_meant(engine: Engine) ->
     *_, hours = talk(engine, "Casaco", "Vous n'avez pas compris ma question, je voulais les "
                      "horaires.")
     assert hours.text.startswith("Mes sources ne donnent pas les horaires de Casaco")
+
+
+def test_is_a_call_that_ended_still_open_says_it_ended(engine: Engine) -> None:
+    """« ça existe encore ? » after the 2011 ESS call got « À partir de 2014, l'appel était
+    ouvert toute l'année », the call being suspended after the NOTRe law (QA22)."""
+    _, still, apply = talk(engine, "c'était quoi l'appel à projets ESS du département ?",
+                           "ça existe encore ?", "on peut encore postuler ?")
+    for reply in (still, apply):
+        assert "suspendu" in reply.text and "PROGR'ESS" in reply.text
+        assert "ouvert toute l'année" not in reply.text
+
+
+def test_whether_a_place_still_exists_says_what_threatened_it(engine: Engine) -> None:
+    *_, still = talk(engine, "Electrolab", "ça existe encore ?")
+    assert "menacé de fermeture" in still.text
+    *_, plain = talk(engine, "morning levallois", "ça existe encore ?")
+    assert plain.text.count("fermer") == 1  # not the card's « il a pu fermer… » again
