@@ -16,6 +16,7 @@ from dataclasses import replace
 
 from bot.engine.compose import NOT_SURE
 from bot.engine.conversation import Conversation
+from bot.engine.geo import Geography
 from bot.engine.intents import asks_more_details, whole_sentences
 from bot.engine.matching import SCAFFOLDING, FaqIndex
 from bot.engine.places import Directory
@@ -88,6 +89,7 @@ class TopicCarryOver:
     normaliser: Normaliser
     index: FaqIndex
     directory: Directory
+    geo: Geography
     _place_details: Callable[..., Reply]  # WhereDecisions' (a stub here would hide it)
     _terms_of: Callable[[Iterable[str]], frozenset[str]]  # SearchDecisions'
     _more_details: Callable[[str, str], Reply]  # Composer's
@@ -212,8 +214,8 @@ class TopicCarryOver:
             reply.kind is ReplyKind.CLARIFY and reply.suggestions)  # not « dans quelle commune ? »
         words = tokenize(message)
         if not unsure or not topic or not words or len(words) > _SHORT or message.startswith("/") or (
-                reply.smalltalk_intent):  # « non pas ça » was answered as such
-            return reply
+                reply.smalltalk_intent) or self.geo.names_another_place(words, message):
+            return reply  # « non pas ça » was answered as such; « Colombes dans le Calvados »
         since = self._what_came_after(message, conversation)
         if since is not None and since.kind is ReplyKind.ANSWER:
             return since

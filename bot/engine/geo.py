@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.engine.elsewhere_names import names_elsewhere
 from bot.engine.geofiles import OUTSIDE_FILE, STATIONS_FILE, Spot, read_geography
 from bot.engine.places import Directory, Found, PhraseFinder, distance_km
 from bot.engine.text import STOP_WORDS, fold, tokenize
@@ -110,6 +111,8 @@ class Geography:
         if any(o.start <= c.start and c.end <= o.end and o.end - o.start > c.end - c.start
                for o in outside for c in communes):
             return True
+        if any(names_elsewhere(list(words), c.end) for c in communes):
+            return True  # « Clamart en Vendée », « Colombes dans le Calvados »
         stations = self._station_finder.find(words, fuzzy=False)
         return any(self._continued_otherwise(words, c) for c in communes
                    if not any(s.start <= c.start < s.end for s in stations))

@@ -410,6 +410,8 @@ def test_a_name_outside_that_holds_a_commune_of_the_92_is_outside(engine: Engine
     ("un coworking à Fontenay-le-Fleury ?", "Fontenay-le-Fleury"),  # Yvelines
     ("un fablab à Colombey-les-Deux-Églises ?", "Colombey-les-Deux-Églises"),  # « Colombes »
     ("un coworking à Issy-l'Évêque ?", "Issy-l'Évêque"),
+    ("un coworking à Clamart en Vendée ?", "Clamart en Vendée"),  # a station is named Clamart
+    ("un fablab à Bagneux dans l'Indre", "Bagneux dans l'Indre"),
 ])
 def test_a_commune_of_the_92_continued_otherwise_is_another_commune(
         engine: Engine, message: str, name: str) -> None:
@@ -424,7 +426,9 @@ def test_a_commune_of_the_92_continued_otherwise_is_another_commune(
                           ("coworking issy moulineaux", "Issy-les-Moulineaux"),
                           ("coworking à Clichy-la-Garenne", "Clichy"),
                           ("coworking à Meudon-la-Forêt", "Meudon"),
-                          ("coworking Colombes le samedi", "Colombes")):
+                          ("coworking Colombes le samedi", "Colombes"),
+                          ("coworking à Nanterre en Île-de-France", "Nanterre"),
+                          ("coworking à Clamart en semaine", "Clamart")):
         assert engine.reply(ours).commune == commune, ours
 
 

@@ -442,3 +442,9 @@ def test_whether_a_place_still_exists_says_what_threatened_it(engine: Engine) ->
     assert "menacé de fermeture" in still.text
     *_, plain = talk(engine, "morning levallois", "ça existe encore ?")
     assert plain.text.count("fermer") == 1  # not the card's « il a pu fermer… » again
+
+
+def test_a_homonym_elsewhere_after_a_list_is_no_place_of_the_list(engine: Engine) -> None:
+    """« non, Colombes dans le Calvados » after Colombes's list gave La Factory's card."""
+    *_, other = talk(engine, "coworking à Colombes", "non, Colombes dans le Calvados")
+    assert not other.places
