@@ -52,12 +52,12 @@ from bot.engine.reply import (
     Suggestion,
 )
 from bot.engine.search import SearchDecisions
-from bot.engine.search_cues import SEARCH_TERM, wants_somewhere
+from bot.engine.search_cues import SEARCH_TERM, names_a_workspace, wants_somewhere
 from bot.engine.smalltalk import SmallTalk
 from bot.engine.text import tokenize
 from bot.engine.topics import TopicChecks
 from bot.engine.turn import Thresholds, Turn
-from bot.engine.visit_details import visit_detail
+from bot.engine.visit_details import asks_another_service, visit_detail
 from bot.engine.visits import VisitDecisions
 from bot.engine.where import WhereDecisions, home_first, near_me
 from bot.knowledge import STAFF_CONTACT_ID, Commune, Knowledge, default_knowledge_path
@@ -366,7 +366,8 @@ class Engine(TopicCarryOver, ChatterDecisions, CompoundDecisions, ProjectDecisio
                                          turn.candidates)
         if turn.sure and r.place_type is None and SEARCH_TERM not in r.terms:
             return None  # « …mes clients sont à Paris. Qu'est-ce qu'un tiers-lieu ? »
-        located = self.geo.locate(words)
+        timetable = asks_another_service(words) and not names_a_workspace(r)  # « horaires du RER »
+        located = None if timetable else self.geo.locate(words)
         if located is not None and located.spot is not None:
             if located.spot.kind == "station":
                 return self._with_candidates(self._near_station(located.spot, r, message),

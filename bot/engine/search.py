@@ -35,6 +35,7 @@ from bot.engine.search_cues import (
 from bot.engine.senses import in_another_sense, workspace_words
 from bot.engine.text import Normaliser
 from bot.engine.turn import DEFINITION_PREFIX, Thresholds, Turn
+from bot.engine.visit_details import asks_another_service
 from bot.knowledge import STAFF_CONTACT_ID
 
 _EXISTENCE_WORDS = "existe existent y a ya il y a avoir trouve endroit lieu espace coin"
@@ -127,7 +128,8 @@ class SearchDecisions(NotLooking, Composer):
         if turn.sure or (best is not None and best.probability >= self.calibrator.clarify_at
                          and self._on_topic(r, best.entry_id)):
             return False
-        if not WHY_WORDS.isdisjoint(r.words) or something_else_said(r):
+        if not WHY_WORDS.isdisjoint(r.words) or something_else_said(r) or (
+                asks_another_service(r.words) and not names_a_workspace(r)):  # RER timetables
             return False
         bare = set(r.terms) <= self._search_vocabulary() | SCAFFOLDING  # the commune alone
         # a workspace named, a search verb alone is none (« je cherche un appartement à… »)

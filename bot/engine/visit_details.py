@@ -108,6 +108,17 @@ _OTHER_SERVICES = re.compile(
     r"bibliotheque|mediatheque|dechetterie|pharmacie|banque|caf|prefecture|ecole|creche)\b")
 
 
+_TIMES_OR_WAY = re.compile(r"\b(?:horaires?|heures?|ouvert\w*|ferme\w*|trajet|itineraire|"
+                           r"prochain|retards?|comment aller|pour aller)\b")
+
+
+def asks_another_service(words: Sequence[str]) -> bool:
+    """« horaires du RER A à La Défense », « la piscine de Clamart est ouverte ? »: the hours or
+    the way to something no directory lists, wherever it is."""
+    text = " ".join(words)
+    return bool(_OTHER_SERVICES.search(text) and _TIMES_OR_WAY.search(text))
+
+
 def visit_detail(words: Sequence[str]) -> VisitDetail | None:
     """The practical detail a message asks about, if any (folded words)."""
     text = " ".join(words)

@@ -246,6 +246,13 @@ def test_near_a_town_hall_named_like_a_station_is_its_communes_places(engine: En
     assert station.kind is ReplyKind.PLACES and "station Mairie d'Issy" in station.text
 
 
+def test_a_timetable_at_a_station_is_no_search_near_it(engine: Engine) -> None:
+    # « horaires du RER A à La Défense » listed La Défense's coworkings
+    assert engine.reply("horaires du RER A à La Défense").kind is not ReplyKind.PLACES
+    near = engine.reply("coworking ouvert le dimanche près du métro Pont de Sèvres")
+    assert near.kind is ReplyKind.PLACES and "station Pont de Sèvres" in near.text
+
+
 def test_a_station_in_paris_is_said_to_be_outside(engine: Engine) -> None:
     reply = engine.reply("coworking près de la gare Saint-Lazare")
     assert reply.kind is ReplyKind.PLACES and reply.places
