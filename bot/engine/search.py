@@ -27,6 +27,7 @@ from bot.engine.search_cues import (
     SEARCH_VERBS,
     WANTING,
     WHY_WORDS,
+    asked_where_after_context,
     introduces_oneself,
     names_a_workspace,
     something_else_said,
@@ -121,7 +122,7 @@ class SearchDecisions(NotLooking, Composer):
         ends on « je cherche un endroit pas trop loin… »: a commune of the 92, something wanted
         there, and no FAQ entry even likely. Its places help more than « je ne sais pas »."""
         r, best = turn.reading, turn.best
-        if not turn.sure and self._asked_where_after_context(turn):
+        if not turn.sure and turn.focus and asked_where_after_context(r, self._read(turn.focus)):
             return True
         # a place's entry that shares only the commune (« chatenay malabry tiers lieu » and
         # Sceaux Smart) is no better answer
@@ -136,17 +137,6 @@ class SearchDecisions(NotLooking, Composer):
         workspace = r.place_cue or bool(workspace_words(r.words) - SEARCH_VERBS)
         return bare or workspace or not WANTING.isdisjoint(r.words) or introduces_oneself(r)
 
-    def _asked_where_after_context(self, turn: Turn) -> bool:
-        """« Je dirige une agence à Boulogne-Billancourt… Nous voudrions partager un espace…
-        Quelles solutions existent à Boulogne ? »: the context names the commune and looks for
-        somewhere to work, the question asks where or what there is."""
-        r = turn.reading
-        if not turn.focus or turn.focus == r.text or not WHY_WORDS.isdisjoint(r.words) or (
-                something_else_said(r)):
-            return False
-        return (names_a_workspace(r) or SEARCH_TERM in r.terms) and where_asked(
-            self._read(turn.focus))
-
     def _all_of_a_kind(self, turn: Turn, message: str,
                        conversation: Conversation) -> Reply | None:
         """« combien de fab labs dans le département ? », « imprimante 3D en accès libre dans
@@ -154,8 +144,8 @@ class SearchDecisions(NotLooking, Composer):
         the whole département, when the directory has few of them; for a kind of which it
         has many, the commune is asked."""
         r = turn.reading
-        kind = r.place_type or (self._kind_of_last_answer(conversation)
-                                if self._asks_where_some_are(r, conversation) else None)
+        some = self._asks_where_some_are(r, conversation)
+        kind = r.place_type or (self._kind_of_last_answer(conversation) if some else None)
         if (turn.sure and not self._defines_unasked(turn)) or kind is None or (
                 _THE_DEPARTEMENT.isdisjoint(r.words)):
             return None  # sure of a definition is no answer to « les fab labs du 92 »

@@ -58,3 +58,12 @@ def names_a_workspace(r: Reading) -> bool:
 def wants_somewhere(r: Reading, search_level: float) -> bool:
     """The message looks for somewhere to work or make, not for an explanation."""
     return names_a_workspace(r) or r.search_score >= search_level
+
+
+def asked_where_after_context(r: Reading, focus: Reading) -> bool:
+    """« Je dirige une agence à Boulogne-Billancourt… Nous voudrions partager un espace…
+    Quelles solutions existent à Boulogne ? »: the context names the commune and looks for
+    somewhere to work, the question (``focus``) asks where or what there is."""
+    if focus.text == r.text or not WHY_WORDS.isdisjoint(r.words) or something_else_said(r):
+        return False
+    return (names_a_workspace(r) or SEARCH_TERM in r.terms) and where_asked(focus)
