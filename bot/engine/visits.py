@@ -30,7 +30,8 @@ _FINDING_ENTRY = "trouver-tiers-lieu"
 PRICE_ENTRY = "tarifs"
 _ANY_PLACE = "tierslieu"  # canonical word of synonyms.yaml for tiers-lieu(x)
 _ACCESS_WORDS = "accessible accessibles accès gratuit gratuite payant disponible possible"
-_CLOSING = re.compile(r"\b(?:menac\w*|fermeture|fermé|fermée|a fermé|déménag\w*|renomm\w*|"
+# a closure, a move or a new name (not « fermé le dimanche », an opening hour)
+_CLOSING = re.compile(r"\b(?:menac\w*|fermeture|a fermé|ont fermé|déménag\w*|renomm\w*|"
                       r"liquidation|disparu)", re.I)
 _SHORT_VISIT = 6  # words (twice as many with a kind of place: « les coworkings sont… »)
 
@@ -136,22 +137,21 @@ class VisitDecisions(Composer):
         the sentences of its texts that give it (to a longer message, its whole entry; None
         when it has none), else that they do not give it (advice to check is no fact)."""
         entry = self.knowledge.faq.get(place.faq or "")
-        gives = self._gives(place, detail)
+        text = entry.answer if entry else place.description or ""
+        said = [s for s in whole_sentences(text) if detail.given.search(" ".join(fold(s).split()))
+                and not s.startswith(("Vérifiez", "Renseignez"))]  # advice, not a fact
         # a longer message asks more than the detail: its entry answers it all, as before
         short = len(tokenize(message)) <= _SHORT_VISIT + 2
-        known = self._status_of(place, entry.answer if entry else place.description or "") if (
-            detail is STILL_THERE) else (
-            f"Mes sources ne donnent pas {RUNS.label} {of(place.name)}, mais disent qui gère "
-            f"ce lieu : {place.operator}."
-            if detail is RUNS and place.operator and short and not gives else None)
-        if gives:
-            said = [s for s in whole_sentences(entry.answer if entry else place.description or "")
-                    if detail.given.search(" ".join(fold(s).split()))
-                    and not s.startswith(("Vérifiez", "Renseignez"))]  # advice, not a fact
-            if said and not short:  # the place's whole entry, which gives it
-                return self.answer(entry.id, message, 100.0, candidates) if entry else None
-            if said:
-                known = "Ce qu'en disent mes sources : " + " ".join(said)
+        if said and not short:
+            return self.answer(entry.id, message, 100.0, candidates) if entry else None
+        known = None
+        if detail is STILL_THERE:
+            known = self._status_of(place, text)
+        elif said:
+            known = "Ce qu'en disent mes sources : " + " ".join(said)
+        elif detail is RUNS and place.operator and short:
+            known = (f"Mes sources ne donnent pas {RUNS.label} {of(place.name)}, mais disent qui "
+                     f"gère ce lieu : {place.operator}.")
         if known is not None:
             base = self.answer(entry.id, message, 100.0, candidates) if entry else (
                 self._place_details(place, message, others=others))
