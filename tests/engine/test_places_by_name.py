@@ -267,3 +267,10 @@ def test_name_only_places_close_a_commune_s_list(engine: Engine) -> None:
     reply = engine.reply("coworking à Boulogne-Billancourt")
     statuses = [(card.status == "inconnu" and not card.address) for card in reply.places]
     assert statuses == sorted(statuses)  # the known-by-name-only ones last
+
+
+def test_a_branch_called_by_its_brand_and_commune_is_that_branch(engine: Engine) -> None:
+    # « regus boulogne » fell back though Regus (Boulogne-Billancourt) is listed (QA20, QA22)
+    assert [p.id for p in engine.reply("regus boulogne").places] == ["regus-boulogne"]
+    assert [p.id for p in engine.reply("Multiburo La Défense").places] == [
+        "multiburo-la-defense"]
