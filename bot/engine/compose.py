@@ -10,7 +10,14 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from bot.config import ContactConfig
-from bot.engine.places import DirectoryResult, kind_words, kinds_words, status_label, type_label
+from bot.engine.places import (
+    DirectoryResult,
+    kind_words,
+    kinds_words,
+    none_of_kind,
+    status_label,
+    type_label,
+)
 from bot.engine.reply import (
     Candidate,
     ContactCard,
@@ -152,7 +159,7 @@ class Composer:
 
     def _places_reply(self, result: DirectoryResult, question: str) -> Reply:
         where = result.where.name
-        what = kind_words(result.place_type)
+        none = none_of_kind(result.place_type)  # « aucun fab lab », « aucune pépinière »
         shown = [*result.local, *(p for p, _ in result.nearby)]
         years = sorted({p.facts_date[:4] for p in shown if p.facts_date})
         span = (f"de {years[0]}" if len(years) == 1 else f"de {years[0]} à {years[-1]}"
@@ -162,7 +169,7 @@ class Composer:
             "toujours ouvert avant de vous déplacer."
         )
         if result.type_nowhere:  # « télécentre à Nanterre »: the directory lists none at all
-            intro = f"Mon annuaire ne compte aucun {what} dans les Hauts-de-Seine. " + (
+            intro = f"Mon annuaire ne compte {none} dans les Hauts-de-Seine. " + (
                 f"Voici les lieux que je connais {at(where)} :" if result.local else
                 "Voici les lieux connus les plus proches :")
             text = f"{intro}\n{caveat}"
@@ -173,7 +180,7 @@ class Composer:
             text = f"{intro}\n{caveat}"
             cards = [self._card(p) for p in result.local]
         else:
-            intro = f"Je ne connais aucun {what} {at(where)} dans mes sources."
+            intro = f"Je ne connais {none} {at(where)} dans mes sources."
             cards = [self._card(p) for p in result.local] if result.other_types_here else []
             if result.other_types_here:
                 shown = len(result.local)

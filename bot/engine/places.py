@@ -19,6 +19,7 @@ from bot.knowledge import CLOSED_STATUSES, PLACE_STATUSES, PLACE_TYPES, Commune,
 
 _MAX_SPAN = 4
 _WORKSHOPS = frozenset({"fablab"})
+_FEMININE = frozenset({"pepiniere"})  # « une pépinière d'entreprises »
 OTHER_TYPES_SHOWN = 2  # of a commune's places, when none is of the type asked
 _PLURALS = {"tiers-lieu": "tiers-lieux", "fablab": "fab labs", "coworking": "espaces de coworking",
             "centre-affaires": "centres d'affaires", "pepiniere": "pépinières d'entreprises",
@@ -353,6 +354,11 @@ def type_label(place_type: str) -> str:
 def kind_words(place_type: str | None, default: str = "lieu") -> str:
     """The kind of place inside a sentence: « fab lab », « espace de coworking », else ``default``."""
     return type_label(place_type).lower() if place_type else default
+
+
+def none_of_kind(place_type: str | None, default: str = "lieu") -> str:
+    """« aucun fab lab », « aucune pépinière d'entreprises »."""
+    return ("aucune " if place_type in _FEMININE else "aucun ") + kind_words(place_type, default)
 
 
 def kinds_words(place_type: str | None) -> str:

@@ -16,7 +16,7 @@ from bot.engine.conversation import Conversation
 from bot.engine.geo import STATIONS_SOURCE, Geography, Spot
 from bot.engine.intents import EMPLOYERS, MORE_DETAILS, price_intent
 from bot.engine.matching import SCAFFOLDING, FaqIndex
-from bot.engine.places import Directory, Found, kind_words
+from bot.engine.places import Directory, Found, none_of_kind
 from bot.engine.reading import Reading
 from bot.engine.reply import Reply, ReplyKind, SourceRef, Suggestion
 from bot.engine.search_cues import HOME_VERBS, SEARCH_TERM, WHY_WORDS, names_a_workspace
@@ -236,8 +236,8 @@ class WhereDecisions(Composer):
                         nearest[place.id] = (km, place)
             ranked = sorted(nearest.values(), key=lambda kp: kp[0])[:4]
             cards = [self._card(place, km) for km, place in ranked]
-            what = kind_words(r.place_type)
-            text = (f"Je ne connais aucun {what} " + " ".join(f"ni {at(n)}" for n in names)
+            text = (f"Je ne connais {none_of_kind(r.place_type)} " + " ".join(
+                f"ni {at(n)}" for n in names)
                     + " dans mes sources.")
             if cards:
                 text += " Voici les lieux connus les plus proches :"

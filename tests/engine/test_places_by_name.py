@@ -274,3 +274,8 @@ def test_a_branch_called_by_its_brand_and_commune_is_that_branch(engine: Engine)
     assert [p.id for p in engine.reply("regus boulogne").places] == ["regus-boulogne"]
     assert [p.id for p in engine.reply("Multiburo La Défense").places] == [
         "multiburo-la-defense"]
+
+
+def test_none_of_a_feminine_kind_agrees(engine: Engine) -> None:
+    assert "aucune pépinière d'entreprises" in engine.reply("pépinière à Nanterre").text
+    assert "aucun fab lab à Meudon" in engine.reply("fablab à Meudon").text
