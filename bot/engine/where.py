@@ -45,6 +45,8 @@ _DETAILS = re.compile(  # about a listed place: more details, or where and how t
     r"details?|precisions?|plus d infos?|site|horaires?|contact|comment y aller|acces)\b"
     r"|^ou$"  # « c'est où ? » (« c » is dropped), « où ? »
 )
+_WHAT_IS_IT = re.compile(r"^(?:et )?(?:kesako|est quoi|c est quoi|koi|quoi)"
+                         r"(?: (?:ce|cet|cette|ca)(?: \w+){1,3})?$")
 _PLURAL = frozenset({"ils", "elles", "sont"})  # « ils sont où ? »: all of a list
 # « et à côté ? », « autour ? », « plus loin ? » after a list: the places around it
 _AROUND = re.compile(r"^(?:et )?(?:(?:a|juste a) cote|autour|aux alentours|dans les environs|"
@@ -323,7 +325,9 @@ class WhereDecisions(Composer):
             others = len(places) > 1
             return (self._detail_of(chosen, detail, message, others=others)
                     or self._place_details(chosen, message, others=others))
-        if ordinal is None and not _DETAILS.search(text):
+        # « c'est quoi ? », « c'est quoi ce radio-club ? » right after one place's card: it
+        what_is_it = _WHAT_IS_IT.match(text) is not None and conversation.last_place in ids
+        if ordinal is None and not _DETAILS.search(text) and not what_is_it:
             return None
         return self._place_details(chosen, message, others=len(places) > 1)
 

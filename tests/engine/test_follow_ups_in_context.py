@@ -448,3 +448,12 @@ def test_a_homonym_elsewhere_after_a_list_is_no_place_of_the_list(engine: Engine
     """« non, Colombes dans le Calvados » after Colombes's list gave La Factory's card."""
     *_, other = talk(engine, "coworking à Colombes", "non, Colombes dans le Calvados")
     assert not other.places
+
+
+def test_what_is_it_after_one_place_s_card_is_that_place(engine: Engine) -> None:
+    """« c'est quoi ? », « c'est quoi ce radio-club ? » after the Radio-Club's card fell back."""
+    for question in ("c'est quoi ?", "c'est quoi ce radio-club ?"):
+        *_, it = talk(engine, "tiers-lieux à Rueil", "le 2e", question)
+        assert [p.name for p in it.places] == ["Radio-Club de Rueil-Malmaison"], question
+    *_, other = talk(engine, "le Toboggan", "c'est quoi un fab lab ?")
+    assert other.entry_id == "definition-fablab"
