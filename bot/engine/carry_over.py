@@ -16,7 +16,6 @@ from dataclasses import replace
 
 from bot.engine.compose import NOT_SURE
 from bot.engine.conversation import Conversation
-from bot.engine.geo import Geography
 from bot.engine.intents import asks_more_details, whole_sentences
 from bot.engine.matching import SCAFFOLDING, FaqIndex
 from bot.engine.places import Directory
@@ -89,7 +88,6 @@ class TopicCarryOver:
     normaliser: Normaliser
     index: FaqIndex
     directory: Directory
-    geo: Geography
     _place_details: Callable[..., Reply]  # WhereDecisions' (a stub here would hide it)
     _terms_of: Callable[[Iterable[str]], frozenset[str]]  # SearchDecisions'
     _more_details: Callable[[str, str], Reply]  # Composer's
@@ -214,12 +212,15 @@ class TopicCarryOver:
             reply.kind is ReplyKind.CLARIFY and reply.suggestions)  # not « dans quelle commune ? »
         words = tokenize(message)
         if not unsure or not topic or not words or len(words) > _SHORT or message.startswith("/") or (
-                reply.smalltalk_intent) or self.geo.names_another_place(words, message):
-            return reply  # « non pas ça » was answered as such; « Colombes dans le Calvados »
+                reply.smalltalk_intent):  # « non pas ça » was answered as such
+            return reply
         since = self._what_came_after(message, conversation)
         if since is not None and since.kind is ReplyKind.ANSWER:
             return since
-        own = {t for t in self._read(message).terms
+        reading = self._read(message)
+        if reading.elsewhere:  # « Colombes dans le Calvados »: no topic of ours
+            return reply
+        own = {t for t in reading.terms
                if t not in SCAFFOLDING and t not in _ASKING and t != LOCATION_TERM}
         if not own:
             return self._about_the_place_in_view(message, reply, conversation)

@@ -159,6 +159,9 @@ class Reading:
     faq_matches: list[Match]
     search_score: float  # how much it looks like a place search
     named: list[Place]  # places it names
+    # a commune of the 92 named, but as part of another place's name (« Clamart en Vendée »,
+    # « Boulogne-sur-Mer »): no location, and no follow-up on the places in view either
+    elsewhere: bool = False
 
     @property
     def top(self) -> Match | None:
@@ -190,7 +193,8 @@ def read(m: Matchers, text: str,
         words = [_TODAY if len(w) == 4 and w.isdigit() and 0 <= int(w) - m.this_year <= 1 else w
                  for w in words]
     location = m.directory.find_location(words)
-    if location is not None and elsewhere is not None and elsewhere(words):
+    outside = location is not None and elsewhere is not None and elsewhere(words)
+    if outside:
         location = None
     corrected = m.index.vocabulary.correct_all(words)
     # « cowoking issy » is a coworking: the kind of place read on the corrected words too;
@@ -216,4 +220,5 @@ def read(m: Matchers, text: str,
         faq_matches=[x for x in matches if x.entry_id != PLACES_PSEUDO_ENTRY],
         search_score=next((x.score for x in matches if x.entry_id == PLACES_PSEUDO_ENTRY), 0.0),
         named=m.directory.find_places(words, location),
+        elsewhere=outside,
     )

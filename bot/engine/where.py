@@ -289,9 +289,8 @@ class WhereDecisions(Composer):
         the place named by its rank, else the one last shown alone, else the first."""
         known = self.knowledge.places
         places = [known[i] for i in conversation.last_places if i in known]
-        if not places or len(r.words) > 8 or r.location is not None or r.named or (
-                self.geo.names_another_place(r.words, r.text)):  # « non, Colombes dans le Calvados »
-            return None
+        if not places or len(r.words) > 8 or r.location is not None or r.named or r.elsewhere:
+            return None  # « non, Colombes dans le Calvados » is no place of the list
         if _AROUND.match(" ".join(r.words)):
             return self._around_the_list(places, message, conversation)
         if len(places) > 1 and not _PLURAL.isdisjoint(r.words) and _WHERE_IS.search(
