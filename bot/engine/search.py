@@ -150,14 +150,8 @@ class SearchDecisions(NotLooking, Composer):
                 _THE_DEPARTEMENT.isdisjoint(r.words)):
             return None  # sure of a definition is no answer to « les fab labs du 92 »
         found = self.directory.of_type(kind)
-        if not found and r.place_type is None:  # its definition was just given
-            asked = self._ask_for_commune(message, "coworking")
-            return replace(asked, candidates=turn.candidates, text=(
-                f"Mes sources ne citent pas de {kinds_words(kind)} en activité dans les "
-                f"Hauts-de-Seine. Pour un autre lieu où travailler : {asked.text[:1].lower()}"
-                f"{asked.text[1:]}"))
         if not found:
-            return self._none_of_a_kind(turn, message)  # « ya til un telecentre dans le 92 »
+            return self._none_of_a_kind(turn, message, kind)  # « ya til un telecentre dans le 92 »
         if len(found) > _ALL_AT_ONCE:
             return None
         years = sorted({p.facts_date[:4] for p in found if p.facts_date})
@@ -176,18 +170,23 @@ class SearchDecisions(NotLooking, Composer):
             contacts=self._contacts(STAFF_CONTACT_ID),
         )
 
-    def _none_of_a_kind(self, turn: Turn, message: str) -> Reply | None:
+    def _none_of_a_kind(self, turn: Turn, message: str, kind: str) -> Reply | None:
         """A kind asked of the whole département that the directory has none of: said, then
-        what that kind of place is (its definition's entry)."""
-        kind = turn.reading.place_type
+        what that kind of place is (its definition's entry) — or, when that definition was
+        just given (« il y en a dans le 92 ? » names no kind), where else to work."""
+        none = f"Mes sources ne citent pas de {kinds_words(kind)} en activité dans les Hauts-de-Seine."
+        if turn.reading.place_type is None:
+            asked = self._ask_for_commune(message, "coworking")
+            return replace(asked, candidates=turn.candidates, text=(
+                f"{none} Pour un autre lieu où travailler : {asked.text[:1].lower()}"
+                f"{asked.text[1:]}"))
         entry = next((e for e in self.knowledge.faq.values() if e.id.startswith(
             DEFINITION_PREFIX) and self.directory.find_type(self.normaliser.words(e.question))
             == kind), None)
-        if entry is None or kind is None:
+        if entry is None:
             return None
         reply = self.answer(entry.id, message, turn.confidence_in(entry.id), turn.candidates)
-        return replace(reply, text=f"Mes sources ne citent pas de {kinds_words(kind)} en "
-                       f"activité dans les Hauts-de-Seine.\n\n{reply.text}")
+        return replace(reply, text=f"{none}\n\n{reply.text}")
 
     @staticmethod
     def _defines_unasked(turn: Turn) -> bool:
