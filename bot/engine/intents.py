@@ -218,7 +218,7 @@ def gives_a_price(answer: str) -> bool:
 def price_sentences(text: str) -> list[str]:
     """The sentences of a text that give a price or say it is free (« 12 € le m² par mois »,
     « gratuit, ouvert à tous »): what a price question about that place is answered with."""
-    return [s for s in whole_sentences(text) if _A_PRICE.search(s) or _FREE.search(fold(s))]
+    return [s for s in whole_sentences(text) if gives_a_price(s) or _FREE.search(fold(s))]
 
 
 def looks_english(words: Sequence[str]) -> bool:
