@@ -69,6 +69,11 @@ def for_name(name: str) -> str:
     return name
 
 
+def in_a_row(names: list[str]) -> str:
+    """« Casaco », « Casaco et le Toboggan », « Nanterre, Rueil et Colombes »."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} et {names[-1]}"
+
+
 def at(name: str) -> str:
     """« à » before a name, as French writes it: « au Plessis-Robinson », « à La Défense »."""
     for article, contracted in (("Le ", "au "), ("Les ", "aux ")):

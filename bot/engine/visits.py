@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
-from bot.engine.compose import Composer, for_name, of
+from bot.engine.compose import Composer, for_name, in_a_row, of
 from bot.engine.confidence import Calibrator
 from bot.engine.conversation import Conversation
 from bot.engine.intents import price_sentences, whole_sentences
@@ -102,9 +102,8 @@ class VisitDecisions(Composer):
         given = [c.name for c in reply.places
                  if c.id in self.knowledge.places and self._gives(self.knowledge.places[c.id],
                                                                   detail)]
-        but = f", sauf pour {' et '.join(given)} (voyez sa fiche)" if len(given) == 1 else (
-            f", sauf pour {', '.join(given[:-1])} et {given[-1]} (voyez leur fiche)"
-            if given else "")
+        card = "sa fiche" if len(given) == 1 else "leur fiche"
+        but = f", sauf pour {in_a_row(given)} (voyez {card})" if given else ""
         return replace(reply, text=f"Mes sources ne donnent pas {detail.label} de ces lieux{but}"
                        f" : vérifiez sur leur site ou auprès d'eux.\n{reply.text}")
 
@@ -117,8 +116,7 @@ class VisitDecisions(Composer):
             return reply
         rest = tuple(s for s in reply.suggestions if s.id != PRICE_ENTRY)
         given = [c.name for c in reply.places if self._priced(c.id)]
-        named = [for_name(n) for n in given]
-        names = " et ".join(named) if len(named) <= 2 else f"{', '.join(named[:-1])} et {named[-1]}"
+        names = in_a_row([for_name(n) for n in given]) if given else ""
         but = f", sauf pour {names} (écrivez par exemple « prix {of(given[0])} »)" if given else ""
         return replace(reply, suggestions=first + rest, text=(
             f"Mes sources ne donnent pas les tarifs actuels de ces lieux{but} : demandez-les sur "

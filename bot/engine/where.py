@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from bot.engine.compose import Composer, at, of
+from bot.engine.compose import Composer, at, in_a_row, of
 from bot.engine.confidence import Calibrator
 from bot.engine.conversation import Conversation
 from bot.engine.geo import STATIONS_SOURCE, Geography, Spot
@@ -228,8 +228,7 @@ class WhereDecisions(Composer):
                     cards.append(self._card(place, km))
         names = [c.name for c in communes]
         if cards:
-            listed = ", ".join(names[:-1]) + " et " + names[-1]  # « Nanterre, Rueil et Colombes »
-            text = f"Voici les lieux que je connais autour {of(listed)} :"
+            text = f"Voici les lieux que je connais autour {of(in_a_row(names))} :"
         else:  # « ni à Garches ni à Vaucresson »: then the nearest known, nearest first
             nearest: dict[str, tuple[float, Place]] = {}
             for commune in communes:
