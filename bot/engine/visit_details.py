@@ -32,6 +32,32 @@ class VisitDetail:
     placeless: bool = True
 
 
+# who runs the place: « qui dirige l'Electrolab ? », « qui a fondé Casaco ? » (the sources
+# rarely name people; the card often names its operator)
+RUNS = VisitDetail(
+    "le nom des responsables",
+    re.compile(r"\bqui (?:dirige|gere|anime|a fonde|a cree|l a fonde|l a cree)\b"
+               # « qui s'en occupe ? », « qui le gère ? », « c'est géré par qui ? »
+               r"|\bqui (?:s en |s |en )?occupe\b|\bqui est derriere\b"
+               r"|\bqui (?:le|la|les|l) (?:gere|gerent|dirige|anime|porte|a renove|"
+               r"a restaure)\b|\b(?:gere|geree|geres|gerees|porte|portee) par qui\b"
+               r"|\b(?:directeur|directrice|president|presidente|fondateur|fondatrice|"
+               r"fondateurs|dirigeant|dirigeants|dirigeante|gerant|gerante)\b"),
+    re.compile(r"\b(?:fonde par|fondee par|cree par|creee par|dirige par|dirigee par|"
+               r"gere par|geree par|porte par|portee par|anime par|animee par|"
+               r"directeur|directrice|president|presidente|fondateur|fondatrice)\b"),
+    general=False, placeless=False,
+)
+# « ça existe encore ? », « c'est toujours ouvert ? », « il a fermé ? »: whether the place is
+# still there, which its card's status says, dated (« ouvert d'après une source de 2019 »)
+STILL_THERE = VisitDetail(
+    "si ce lieu est toujours ouvert",
+    re.compile(r"\b(?:existe|existent) (?:encore|toujours|plus)\b|\b(?:toujours|encore) "
+               r"(?:ouvert|ouverte|ouverts|ouvertes|en activite|actif|active)\b"
+               r"|\b(?:a|ont)(?: il| elle| ils| elles)? (?:ferme|disparu)\b"),
+    re.compile(r"(?!)"), general=False, placeless=False)
+
+
 _DETAILS = (
     VisitDetail(
         "les horaires",
@@ -66,19 +92,7 @@ _DETAILS = (
                 re.compile(r"\b(?:telephone|(?:le|son|leur|du) (?:tel|num|numero)"
                            r"|numero de (?:tel|telephone))\b"),
                 re.compile(r"\b0\d(?:[ .]?\d\d){4}\b|\btelephone\b"), general=False),
-    # « qui dirige l'Electrolab ? », « qui a fondé Casaco ? »: the sources rarely name people
-    VisitDetail("le nom des responsables",
-                re.compile(r"\bqui (?:dirige|gere|anime|a fonde|a cree|l a fonde|l a cree)\b"
-                           # « qui s'en occupe ? », « qui le gère ? », « c'est géré par qui ? »
-                           r"|\bqui (?:s en |s |en )?occupe\b|\bqui est derriere\b"
-                           r"|\bqui (?:le|la|les|l) (?:gere|gerent|dirige|anime|porte|a renove|"
-                           r"a restaure)\b|\b(?:gere|geree|geres|gerees|porte|portee) par qui\b"
-                           r"|\b(?:directeur|directrice|president|presidente|fondateur|fondatrice|"
-                           r"fondateurs|dirigeant|dirigeants|dirigeante|gerant|gerante)\b"),
-                re.compile(r"\b(?:fonde par|fondee par|cree par|creee par|dirige par|dirigee par|"
-                           r"gere par|geree par|gere par|porte par|portee par|anime par|animee par|"
-                           r"directeur|directrice|president|presidente|fondateur|fondatrice)\b"),
-                general=False, placeless=False),
+    RUNS,
     # « faut s'inscrire ? », « il faut être membre ? »
     VisitDetail("les conditions d'inscription",
                 # (« combien de membres ? » asks a figure, not how to join)
@@ -86,20 +100,8 @@ _DETAILS = (
                            r"|(?<!combien de )(?<!nombre de )\bmembres?\b"),
                 re.compile(r"\b(?:inscription|adhesion|adherents?|membres?)\b"), general=False,
                 placeless=False),
+    STILL_THERE,
 )
-
-
-# « ça existe encore ? », « c'est toujours ouvert ? », « il a fermé ? »: whether the place is
-# still there, which its card's status says, dated (« ouvert d'après une source de 2019 »)
-STILL_THERE = VisitDetail(
-    "si ce lieu est toujours ouvert",
-    re.compile(r"\b(?:existe|existent) (?:encore|toujours|plus)\b|\b(?:toujours|encore) "
-               r"(?:ouvert|ouverte|ouverts|ouvertes|en activite|actif|active)\b"
-               r"|\b(?:a|ont)(?: il| elle| ils| elles)? (?:ferme|disparu)\b"),
-    re.compile(r"(?!)"), general=False, placeless=False)
-_DETAILS = (*_DETAILS, STILL_THERE)
-# who runs the place: its card's operator, when the sources name one
-RUNS = next(d for d in _DETAILS if d.label == "le nom des responsables")
 
 
 # « horaires du RER A », « horaires de la piscine »: the hours of something no directory lists
